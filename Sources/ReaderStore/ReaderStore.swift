@@ -1,1 +1,71 @@
+import Foundation
+import GRDB
 import ReaderModels
+
+/// What the store takes from the world, injected so tests can pin it down.
+public struct StoreEnvironment: Sendable {
+    /// The wall clock.
+    public var now: @Sendable () -> Date
+    /// Makes ids for new notes and mutations.
+    public var makeID: @Sendable () -> String
+
+    public init(now: @escaping @Sendable () -> Date, makeID: @escaping @Sendable () -> String) {
+        self.now = now
+        self.makeID = makeID
+    }
+
+    /// The system clock and random UUIDs.
+    public static let live = StoreEnvironment(now: { Date() }, makeID: { UUID().uuidString.lowercased() })
+}
+
+/// The local store: a SQLite database (WAL, foreign keys on) holding articles, the user's
+/// reading state and notes, subscriptions, and the outbox of changes not yet pushed.
+///
+/// Reads may run on any thread; writes are serialised by SQLite. User data is changed only
+/// through `apply(_:)`, which writes the change and its outbox row in one transaction.
+public final class ReaderStore: Sendable {
+    /// The database file.
+    public let path: String
+    let pool: DatabasePool
+    let environment: StoreEnvironment
+
+    /// Opens (creating it and its folder if needed) and migrates the database at `path`.
+    public init(path: String, environment: StoreEnvironment = .live) throws {
+        self.path = path
+        self.environment = environment
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw StoreError.database("cannot create the folder \(folder) for the database: \(error.localizedDescription)")
+        }
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(5)
+        config.label = "reader"
+        config.prepareDatabase { db in
+            // Defaults that suit a phone as well as a laptop: bounded cache, WAL synced at
+            // checkpoints (a crash loses no committed transaction, a power cut may lose the last).
+            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -8000")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+            try Schema.migrator.migrate(pool)
+        } catch {
+            throw StoreError.wrap(error, path: path)
+        }
+    }
+
+    /// Runs a read, turning database failures into `StoreError`.
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do { return try pool.read(body) } catch { throw StoreError.wrap(error, path: path) }
+    }
+
+    /// Runs a write transaction, turning database failures into `StoreError`.
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        do { return try pool.write(body) } catch { throw StoreError.wrap(error, path: path) }
+    }
+
+    /// The current time in the store's text form.
+    func nowText() -> String { Timestamp.format(environment.now()) }
+}

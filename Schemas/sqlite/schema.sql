@@ -1,0 +1,110 @@
+-- What a freshly migrated reader database holds (FTS5 shadow tables left out).
+-- Kept true by SchemaTests; regenerate with UPDATE_SCHEMA_SNAPSHOT=1 swift test --filter SchemaTests.
+CREATE TABLE article_states (
+  article_id TEXT PRIMARY KEY NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+  read INTEGER NOT NULL DEFAULT 0 CHECK (read IN (0, 1)),
+  read_hlc TEXT,
+  starred INTEGER NOT NULL DEFAULT 0 CHECK (starred IN (0, 1)),
+  starred_hlc TEXT,
+  progress REAL NOT NULL DEFAULT 0 CHECK (progress BETWEEN 0 AND 1),
+  progress_hlc TEXT,
+  tags TEXT NOT NULL DEFAULT '[]',
+  tags_hlc TEXT
+) WITHOUT ROWID;
+
+CREATE TABLE articles (
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  source_id TEXT NOT NULL REFERENCES sources(id),
+  guid TEXT NOT NULL,
+  url TEXT,
+  title TEXT NOT NULL,
+  author TEXT,
+  published_at TEXT,
+  updated_at TEXT,
+  summary TEXT,
+  html TEXT NOT NULL,
+  text TEXT NOT NULL,
+  content_hash TEXT NOT NULL,
+  first_seen_at TEXT NOT NULL,
+  sort_at TEXT NOT NULL
+);
+
+CREATE VIRTUAL TABLE articles_fts USING fts5(
+  title, author, summary, text,
+  content='articles', content_rowid='seq',
+  tokenize='unicode61 remove_diacritics 2'
+);
+
+CREATE TABLE notes (
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  article_id TEXT NOT NULL REFERENCES articles(id),
+  quote_exact TEXT,
+  quote_prefix TEXT,
+  quote_suffix TEXT,
+  body TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  revision INTEGER NOT NULL DEFAULT 0,
+  body_hlc TEXT NOT NULL,
+  anchor_hlc TEXT,
+  deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),
+  conflicted INTEGER NOT NULL DEFAULT 0 CHECK (conflicted IN (0, 1))
+);
+
+CREATE VIRTUAL TABLE notes_fts USING fts5(
+  body, quote_exact,
+  content='notes', content_rowid='seq',
+  tokenize='unicode61 remove_diacritics 2'
+);
+
+CREATE TABLE outbox (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  mutation_id TEXT NOT NULL UNIQUE,
+  entity TEXT NOT NULL CHECK (entity IN ('note', 'article_state', 'subscription')),
+  entity_id TEXT NOT NULL,
+  op TEXT NOT NULL CHECK (op IN ('create', 'update', 'delete', 'set')),
+  base_revision INTEGER,
+  fields TEXT NOT NULL,
+  hlc TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE sources (
+  id TEXT PRIMARY KEY NOT NULL,
+  key TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL CHECK (kind IN ('rss', 'atom', 'json_feed', 'bundle')),
+  title TEXT NOT NULL,
+  site_url TEXT,
+  feed_url TEXT,
+  created_at TEXT NOT NULL
+);
+
+CREATE TABLE subscriptions (
+  url TEXT PRIMARY KEY NOT NULL,
+  title TEXT,
+  tags TEXT NOT NULL DEFAULT '[]',
+  subscribed INTEGER NOT NULL CHECK (subscribed IN (0, 1)),
+  hlc TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE sync_state (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  device_id TEXT NOT NULL,
+  clock TEXT NOT NULL,
+  server_url TEXT,
+  cursor TEXT,
+  last_sync_at TEXT
+);
+
+CREATE INDEX article_states_starred ON article_states(starred) WHERE starred = 1;
+
+CREATE INDEX articles_sort ON articles(sort_at);
+
+CREATE INDEX articles_source ON articles(source_id);
+
+CREATE INDEX notes_article ON notes(article_id);
+
+CREATE INDEX outbox_entity ON outbox(entity, entity_id);

@@ -1,0 +1,76 @@
+import Foundation
+import GRDB
+import ReaderModels
+
+extension EditSession {
+    mutating func addNote(articleID: String, body: String, quote: String?) throws -> Note {
+        guard let text = try String.fetchOne(db, sql: "SELECT text FROM articles WHERE id = ?", arguments: [articleID]) else {
+            throw StoreError.articleNotFound(articleID)
+        }
+        let quote = quote.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
+        guard !body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || quote != nil else {
+            throw StoreError.invalidValue("a note needs text or a quoted passage")
+        }
+        var anchor: TextQuoteSelector?
+        if let quote {
+            guard let found = QuoteAnchor.find(quote, in: text) else {
+                throw StoreError.quoteNotFound(quote: quote, articleID: articleID)
+            }
+            anchor = found
+        }
+        let hlc = tick()
+        let note = Note(
+            id: environment.makeID(), articleID: articleID, anchor: anchor, body: body,
+            createdAt: nowText, updatedAt: nowText, revision: 0, deleted: false, conflicted: false
+        )
+        try db.execute(sql: """
+            INSERT INTO notes (id, article_id, quote_exact, quote_prefix, quote_suffix, body, created_at,
+              updated_at, body_hlc, anchor_hlc)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [
+                note.id, articleID, anchor?.exact, anchor?.prefix, anchor?.suffix, body, note.createdAt,
+                note.updatedAt, hlc.description, anchor == nil ? nil : hlc.description,
+            ])
+        var fields: [String: any JSONValue] = ["article_id": articleID, "body": body, "created_at": note.createdAt]
+        if let anchor {
+            fields["anchor"] = ["exact": anchor.exact, "prefix": anchor.prefix, "suffix": anchor.suffix] as [String: any JSONValue]
+        } else {
+            fields["anchor"] = AnyJSON.null
+        }
+        try record(.note, note.id, op: .create, baseRevision: nil, fields: fields, hlc: hlc)
+        return note
+    }
+
+    mutating func editNote(id: String, body: String) throws -> Note {
+        guard var note = try Note.fetchLive(db, id: id) else { throw StoreError.noteNotFound(id) }
+        guard !body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || note.anchor != nil else {
+            throw StoreError.invalidValue("a note needs text or a quoted passage; use `notes rm` to delete it")
+        }
+        let hlc = tick()
+        note.body = body
+        note.updatedAt = nowText
+        note.conflicted = false
+        try db.execute(
+            sql: "UPDATE notes SET body = ?, updated_at = ?, body_hlc = ?, conflicted = 0 WHERE id = ?",
+            arguments: [body, note.updatedAt, hlc.description, id]
+        )
+        try record(.note, id, op: .update, baseRevision: note.revision, fields: ["body": body], hlc: hlc)
+        return note
+    }
+
+    mutating func deleteNote(id: String) throws {
+        guard let note = try Note.fetchLive(db, id: id) else { throw StoreError.noteNotFound(id) }
+        let hlc = tick()
+        try db.execute(
+            sql: "UPDATE notes SET deleted = 1, updated_at = ?, body_hlc = ? WHERE id = ?",
+            arguments: [nowText, hlc.description, id]
+        )
+        try record(.note, id, op: .delete, baseRevision: note.revision, fields: [:], hlc: hlc)
+        // A note the server never saw leaves nothing behind once its create is dropped.
+        if note.revision == 0,
+           try !Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM outbox WHERE entity = 'note' AND entity_id = ?)", arguments: [id])!
+        {
+            try db.execute(sql: "DELETE FROM notes WHERE id = ?", arguments: [id])
+        }
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+
+/// A value that can be written as canonical JSON (sorted keys, no insignificant space),
+/// so the same change always has the same bytes in the outbox.
+protocol JSONValue: Sendable {
+    func writeJSON(into out: inout String)
+}
+
+enum JSON {
+    static func encode(_ value: some JSONValue) -> String {
+        var out = ""
+        value.writeJSON(into: &out)
+        return out
+    }
+
+    static func encode(_ object: [String: any JSONValue]) -> String {
+        var out = ""
+        object.writeJSON(into: &out)
+        return out
+    }
+
+    static func decodeStrings(_ text: String) -> [String] {
+        (try? JSONDecoder().decode([String].self, from: Data(text.utf8))) ?? []
+    }
+}
+
+extension Bool: JSONValue {
+    func writeJSON(into out: inout String) { out += self ? "true" : "false" }
+}
+
+extension Int: JSONValue {
+    func writeJSON(into out: inout String) { out += String(self) }
+}
+
+extension Double: JSONValue {
+    func writeJSON(into out: inout String) {
+        out += self == rounded() && abs(self) < 1e15 ? String(Int64(self)) : String(self)
+    }
+}
+
+extension String: JSONValue {
+    func writeJSON(into out: inout String) {
+        out += "\""
+        for scalar in unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        out += "\""
+    }
+}
+
+extension Optional: JSONValue where Wrapped: JSONValue {
+    func writeJSON(into out: inout String) {
+        if let self { self.writeJSON(into: &out) } else { out += "null" }
+    }
+}
+
+extension Array: JSONValue where Element: JSONValue {
+    func writeJSON(into out: inout String) {
+        out += "["
+        for (index, element) in enumerated() {
+            if index > 0 { out += "," }
+            element.writeJSON(into: &out)
+        }
+        out += "]"
+    }
+}
+
+extension Dictionary: JSONValue where Key == String, Value == any JSONValue {
+    func writeJSON(into out: inout String) {
+        out += "{"
+        for (index, key) in keys.sorted().enumerated() {
+            if index > 0 { out += "," }
+            key.writeJSON(into: &out)
+            out += ":"
+            self[key]!.writeJSON(into: &out)
+        }
+        out += "}"
+    }
+}
+
+/// Any JSON value, for reading back a stored fields object so it can be merged.
+indirect enum AnyJSON: Codable, JSONValue, Hashable {
+    case null, bool(Bool), number(Double), string(String), array([AnyJSON]), object([String: AnyJSON])
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() { self = .null }
+        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
+        else if let value = try? container.decode(Double.self) { self = .number(value) }
+        else if let value = try? container.decode(String.self) { self = .string(value) }
+        else if let value = try? container.decode([AnyJSON].self) { self = .array(value) }
+        else { self = .object(try container.decode([String: AnyJSON].self)) }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case .bool(let value): try container.encode(value)
+        case .number(let value): try container.encode(value)
+        case .string(let value): try container.encode(value)
+        case .array(let value): try container.encode(value)
+        case .object(let value): try container.encode(value)
+        }
+    }
+
+    func writeJSON(into out: inout String) {
+        switch self {
+        case .null: out += "null"
+        case .bool(let value): value.writeJSON(into: &out)
+        case .number(let value): value.writeJSON(into: &out)
+        case .string(let value): value.writeJSON(into: &out)
+        case .array(let value): value.writeJSON(into: &out)
+        case .object(let value): value.mapValues { $0 as any JSONValue }.writeJSON(into: &out)
+        }
+    }
+
+    /// The members of a JSON object text; empty when the text is not an object.
+    static func members(of text: String) -> [String: any JSONValue] {
+        guard case .object(let members)? = try? JSONDecoder().decode(AnyJSON.self, from: Data(text.utf8)) else { return [:] }
+        return members.mapValues { $0 }
+    }
+}

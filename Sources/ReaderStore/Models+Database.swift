@@ -1,0 +1,75 @@
+import GRDB
+import ReaderModels
+
+extension ArticleState {
+    /// Reads the state columns of a row that LEFT JOINs article_states (NULL = defaults).
+    init(row: Row) {
+        self.init(
+            read: row["read"] ?? false,
+            starred: row["starred"] ?? false,
+            progress: row["progress"] ?? 0,
+            tags: (row["tags"] as String?).map(JSON.decodeStrings) ?? []
+        )
+    }
+}
+
+extension Article {
+    static let selectSQL = """
+        SELECT a.*, s.title AS source_title, st.read, st.starred, st.progress, st.tags
+        FROM articles a JOIN sources s ON s.id = a.source_id
+        LEFT JOIN article_states st ON st.article_id = a.id
+        """
+
+    init(row: Row) {
+        self.init(
+            id: row["id"], sourceID: row["source_id"], sourceTitle: row["source_title"], guid: row["guid"],
+            url: row["url"], title: row["title"], author: row["author"], publishedAt: row["published_at"],
+            updatedAt: row["updated_at"], summary: row["summary"], html: row["html"], text: row["text"],
+            contentHash: row["content_hash"], firstSeenAt: row["first_seen_at"], state: ArticleState(row: row)
+        )
+    }
+}
+
+extension ArticleSummary {
+    static let selectSQL = """
+        SELECT a.id, a.title, a.author, a.published_at, s.title AS source_title,
+          st.read, st.starred, st.progress, st.tags
+        FROM articles a JOIN sources s ON s.id = a.source_id
+        LEFT JOIN article_states st ON st.article_id = a.id
+        """
+
+    init(row: Row) {
+        self.init(
+            id: row["id"], sourceTitle: row["source_title"], title: row["title"], author: row["author"],
+            publishedAt: row["published_at"], state: ArticleState(row: row)
+        )
+    }
+}
+
+extension Note {
+    init(row: Row) {
+        let exact: String? = row["quote_exact"]
+        self.init(
+            id: row["id"], articleID: row["article_id"],
+            anchor: exact.map { TextQuoteSelector(exact: $0, prefix: row["quote_prefix"] ?? "", suffix: row["quote_suffix"] ?? "") },
+            body: row["body"], createdAt: row["created_at"], updatedAt: row["updated_at"],
+            revision: row["revision"], deleted: row["deleted"], conflicted: row["conflicted"]
+        )
+    }
+
+    /// The note with this id unless it is deleted.
+    static func fetchLive(_ db: Database, id: String) throws -> Note? {
+        try Row.fetchOne(db, sql: "SELECT * FROM notes WHERE id = ? AND deleted = 0", arguments: [id]).map(Note.init(row:))
+    }
+}
+
+extension Mutation {
+    init(row: Row) {
+        self.init(
+            id: row["mutation_id"], entity: EntityKind(rawValue: row["entity"]) ?? .note, entityID: row["entity_id"],
+            op: MutationOp(rawValue: row["op"]) ?? .update, baseRevision: row["base_revision"],
+            fieldsJSON: row["fields"], hlc: HLC(row["hlc"] as String) ?? .zero, createdAt: row["created_at"],
+            attempts: row["attempts"]
+        )
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import GRDB
+
+import ReaderModels
+
+/// What importing one file did.
+public struct ImportReport: Hashable, Sendable, Codable {
+    public var file: String
+    public var format: String
+    /// Articles not seen before.
+    public var new: Int
+    /// Articles already stored whose content changed.
+    public var updated: Int
+    /// Articles already stored with the same content.
+    public var unchanged: Int
+
+    public init(file: String, format: String, new: Int, updated: Int, unchanged: Int) {
+        self.file = file
+        self.format = format
+        self.new = new
+        self.updated = updated
+        self.unchanged = unchanged
+    }
+}
+
+extension ReaderStore {
+    /// Saves already-parsed articles in one transaction, as `importFile` does.
+    public func importArticles(_ drafts: some Sequence<ArticleDraft>, label: String = "articles") throws -> ImportReport {
+        try write { db in
+            var writer = try ArticleWriter(db: db, now: nowText())
+            for draft in drafts { try writer.save(draft) }
+            return ImportReport(file: label, format: "drafts", new: writer.new, updated: writer.updated, unchanged: writer.unchanged)
+        }
+    }
+}
+
+/// Inserts or updates articles through prepared statements reused for every row.
+struct ArticleWriter {
+    private let db: Database
+    private let now: String
+    private var savedSources: Set<String> = []
+    private(set) var new = 0
+    private(set) var updated = 0
+    private(set) var unchanged = 0
+    private let findHash: Statement
+    private let insert: Statement
+    private let update: Statement
+    private let upsertSource: Statement
+
+    init(db: Database, now: String) throws {
+        self.db = db
+        self.now = now
+        findHash = try db.cachedStatement(sql: "SELECT content_hash FROM articles WHERE id = ?")
+        insert = try db.cachedStatement(sql: """
+            INSERT INTO articles (id, source_id, guid, url, title, author, published_at, updated_at,
+              summary, html, text, content_hash, first_seen_at, sort_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        update = try db.cachedStatement(sql: """
+            UPDATE articles SET url = ?, title = ?, author = ?, published_at = ?, updated_at = ?,
+              summary = ?, html = ?, text = ?, content_hash = ?, sort_at = coalesce(?, first_seen_at)
+            WHERE id = ?
+            """)
+        upsertSource = try db.cachedStatement(sql: """
+            INSERT INTO sources (id, key, kind, title, site_url, feed_url, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET title = excluded.title,
+              site_url = coalesce(excluded.site_url, site_url), feed_url = coalesce(excluded.feed_url, feed_url)
+            """)
+    }
+
+    mutating func save(_ draft: ArticleDraft) throws {
+        let source = draft.source
+        let sourceID = source.id
+        if savedSources.insert(sourceID).inserted {
+            try upsertSource.execute(arguments: [
+                sourceID, source.key, source.kind.rawValue, source.title, source.siteURL, source.feedURL, now,
+            ])
+        }
+        let id = draft.id
+        let hash = draft.contentHash
+        let published = draft.published.map(Timestamp.format)
+        let updatedAt = draft.updated.map(Timestamp.format)
+        switch try String.fetchOne(findHash, arguments: [id]) {
+        case hash?:
+            unchanged += 1
+        case _?:
+            try update.execute(arguments: [
+                draft.url, draft.title, draft.author, published, updatedAt,
+                draft.summary, draft.html, draft.text, hash, published, id,
+            ])
+            updated += 1
+        case nil:
+            try insert.execute(arguments: [
+                id, sourceID, draft.guid, draft.url, draft.title, draft.author, published, updatedAt,
+                draft.summary, draft.html, draft.text, hash, now, published ?? now,
+            ])
+            new += 1
+        }
+    }
+}

@@ -1,0 +1,174 @@
+import GRDB
+import ReaderModels
+
+/// Which articles a listing shows.
+public struct ArticleFilter: Hashable, Sendable {
+    public var unreadOnly: Bool
+    public var starredOnly: Bool
+    public var sourceID: String?
+    public var limit: Int
+
+    public init(unreadOnly: Bool = false, starredOnly: Bool = false, sourceID: String? = nil, limit: Int = 50) {
+        self.unreadOnly = unreadOnly
+        self.starredOnly = starredOnly
+        self.sourceID = sourceID
+        self.limit = limit
+    }
+}
+
+/// Counts and sync bookkeeping, for `reader status` and an app's settings screen.
+public struct StoreStatus: Hashable, Sendable, Codable {
+    public var articles: Int
+    public var unread: Int
+    public var starred: Int
+    public var notes: Int
+    public var conflictedNotes: Int
+    public var sources: Int
+    public var subscriptions: Int
+    public var pendingMutations: Int
+    public var deviceID: String
+    public var serverURL: String?
+    public var cursor: String?
+    public var lastSyncAt: String?
+
+    enum CodingKeys: String, CodingKey {
+        case articles, unread, starred, notes, conflictedNotes = "conflicted_notes", sources, subscriptions
+        case pendingMutations = "pending_mutations", deviceID = "device_id", serverURL = "server_url", cursor
+        case lastSyncAt = "last_sync_at"
+    }
+}
+
+extension ReaderStore {
+    /// Articles newest first (by publication date, else by when they were first seen).
+    public func articles(_ filter: ArticleFilter = ArticleFilter()) throws -> [ArticleSummary] {
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        if filter.unreadOnly { conditions.append("coalesce(st.read, 0) = 0") }
+        if filter.starredOnly { conditions.append("st.starred = 1") }
+        if let source = filter.sourceID {
+            conditions.append("a.source_id = ?")
+            arguments += [source]
+        }
+        let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        arguments += [max(0, filter.limit)]
+        return try read { db in
+            try Row.fetchAll(
+                db, sql: ArticleSummary.selectSQL + whereClause + " ORDER BY a.sort_at DESC, a.id LIMIT ?",
+                arguments: arguments
+            ).map(ArticleSummary.init(row:))
+        }
+    }
+
+    /// One article with its body and state.
+    public func article(id: String) throws -> Article {
+        try read { db in
+            guard let row = try Row.fetchOne(db, sql: Article.selectSQL + " WHERE a.id = ?", arguments: [id]) else {
+                throw StoreError.articleNotFound(id)
+            }
+            return Article(row: row)
+        }
+    }
+
+    /// Notes that are not deleted, oldest first; of one article when `articleID` is given.
+    public func notes(articleID: String? = nil, conflictedOnly: Bool = false) throws -> [Note] {
+        try read { db in
+            if let articleID, try !Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM articles WHERE id = ?)", arguments: [articleID])! {
+                throw StoreError.articleNotFound(articleID)
+            }
+            var sql = "SELECT * FROM notes WHERE deleted = 0"
+            var arguments: StatementArguments = []
+            if let articleID {
+                sql += " AND article_id = ?"
+                arguments += [articleID]
+            }
+            if conflictedOnly { sql += " AND conflicted = 1" }
+            return try Row.fetchAll(db, sql: sql + " ORDER BY created_at, id", arguments: arguments).map(Note.init(row:))
+        }
+    }
+
+    /// One note, unless it is deleted.
+    public func note(id: String) throws -> Note {
+        try read { db in
+            guard let note = try Note.fetchLive(db, id: id) else { throw StoreError.noteNotFound(id) }
+            return note
+        }
+    }
+
+    /// The outbox in the order it will be pushed.
+    public func pendingMutations(limit: Int = .max) throws -> [Mutation] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY seq LIMIT ?", arguments: [limit]).map(Mutation.init(row:))
+        }
+    }
+
+    /// The sources articles came from, by title.
+    public func sources() throws -> [Source] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM sources ORDER BY title, id").map { row in
+                Source(
+                    id: row["id"], key: row["key"], kind: SourceKind(rawValue: row["kind"]) ?? .rss,
+                    title: row["title"], siteURL: row["site_url"], feedURL: row["feed_url"]
+                )
+            }
+        }
+    }
+
+    public func status() throws -> StoreStatus {
+        try read { db in
+            let counts = try Row.fetchOne(db, sql: """
+                SELECT
+                  (SELECT count(*) FROM articles) AS articles,
+                  (SELECT count(*) FROM articles) - (SELECT count(*) FROM article_states WHERE read = 1) AS unread,
+                  (SELECT count(*) FROM article_states WHERE starred = 1) AS starred,
+                  (SELECT count(*) FROM notes WHERE deleted = 0) AS notes,
+                  (SELECT count(*) FROM notes WHERE deleted = 0 AND conflicted = 1) AS conflicted,
+                  (SELECT count(*) FROM sources) AS sources,
+                  (SELECT count(*) FROM subscriptions WHERE subscribed = 1) AS subscriptions,
+                  (SELECT count(*) FROM outbox) AS pending,
+                  s.device_id, s.server_url, s.cursor, s.last_sync_at
+                FROM sync_state s WHERE s.id = 1
+                """)
+            guard let counts else { throw StoreError.database("the database has no sync state row; it was not created by reader") }
+            return StoreStatus(
+                articles: counts["articles"], unread: counts["unread"], starred: counts["starred"], notes: counts["notes"],
+                conflictedNotes: counts["conflicted"], sources: counts["sources"], subscriptions: counts["subscriptions"],
+                pendingMutations: counts["pending"], deviceID: counts["device_id"], serverURL: counts["server_url"],
+                cursor: counts["cursor"], lastSyncAt: counts["last_sync_at"]
+            )
+        }
+    }
+
+    /// The full id of the article that `text` names: its whole id, or a unique prefix of at
+    /// least 4 characters, the way git takes short commit ids.
+    public func resolveArticleID(_ text: String) throws -> String {
+        try resolve(text, table: "articles", extraCondition: "", notFound: StoreError.articleNotFound)
+    }
+
+    /// The full id of the live note that `text` names (whole, or a unique prefix of 4+ characters).
+    public func resolveNoteID(_ text: String) throws -> String {
+        try resolve(text, table: "notes", extraCondition: " AND deleted = 0", notFound: StoreError.noteNotFound)
+    }
+
+    private func resolve(
+        _ text: String, table: String, extraCondition: String, notFound: (String) -> StoreError
+    ) throws -> String {
+        let key = text.lowercased()
+        return try read { db in
+            if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(table) WHERE id = ?\(extraCondition))", arguments: [key])! {
+                return key
+            }
+            guard key.count >= 4, key.allSatisfy({ $0.isHexDigit || $0 == "-" }) else { throw notFound(text) }
+            // A range scan on the unique index: ids are lowercase hex, so every id with this
+            // prefix sorts between the prefix and the prefix followed by the highest digit.
+            let matches = try String.fetchAll(
+                db, sql: "SELECT id FROM \(table) WHERE id >= ? AND id < ?\(extraCondition) ORDER BY id LIMIT 6",
+                arguments: [key, key + "~"]
+            )
+            switch matches.count {
+            case 0: throw notFound(text)
+            case 1: return matches[0]
+            default: throw StoreError.ambiguousID(text, matches: matches)
+            }
+        }
+    }
+}

@@ -1,0 +1,122 @@
+/// Turns what a person types into a search box into an FTS5 query that cannot fail to
+/// parse: every word and phrase is quoted, so stray quotes, brackets, colons and operators
+/// are text, not syntax.
+///
+/// Understood: words (all must match), `"exact phrases"` (an unclosed quote runs to the
+/// end), `word*` for a prefix, `OR` between two terms, `-word` or `NOT word` to exclude,
+/// and `title:word` / `author:word` to look in one field of articles. `AND` is what words
+/// do anyway.
+struct SearchQuery: Equatable {
+    /// Each clause is a set of alternatives; every clause must match.
+    var clauses: [[Term]] = []
+    var excluded: [Term] = []
+
+    struct Term: Equatable {
+        var text: String
+        var prefix: Bool
+        /// An article field to look in, from `title:` or `author:`.
+        var column: String? = nil
+
+        var fts: String {
+            (column.map { "{\($0)} : " } ?? "")
+                + "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" + (prefix ? " *" : "")
+        }
+    }
+
+    /// The article fields a term may name.
+    static let columns: Set<String> = ["title", "author"]
+
+    /// True when a term names an article field, which notes do not have.
+    var hasColumnFilter: Bool { (clauses.joined() + excluded).contains { $0.column != nil } }
+
+    /// Parses `input`; throws when nothing searchable is left.
+    init(_ input: String) throws {
+        var pendingOr = false
+        var negateNext = false
+        for token in Self.tokens(input) {
+            if !token.quoted, token.text == "OR" {
+                pendingOr = !clauses.isEmpty
+                continue
+            }
+            if !token.quoted, token.text == "AND" { continue }
+            if !token.quoted, token.text == "NOT" {
+                negateNext = true
+                continue
+            }
+            var text = token.text
+            var negated = negateNext
+            negateNext = false
+            if !token.quoted, text.hasPrefix("-") {
+                negated = true
+                text.removeFirst()
+            }
+            var column: String?
+            if !token.quoted, let colon = text.firstIndex(of: ":"),
+               Self.columns.contains(text[..<colon].lowercased()) {
+                column = text[..<colon].lowercased()
+                text = String(text[text.index(after: colon)...])
+            }
+            var prefix = false
+            if !token.quoted, text.hasSuffix("*") {
+                prefix = true
+                while text.hasSuffix("*") { text.removeLast() }
+            }
+            // A term with no letter or digit would match nothing (the tokenizer drops it) and
+            // an empty phrase is a syntax error: leave it out.
+            guard text.unicodeScalars.contains(where: { $0.properties.isAlphabetic || $0.properties.numericType != nil }) else {
+                pendingOr = false
+                continue
+            }
+            let term = Term(text: text, prefix: prefix, column: column)
+            if negated {
+                excluded.append(term)
+            } else if pendingOr, !clauses.isEmpty {
+                clauses[clauses.count - 1].append(term)
+            } else {
+                clauses.append([term])
+            }
+            pendingOr = false
+        }
+        guard !clauses.isEmpty else {
+            throw StoreError.invalidSearch(
+                excluded.isEmpty ? "the query has no words to search for" : "a query needs at least one word that is not excluded"
+            )
+        }
+    }
+
+    /// The FTS5 MATCH expression.
+    var fts: String {
+        var expression = clauses.map { clause in
+            clause.count == 1 ? clause[0].fts : "(" + clause.map(\.fts).joined(separator: " OR ") + ")"
+        }.joined(separator: " AND ")
+        for term in excluded { expression += " NOT " + term.fts }
+        return expression
+    }
+
+    private struct Token {
+        var text: String
+        var quoted: Bool
+    }
+
+    private static func tokens(_ input: String) -> [Token] {
+        var tokens: [Token] = []
+        var current = ""
+        var inQuote = false
+        func flush(quoted: Bool) {
+            if !current.isEmpty { tokens.append(Token(text: current, quoted: quoted)) }
+            current = ""
+        }
+        for character in input {
+            if character == "\"" {
+                flush(quoted: inQuote)
+                inQuote.toggle()
+            } else if character.isWhitespace, !inQuote {
+                flush(quoted: false)
+            } else {
+                current.append(character)
+            }
+        }
+        flush(quoted: inQuote)
+        return tokens
+    }
+}

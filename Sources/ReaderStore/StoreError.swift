@@ -1,0 +1,46 @@
+import Foundation
+import GRDB
+
+/// What went wrong in the store, worded for the person using the app.
+public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    case articleNotFound(String)
+    case noteNotFound(String)
+    /// A short id matched more than one article or note.
+    case ambiguousID(String, matches: [String])
+    /// The passage given for a note's anchor is not in the article's text.
+    case quoteNotFound(quote: String, articleID: String)
+    case invalidValue(String)
+    case invalidSearch(String)
+    /// The database could not be opened or written: locked, full, corrupt, unreadable.
+    case database(String)
+
+    public var description: String {
+        switch self {
+        case .articleNotFound(let id): "no article with id \(id)"
+        case .noteNotFound(let id): "no note with id \(id)"
+        case .ambiguousID(let id, let matches):
+            "id \(id) is ambiguous: it matches \(matches.prefix(5).joined(separator: ", "))\(matches.count > 5 ? ", …" : "")"
+        case .quoteNotFound(let quote, let articleID):
+            "the passage \u{201C}\(quote.count > 60 ? String(quote.prefix(60)) + "…" : quote)\u{201D} is not in article \(articleID)"
+        case .invalidValue(let reason): reason
+        case .invalidSearch(let reason): "invalid search: \(reason)"
+        case .database(let reason): reason
+        }
+    }
+
+    /// Turns a GRDB or SQLite failure into a sentence a person can act on.
+    static func wrap(_ error: any Error, path: String) -> any Error {
+        guard let error = error as? DatabaseError else { return error }
+        switch error.resultCode {
+        case .SQLITE_FULL: return StoreError.database("the disk holding \(path) is full; nothing was written")
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return StoreError.database("the database \(path) is busy in another process; try again")
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB:
+            return StoreError.database("\(path) is not a reader database or is damaged")
+        case .SQLITE_CANTOPEN: return StoreError.database("cannot open the database \(path)")
+        case .SQLITE_READONLY: return StoreError.database("the database \(path) is read-only")
+        case .SQLITE_IOERR: return StoreError.database("input/output error on \(path); nothing was written")
+        default: return StoreError.database("database error on \(path): \(error.message ?? "code \(error.resultCode.rawValue)")")
+        }
+    }
+}

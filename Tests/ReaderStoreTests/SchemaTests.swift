@@ -1,0 +1,73 @@
+import Foundation
+import GRDB
+@testable import ReaderStore
+import Testing
+
+@Suite struct SchemaTests {
+    /// The schema snapshot in Schemas/sqlite/schema.sql, beside Package.swift.
+    static let snapshotURL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Schemas/sqlite/schema.sql")
+
+    /// Every object of a database as SQL, in a stable order, the way the snapshot holds it.
+    static func dump(_ db: Database) throws -> String {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT type, name, sql FROM sqlite_master
+            WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%'
+              AND name NOT GLOB '*_fts_*'
+            ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 WHEN 'trigger' THEN 2 ELSE 3 END, name
+            """)
+        let header = """
+            -- What a freshly migrated reader database holds (FTS5 shadow tables left out).
+            -- Kept true by SchemaTests; regenerate with UPDATE_SCHEMA_SNAPSHOT=1 swift test --filter SchemaTests.
+
+            """
+        return header + rows.map { ($0["sql"] as String) + ";\n" }.joined(separator: "\n")
+    }
+
+    @Test func freshMigrationMatchesTheSnapshot() throws {
+        let test = try TestStore()
+        let actual = try test.store.pool.read(Self.dump)
+        if ProcessInfo.processInfo.environment["UPDATE_SCHEMA_SNAPSHOT"] == "1" {
+            try actual.write(to: Self.snapshotURL, atomically: true, encoding: .utf8)
+        }
+        let expected = try String(contentsOf: Self.snapshotURL, encoding: .utf8)
+        #expect(actual == expected, "Schemas/sqlite/schema.sql is out of date: run UPDATE_SCHEMA_SNAPSHOT=1 swift test --filter SchemaTests")
+    }
+
+    @Test func migrationsAreNamedAndAllApplied() throws {
+        let test = try TestStore()
+        let applied = try test.store.pool.read { db in try Schema.migrator.appliedIdentifiers(db) }
+        #expect(applied == ["v1-content", "v1-user-state", "v1-outbox-and-sync", "v1-search"])
+    }
+
+    @Test func databaseUsesWALAndForeignKeys() throws {
+        let test = try TestStore()
+        let (journal, foreignKeys, integrity) = try test.store.pool.read { db in
+            (
+                try String.fetchOne(db, sql: "PRAGMA journal_mode"),
+                try Int.fetchOne(db, sql: "PRAGMA foreign_keys"),
+                try String.fetchOne(db, sql: "PRAGMA integrity_check")
+            )
+        }
+        #expect(journal == "wal")
+        #expect(foreignKeys == 1)
+        #expect(integrity == "ok")
+    }
+
+    @Test func reopeningKeepsTheDeviceIDAndMigratesNothing() throws {
+        let test = try TestStore()
+        let device = try test.store.status().deviceID
+        let reopened = try ReaderStore(path: test.store.path)
+        #expect(try reopened.status().deviceID == device)
+        #expect(device.count == 16)
+    }
+
+    @Test func aFileThatIsNotADatabaseIsAClearError() throws {
+        let test = try TestStore()
+        let path = try test.file("notes.txt", String(repeating: "this is not sqlite\n", count: 200))
+        #expect(throws: StoreError.database("\(path) is not a reader database or is damaged")) {
+            try ReaderStore(path: path)
+        }
+    }
+}
