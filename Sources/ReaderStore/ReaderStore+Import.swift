@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import ReaderFeeds
 
 import ReaderModels
 
@@ -24,6 +25,25 @@ public struct ImportReport: Hashable, Sendable, Codable {
 }
 
 extension ReaderStore {
+    /// Imports an RSS, Atom, JSON Feed or plain-text bundle file, streaming it.
+    ///
+    /// The whole file is one transaction: a malformed file throws `FeedImportError` and
+    /// leaves the database as it was. Importing the same file again changes nothing; an
+    /// article whose content changed is updated in place, keeping its state and notes.
+    ///
+    /// Articles are content, not user data: they go into no outbox (the server is
+    /// authoritative for content).
+    public func importFile(at path: String, format: FeedFormat? = nil) throws -> ImportReport {
+        try write { db in
+            var writer = try ArticleWriter(db: db, now: nowText())
+            let format = try FeedFile.read(path: path, format: format) { draft in try writer.save(draft) }
+            return ImportReport(
+                file: path, format: format.rawValue,
+                new: writer.new, updated: writer.updated, unchanged: writer.unchanged
+            )
+        }
+    }
+
     /// Saves already-parsed articles in one transaction, as `importFile` does.
     public func importArticles(_ drafts: some Sequence<ArticleDraft>, label: String = "articles") throws -> ImportReport {
         try write { db in

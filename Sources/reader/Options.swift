@@ -1,0 +1,28 @@
+import ArgumentParser
+import Foundation
+import ReaderStore
+
+/// Where the database is; every command takes it.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The database file.", valueName: "path"))
+    var db: String?
+
+    /// --db, else $READER_DB, else $XDG_DATA_HOME/reader/reader.sqlite, else ~/.local/share/reader/reader.sqlite.
+    var path: String {
+        let environment = ProcessInfo.processInfo.environment
+        if let db, !db.isEmpty { return db }
+        if let path = environment["READER_DB"], !path.isEmpty { return path }
+        if let data = environment["XDG_DATA_HOME"], !data.isEmpty { return data + "/reader/reader.sqlite" }
+        return NSHomeDirectory() + "/.local/share/reader/reader.sqlite"
+    }
+
+    func open() throws -> ReaderStore {
+        try ReaderStore(path: path)
+    }
+}
+
+/// For commands that list or show: `--json` prints one JSON document instead of text.
+struct OutputOptions: ParsableArguments {
+    @Flag(name: .long, help: "Print one JSON document (snake_case fields) instead of text.")
+    var json = false
+}

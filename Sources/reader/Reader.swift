@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import ReaderFeeds
+import ReaderStore
+
+/// The `reader` command: a Linux CLI over the reader core.
+@main
+struct Reader: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reader",
+        abstract: "Read, search and annotate articles offline.",
+        discussion: """
+            The database is --db PATH, else $READER_DB, else $XDG_DATA_HOME/reader/reader.sqlite, \
+            else ~/.local/share/reader/reader.sqlite; it is created on first use.
+
+            Exit codes: 0 success, 1 internal error, 2 usage, 6 unknown id, 7 invalid input, \
+            8 database unavailable.
+            """,
+        version: ReaderVersion.current,
+        subcommands: [
+            ImportCommand.self, ArticlesCommand.self, MarkCommand.self, SearchCommand.self,
+            NotesCommand.self, ExportCommand.self, StatusCommand.self,
+        ]
+    )
+
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exitCleanly(error)
+        }
+    }
+
+    /// Prints one line for the person (or the help text) and exits with the documented code.
+    static func exitCleanly(_ error: any Error) -> Never {
+        if let code = error as? ExitCode { Foundation.exit(code.rawValue) }
+        if let status = ReaderExit(error) {
+            Output.error(status.message)
+            Foundation.exit(status.code.rawValue)
+        }
+        // Argument parsing: help and version go to stdout with 0; usage errors to stderr with 2.
+        let argumentExit = exitCode(for: error)
+        let message = fullMessage(for: error)
+        if argumentExit == .success {
+            print(message)
+            Foundation.exit(0)
+        }
+        FileHandle.standardError.write(Data((message + "\n").utf8))
+        Foundation.exit(argumentExit == .validationFailure ? ReaderExit.Code.usage.rawValue : ReaderExit.Code.internal.rawValue)
+    }
+}
+
+/// The version `reader --version` prints and the User-Agent will carry.
+enum ReaderVersion {
+    static let current = "0.1.0"
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import ReaderFeeds
+import ReaderStore
+
+/// How a failure ends the process: one line for the person and a documented exit code.
+struct ReaderExit {
+    /// Exit codes, documented in the README and in `reader --help`.
+    enum Code: Int32 {
+        case success = 0
+        case `internal` = 1
+        case usage = 2
+        case notFound = 6
+        case invalidInput = 7
+        case database = 8
+    }
+
+    var code: Code
+    var message: String
+
+    /// The exit for an error of the core; nil for argument-parser errors, which it reports itself.
+    init?(_ error: any Error) {
+        switch error {
+        case let error as StoreError:
+            message = error.description
+            switch error {
+            case .articleNotFound, .noteNotFound, .ambiguousID: code = .notFound
+            case .quoteNotFound, .invalidValue, .invalidSearch: code = .invalidInput
+            case .database: code = .database
+            }
+        case let error as FeedImportError:
+            message = error.description
+            code = .invalidInput
+        case let error as CLIError:
+            message = error.message
+            code = error.code
+        default:
+            return nil
+        }
+    }
+}
+
+/// A failure the CLI itself detects.
+struct CLIError: Error {
+    var message: String
+    var code: ReaderExit.Code
+}
