@@ -33,6 +33,7 @@ extension ReaderStore {
     ///
     /// Articles are content, not user data: they go into no outbox (the server is
     /// authoritative for content).
+    @discardableResult
     public func importFile(at path: String, format: FeedFormat? = nil) throws -> ImportReport {
         try write { db in
             var writer = try ArticleWriter(db: db, now: nowText())
@@ -45,6 +46,7 @@ extension ReaderStore {
     }
 
     /// Saves already-parsed articles in one transaction, as `importFile` does.
+    @discardableResult
     public func importArticles(_ drafts: some Sequence<ArticleDraft>, label: String = "articles") throws -> ImportReport {
         try write { db in
             var writer = try ArticleWriter(db: db, now: nowText())

@@ -1,0 +1,86 @@
+import Foundation
+import ReaderFeeds
+import ReaderModels
+@testable import ReaderStore
+import Testing
+
+@Suite struct ImportTests {
+    static func rss(items: [(guid: String, title: String, body: String)]) -> String {
+        """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <rss version="2.0"><channel>
+        <title>Quay Weekly</title><link>https://quay.example/</link>
+        \(items.map { "<item><guid>\($0.guid)</guid><title>\($0.title)</title><description>\($0.body)</description></item>" }.joined(separator: "\n"))
+        </channel></rss>
+        """
+    }
+
+    @Test func reimportingTheSameFileChangesNothing() throws {
+        let test = try TestStore()
+        let path = try test.file("quay.xml", Self.rss(items: [("1", "Tide mill reopens", "Flour again."), ("2", "New crane", "Taller.")]))
+        let first = try test.store.importFile(at: path)
+        #expect([first.new, first.updated, first.unchanged] as [Int] == [2, 0, 0])
+        #expect(first.format == "rss")
+        let before = try test.store.exportUserState()
+        let second = try test.store.importFile(at: path)
+        #expect([second.new, second.updated, second.unchanged] as [Int] == [0, 0, 2])
+        #expect(try test.store.exportUserState() == before)
+        #expect(try test.count("SELECT count(*) FROM articles") == 2)
+        #expect(try test.count("SELECT count(*) FROM sources") == 1)
+    }
+
+    @Test func changedContentUpdatesInPlaceKeepingStateNotesAndSearch() throws {
+        let test = try TestStore()
+        let path = try test.file("quay.xml", Self.rss(items: [("1", "Tide mill reopens", "Flour is milled again by the tide.")]))
+        try test.store.importFile(at: path)
+        let id = try test.store.articles()[0].id
+        try test.store.markStarred([id], true)
+        let note = try test.store.addNote(articleID: id, body: "visit", quote: "milled again")
+        let edited = try test.file("quay.xml", Self.rss(items: [("1", "Tide mill reopens", "Flour is milled again by the tide, and sold at the gate.")]))
+        let report = try test.store.importFile(at: edited)
+        #expect([report.new, report.updated, report.unchanged] as [Int] == [0, 1, 0])
+        let article = try test.store.article(id: id)
+        #expect(article.text.contains("sold at the gate"))
+        #expect(article.state.starred)
+        #expect(try test.store.notes(articleID: id).map(\.id) == [note.id])
+        #expect(try test.store.search("gate").map(\.id) == [id])
+        #expect(try test.count("SELECT count(*) FROM articles") == 1)
+    }
+
+    @Test func aMalformedFileImportsNothing() throws {
+        let test = try TestStore()
+        let good = Self.rss(items: [("1", "Tide mill reopens", "Flour."), ("2", "New crane", "Taller.")])
+        let broken = try test.file("broken.xml", String(good.dropLast(30)))
+        #expect(throws: FeedImportError.self) { try test.store.importFile(at: broken) }
+        #expect(try test.count("SELECT count(*) FROM articles") == 0)
+        #expect(try test.count("SELECT count(*) FROM sources") == 0)
+        #expect(try test.count("SELECT count(*) FROM articles_fts") == 0)
+    }
+
+    @Test func aFailureHalfwayKeepsWhatWasThereBefore() throws {
+        let test = try TestStore()
+        let first = try test.file("quay.xml", Self.rss(items: [("1", "Tide mill reopens", "Flour.")]))
+        try test.store.importFile(at: first)
+        let before = try test.store.exportUserState()
+        // Item 1 changes, then the file breaks: the change to item 1 must not stick.
+        let text = Self.rss(items: [("1", "Tide mill reopens", "Flour, and bread."), ("2", "Crane", "Tall")])
+        let broken = try test.file("broken.xml", text.replacingOccurrences(of: "</item>\n<item>", with: "</item>\n<item><title>"))
+        #expect(throws: FeedImportError.self) { try test.store.importFile(at: broken) }
+        #expect(try test.store.exportUserState() == before)
+        #expect(try test.store.search("bread").isEmpty)
+    }
+
+    @Test func theSameArticleFromTwoFormatsOfOneSourceIsOneArticle() throws {
+        let test = try TestStore()
+        let draft = ArticleDraft(
+            source: SourceDraft(key: "https://quay.example/", title: "Quay Weekly", kind: .rss),
+            guid: "1", title: "Tide mill reopens", html: "<p>Flour.</p>", text: "Flour."
+        )
+        _ = try test.store.importArticles([draft])
+        var again = draft
+        again.source.title = "Quay Weekly (renamed)"
+        let report = try test.store.importArticles([again])
+        #expect(report.unchanged == 1)
+        #expect(try test.store.sources().map(\.title) == ["Quay Weekly (renamed)"])
+    }
+}
