@@ -1,0 +1,307 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import ReaderModels
+
+/// Reads RSS 2.0 (and 1.0) and Atom 1.0 through Foundation's `XMLParser`, which pulls the
+/// file through an `InputStream` in 128 KiB chunks, so only the item being read is held.
+///
+/// Namespaces are processed, so `content:encoded`, `dc:creator`, `dc:date` and `atom:link`
+/// are recognised whatever prefix a feed gives them. External entities are never resolved.
+/// Channel or feed metadata (title, links, id, authors) is taken from what precedes the
+/// first item, which is where feeds put it.
+final class XMLFeedParser: NSObject, XMLParserDelegate {
+    /// Parses the feed at `path`, handing each item to `each` in file order, and returns
+    /// whether it was RSS or Atom.
+    static func read(path: String, each: (ArticleDraft) throws -> Void) throws -> FeedFormat {
+        try FileChunks.checkReadable(path)
+        guard let stream = InputStream(fileAtPath: path) else {
+            throw FeedImportError(file: path, reason: "cannot be opened")
+        }
+        return try withoutActuallyEscaping(each) { each in
+            let reader = XMLFeedParser(file: path, emit: each)
+            let parser = XMLParser(stream: stream)
+            parser.shouldProcessNamespaces = true
+            parser.shouldResolveExternalEntities = false
+            parser.delegate = reader
+            let finished = parser.parse()
+            parser.delegate = nil
+            return try reader.result(finished: finished, parser: parser)
+        }
+    }
+
+    /// What the characters being read belong to.
+    private enum Field {
+        case title(FeedText.Kind), link, guid(isPermaLink: Bool), id, content(FeedText.Kind)
+        case summary(FeedText.Kind), author, rssAuthor, published, dcDate, updated
+        case feedTitle(FeedText.Kind), feedLink, feedID, feedAuthor
+    }
+
+    private struct Capture {
+        var field: Field
+        /// The depth of the field's element in `stack`.
+        var depth: Int
+        /// Whether child elements are XHTML to write out as HTML (Atom `type="xhtml"`).
+        var xhtml: Bool
+    }
+
+    private struct Open {
+        var tag: FeedTag
+        var name: String
+        var line: Int
+        /// The `xml:base` in scope, resolved.
+        var base: String?
+    }
+
+    private let file: String
+    private let emit: (ArticleDraft) throws -> Void
+    private var format: FeedFormat?
+    private var stack: [Open] = []
+    private var head = FeedHead()
+    private var source: SourceDraft?
+    private var entry: FeedEntry?
+    private var entryDepth = 0
+    private var capture: Capture?
+    private var text = ""
+    private var failure: (any Error)?
+
+    private init(file: String, emit: @escaping (ArticleDraft) throws -> Void) {
+        self.file = file
+        self.emit = emit
+    }
+
+    private func result(finished: Bool, parser: XMLParser) throws -> FeedFormat {
+        if let failure { throw failure }
+        if !finished, let error = parser.parserError as NSError? {
+            let reason = error.domain == XMLParser.errorDomain
+                ? XMLParseFailure.reason(code: error.code, innermost: innermost, sawRoot: format != nil)
+                : "could not be read: \(error.localizedDescription)"
+            throw FeedImportError(file: file, line: parser.lineNumber, reason: reason)
+        }
+        guard let format else { throw FeedImportError(file: file, reason: "the file is empty or is not XML") }
+        return format
+    }
+
+    private var innermost: XMLParseFailure.OpenElement? {
+        stack.last.map { XMLParseFailure.OpenElement(name: $0.name, line: $0.line) }
+    }
+
+    private func fail(_ error: any Error, _ parser: XMLParser) {
+        if failure == nil { failure = error }
+        parser.abortParsing()
+    }
+
+    func parser(_ parser: XMLParser, parseErrorOccurred parseError: any Error) {
+        let code = (parseError as NSError).code
+        guard failure == nil, XMLParseFailure.isFatal(code) else { return }
+        let reason = XMLParseFailure.reason(code: code, innermost: innermost, sawRoot: format != nil)
+        fail(FeedImportError(file: file, line: parser.lineNumber, reason: reason), parser)
+    }
+
+    func parser(
+        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+        qualifiedName: String?, attributes: [String: String]
+    ) {
+        guard failure == nil else { return }
+        let tag = FeedTag(elementName, namespace: namespaceURI)
+        let parentBase = stack.last?.base
+        let base = attributes["xml:base"].map { FeedLink.resolve($0, against: parentBase) } ?? parentBase
+        stack.append(Open(tag: tag, name: qualifiedName ?? elementName, line: parser.lineNumber, base: base))
+        if let capture {
+            if capture.xhtml && !isXHTMLWrapper(elementName, capture) { writeXHTMLStart(elementName, attributes) }
+            return
+        }
+        guard stack.count > 1 else { return root(tag, parser) }
+        let parent = stack[stack.count - 2].tag
+        if entry != nil {
+            if stack.count == entryDepth + 1 {
+                startEntryField(tag, attributes)
+            } else if stack.count == entryDepth + 2, parent == .atom("author"), tag == .atom("name") {
+                begin(.author)
+            }
+        } else if tag == .rss("item") && (parent == .rss("channel") || parent == .rdf("RDF"))
+                    || tag == .atom("entry") && stack.count == 2 {
+            startEntry(parser)
+        } else if parent == .rss("channel") || parent == .atom("feed") && stack.count == 2 {
+            startHeadField(tag, attributes)
+        } else if stack.count == 3, parent == .atom("author"), tag == .atom("name") {
+            begin(.feedAuthor)
+        }
+    }
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) {
+        guard let capture else { return }
+        text += capture.xhtml ? HTMLText.escape(string) : string
+    }
+
+    func parser(_ parser: XMLParser, foundCDATA block: Data) {
+        self.parser(parser, foundCharacters: String(decoding: block, as: UTF8.self))
+    }
+
+    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
+        guard failure == nil, !stack.isEmpty else { return }
+        defer { stack.removeLast() }
+        if let capture {
+            if stack.count > capture.depth {
+                if capture.xhtml && !isXHTMLWrapper(elementName, capture) { text += "</" + elementName + ">" }
+            } else {
+                finish(capture.field)
+                self.capture = nil
+                text = ""
+            }
+        } else if entry != nil && stack.count == entryDepth {
+            finishEntry(parser)
+        }
+    }
+
+    private func root(_ tag: FeedTag, _ parser: XMLParser) {
+        switch tag {
+        case .rss("rss"), .rdf("RDF"): format = .rss
+        case .atom("feed"): format = .atom
+        case .rss("feed"):
+            let reason = "the <feed> root element is not in the Atom 1.0 namespace (xmlns=\"http://www.w3.org/2005/Atom\")"
+            fail(FeedImportError(file: file, line: parser.lineNumber, reason: reason), parser)
+        default:
+            let name = stack.last?.name ?? ""
+            let reason = "the root element is <\(name)>, not <rss>, <rdf:RDF> or <feed>: this is not an RSS or Atom feed"
+            fail(FeedImportError(file: file, line: parser.lineNumber, reason: reason), parser)
+        }
+    }
+
+    private func startEntry(_ parser: XMLParser) {
+        if source == nil {
+            source = head.source(kind: format == .atom ? .atom : .rss)
+            guard source != nil else {
+                let reason = "the feed has no title, link or id before its first item, so its articles have no source"
+                return fail(FeedImportError(file: file, line: parser.lineNumber, reason: reason), parser)
+            }
+        }
+        entry = FeedEntry(line: parser.lineNumber)
+        entryDepth = stack.count
+    }
+
+    private func startEntryField(_ tag: FeedTag, _ attributes: [String: String]) {
+        switch tag {
+        case .rss("title"): begin(.title(.html))
+        case .rss("link"): begin(.link)
+        case .rss("guid"): begin(.guid(isPermaLink: attributes["isPermaLink"]?.lowercased() != "false"))
+        case .rss("description"): begin(.summary(.html))
+        case .rss("author"): begin(.rssAuthor)
+        case .rss("pubDate"): begin(.published)
+        case .content("encoded"): begin(.content(.html))
+        case .dc("creator"): begin(.author)
+        case .dc("date"): begin(.dcDate)
+        case .atom("id"): begin(.id)
+        case .atom("published"): begin(.published)
+        case .atom("updated"): begin(.updated)
+        case .atom("title"): beginText(attributes) { .title($0) }
+        case .atom("summary"): beginText(attributes) { .summary($0) }
+        case .atom("content") where attributes["src"] == nil: beginText(attributes) { .content($0) }
+        case .atom("link"):
+            if entry?.link == nil, let href = alternateHref(attributes) { entry?.link = href }
+        default: break
+        }
+    }
+
+    private func startHeadField(_ tag: FeedTag, _ attributes: [String: String]) {
+        switch tag {
+        case .rss("title"): begin(.feedTitle(.html))
+        case .rss("link"): begin(.feedLink)
+        case .atom("title"): beginText(attributes) { .feedTitle($0) }
+        case .atom("id"): begin(.feedID)
+        case .atom("link"):
+            let href = attributes["href"].map { FeedLink.resolve(PlainText.collapsed($0), against: stack.last?.base) }
+            if attributes["rel"] == "self" {
+                if head.selfLink == nil { head.selfLink = href }
+            } else if head.link == nil, let href = alternateHref(attributes) {
+                head.link = href
+            }
+        default: break
+        }
+    }
+
+    /// The resolved `href` of an Atom link that points at the page itself (no `rel`, or
+    /// `rel="alternate"`).
+    private func alternateHref(_ attributes: [String: String]) -> String? {
+        guard let href = attributes["href"].map(PlainText.collapsed), !href.isEmpty,
+              (attributes["rel"] ?? "alternate") == "alternate"
+        else { return nil }
+        return FeedLink.resolve(href, against: documentBase)
+    }
+
+    /// Where relative links point from: `xml:base`, else the site, else the feed itself.
+    private var documentBase: String? {
+        stack.last?.base ?? head.link ?? head.selfLink
+    }
+
+    private func begin(_ field: Field, xhtml: Bool = false) {
+        capture = Capture(field: field, depth: stack.count, xhtml: xhtml)
+        text = ""
+    }
+
+    /// Begins an Atom text construct, whose `type` says whether it is text, HTML or XHTML;
+    /// other types (base64 media) are skipped.
+    private func beginText(_ attributes: [String: String], _ field: (FeedText.Kind) -> Field) {
+        switch attributes["type"]?.lowercased() ?? "text" {
+        case "text", "text/plain": begin(field(.text))
+        case "html", "text/html": begin(field(.html))
+        case "xhtml", "application/xhtml+xml": begin(field(.html), xhtml: true)
+        default: break
+        }
+    }
+
+    /// The `div` that wraps Atom XHTML content is no part of it.
+    private func isXHTMLWrapper(_ name: String, _ capture: Capture) -> Bool {
+        stack.count == capture.depth + 1 && name == "div"
+    }
+
+    private func writeXHTMLStart(_ name: String, _ attributes: [String: String]) {
+        text += "<" + name
+        // Sorted, because dictionary order changes from run to run and the HTML must not.
+        for (key, value) in attributes.sorted(by: { $0.key < $1.key }) where !key.hasPrefix("xmlns") {
+            text += " " + key + "=\"" + HTMLText.escape(value) + "\""
+        }
+        text += ">"
+    }
+
+    private func finish(_ field: Field) {
+        // Only short fields are collapsed; bodies keep their text for the sanitiser.
+        var nonEmpty: String? {
+            let value = PlainText.collapsed(text)
+            return value.isEmpty ? nil : value
+        }
+        switch field {
+        case .title(let kind): entry?.title = FeedText(kind: kind, value: text)
+        case .content(let kind): entry?.content = FeedText(kind: kind, value: text, base: stack.last?.base)
+        case .summary(let kind): entry?.summary = FeedText(kind: kind, value: text, base: stack.last?.base)
+        case .link: entry?.link = nonEmpty.map { FeedLink.resolve($0, against: documentBase) }
+        case .id: entry?.id = nonEmpty
+        case .guid(let isPermaLink):
+            let guid = nonEmpty
+            entry?.id = guid
+            if isPermaLink, let guid, guid.hasPrefix("http") { entry?.permalink = guid }
+        case .author: if let name = nonEmpty { entry?.authors.append(name) }
+        case .rssAuthor: entry?.rssAuthor = nonEmpty
+        case .published: entry?.published = nonEmpty
+        case .dcDate: entry?.dcDate = nonEmpty
+        case .updated: entry?.updated = nonEmpty
+        case .feedTitle(let kind): head.title = FeedText(kind: kind, value: text).plain
+        case .feedLink: head.link = nonEmpty.map { FeedLink.resolve($0, against: stack.last?.base) }
+        case .feedID: head.id = nonEmpty
+        case .feedAuthor: if let name = nonEmpty { head.authors.append(name) }
+        }
+    }
+
+    private func finishEntry(_ parser: XMLParser) {
+        guard var entry, let source else { return }
+        self.entry = nil
+        if entry.authors.isEmpty { entry.authors = head.authors }
+        do {
+            let draft = try entry.draft(source: source, file: file, noun: format == .atom ? "entry" : "item")
+            try emit(draft)
+        } catch {
+            fail(error, parser)
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import ReaderFeeds
+import ReaderModels
+
+/// The files under `Fixtures/`, and temporary files for cases too small to deserve one.
+enum Fixture {
+    static func path(_ name: String) -> String {
+        Bundle.module.url(forResource: "Fixtures", withExtension: nil)!.appendingPathComponent(name).path
+    }
+
+    /// Every draft the file yields, in order.
+    static func drafts(_ name: String, format: FeedFormat? = nil) throws -> [ArticleDraft] {
+        try drafts(atPath: path(name), format: format)
+    }
+
+    static func drafts(atPath path: String, format: FeedFormat? = nil) throws -> [ArticleDraft] {
+        var drafts: [ArticleDraft] = []
+        try FeedFile.read(path: path, format: format) { drafts.append($0) }
+        return drafts
+    }
+
+    /// Writes `bytes` to a new file in a fresh temporary folder and returns its path.
+    static func temporary(_ name: String, _ bytes: some Sequence<UInt8>) throws -> String {
+        let folder = FileManager.default.temporaryDirectory
+            .appendingPathComponent("ReaderFeedsTests-" + UUID().uuidString)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let url = folder.appendingPathComponent(name)
+        try Data(bytes).write(to: url)
+        return url.path
+    }
+
+    static func temporary(_ name: String, text: String) throws -> String {
+        try temporary(name, Array(text.utf8))
+    }
+}
+
+extension ArticleDraft {
+    /// The publication date as the core writes instants, for readable comparisons.
+    var publishedText: String? { published.map(Timestamp.format) }
+    var updatedText: String? { updated.map(Timestamp.format) }
+}
+
+/// An error a test's `each` closure throws, to check that it comes back unchanged.
+struct StopReading: Error, Equatable {}

@@ -1,0 +1,78 @@
+import ReaderFeeds
+import Testing
+
+@Suite struct HTMLTextTests {
+    @Test func removesScriptsStylesAndFramesWithTheirContent() {
+        let result = HTMLText.sanitize("""
+            <p>Before</p><script type="text/javascript">document.write("<p>x</p>")</script>\
+            <STYLE>p { color: red }</STYLE><iframe src="https://ads.example.com"><p>fallback</p></iframe>\
+            <object><object>plugin</object>still plugin</object><noscript><img src="pixel.gif"></noscript><p>After</p>
+            """)
+        #expect(result.html == "<p>Before</p><p>After</p>")
+        #expect(result.text == "Before\n\nAfter")
+    }
+
+    @Test func removesEventHandlersAndInlineStyles() {
+        let result = HTMLText.sanitize(#"<p class="lead" onclick="steal()" ONMOUSEOVER='x()' style="background:url(javascript:x)">Hi</p>"#)
+        #expect(result.html == #"<p class="lead">Hi</p>"#)
+    }
+
+    @Test func removesScriptURLsHoweverTheyAreSpelled() {
+        let links = [
+            "javascript:alert(1)", "JaVaScRiPt:alert(1)", "java\tscript:alert(1)", " javascript:alert(1)",
+            "&#106;avascript:alert(1)", "javascript&#x3A;alert(1)", "vbscript:msgbox", "data:text/html;base64,PHNjcmlwdD4=",
+            "data:image/svg+xml;base64,PHN2Zz4=",
+        ]
+        for link in links {
+            #expect(HTMLText.sanitize("<a href=\"\(link)\">x</a>").html == "<a>x</a>", "\(link)")
+        }
+        #expect(HTMLText.sanitize("<img src=\"javascript:alert(1)\" alt=\"a\">").html == "<img alt=\"a\">")
+    }
+
+    @Test func keepsOrdinaryURLs() {
+        for link in ["https://example.org/a?b=1&amp;c=2", "/relative/path", "#notes", "mailto:ana@example.org", "data:image/png;base64,iVBORw0KGgo="] {
+            #expect(HTMLText.sanitize("<a href=\"\(link)\">x</a>").html == "<a href=\"\(link)\">x</a>")
+        }
+    }
+
+    @Test func dropsUnknownTagsButKeepsTheirText() {
+        let result = HTMLText.sanitize("<form action=\"/send\"><font color=red>Big</font> <custom-card>news</custom-card><input name=q></form>")
+        #expect(result.html == "Big news")
+        #expect(result.text == "Big news")
+    }
+
+    @Test func breaksTextAtBlocksAndLineBreaks() {
+        let result = HTMLText.sanitize("<h2>Budget</h2><p>One\n   two</p><ul><li>a</li><li>b</li></ul>line<br/>next")
+        #expect(result.text == "Budget\n\nOne two\n\na\n\nb\n\nline\nnext")
+    }
+
+    @Test func keepsLineBreaksInsidePre() {
+        #expect(HTMLText.sanitize("<pre>let a = 1\nlet b = 2</pre><p>done</p>").text == "let a = 1\nlet b = 2\n\ndone")
+    }
+
+    @Test func decodesReferencesAndReescapesThem() {
+        let result = HTMLText.sanitize("AT&amp;T &lt;b&gt; &quot;q&quot; &#39;s&#x2014;&eacute;&nbsp;x &bogus; & 1 < 2 > 0")
+        #expect(result.text == "AT&T <b> \"q\" 's—é x &bogus; & 1 < 2 > 0")
+        #expect(result.html == "AT&amp;T &lt;b&gt; &quot;q&quot; 's—é\u{A0}x &amp;bogus; &amp; 1 &lt; 2 &gt; 0")
+    }
+
+    @Test func balancesTagsAndDropsStrayEndTags() {
+        #expect(HTMLText.sanitize("<div><p><em>hi</div></p></span>").html == "<div><p><em>hi</em></p></div>")
+        #expect(HTMLText.sanitize("<blockquote>quoted").html == "<blockquote>quoted</blockquote>")
+    }
+
+    @Test func dropsCommentsDeclarationsAndCutOffTags() {
+        #expect(HTMLText.sanitize("<!DOCTYPE html><!-- note --><p>ok</p><?php x ?><img src=").html == "<p>ok</p>")
+        #expect(HTMLText.sanitize("<p>a</p><script>never closed").html == "<p>a</p>")
+    }
+
+    @Test func resolvesRelativeLinksAgainstABaseWhenGiven() throws {
+        let path = try Fixture.temporary("feed.json", text: """
+            { "version": "https://jsonfeed.org/version/1.1", "title": "Log", "home_page_url": "https://harbour.example.com/",
+              "items": [ { "id": "1", "url": "https://harbour.example.com/log/one",
+                           "content_html": "<img src=\\"chart.png\\"><a href=\\"/about\\">About</a><a href=\\"#top\\">Top</a>" } ] }
+            """)
+        let item = try #require(try Fixture.drafts(atPath: path).first)
+        #expect(item.html == "<img src=\"https://harbour.example.com/log/chart.png\"><a href=\"https://harbour.example.com/about\">About</a><a href=\"#top\">Top</a>")
+    }
+}
