@@ -25,7 +25,7 @@ struct Reader: AsyncParsableCommand {
 
     static func main() async {
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(Self.movingLeadingGlobalOptions(Array(CommandLine.arguments.dropFirst())))
             if var command = command as? any AsyncParsableCommand {
                 try await command.run()
             } else {
@@ -34,6 +34,33 @@ struct Reader: AsyncParsableCommand {
         } catch {
             exitCleanly(error)
         }
+    }
+
+    /// `--db PATH` and `--json` are declared on each subcommand; so that `reader --db PATH
+    /// status` works as well as `reader status --db PATH`, global options written before the
+    /// subcommand are moved after it.
+    static func movingLeadingGlobalOptions(_ arguments: [String]) -> [String] {
+        var leading: [String] = []
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            if argument == "--db", index + 1 < arguments.count {
+                leading += [argument, arguments[index + 1]]
+                index += 2
+            } else if argument.hasPrefix("--db=") || argument == "--json" {
+                leading.append(argument)
+                index += 1
+            } else {
+                break
+            }
+        }
+        let rest = Array(arguments[index...])
+        guard !leading.isEmpty, !rest.isEmpty else { return arguments }
+        // Options go before a `--`, which would make them positional.
+        if let separator = rest.firstIndex(of: "--") {
+            return Array(rest[..<separator]) + leading + Array(rest[separator...])
+        }
+        return rest + leading
     }
 
     /// Prints one line for the person (or the help text) and exits with the documented code.

@@ -167,6 +167,14 @@ import Testing
         #expect(text.contains("last sync: never"))
     }
 
+    @Test func globalOptionsMayComeBeforeTheSubcommand() throws {
+        let cli = try CLI()
+        #expect(try CLI.exec(["--db", cli.db, "import", CLI.sample("night-sky.json")]).status == 0)
+        let status = try CLI.exec(["--db=\(cli.db)", "--json", "status"])
+        #expect(status.status == 0, "\(status.stderr)")
+        #expect(status.stdout.contains("\"articles\" : 3"))
+    }
+
     @Test func databaseComesFromTheEnvironmentWhenNotGiven() throws {
         let cli = try CLI()
         let viaEnv = cli.folder.appendingPathComponent("env.sqlite").path
