@@ -68,7 +68,7 @@ extension EditSession {
         try record(.note, id, op: .delete, baseRevision: note.revision, fields: [:], hlc: hlc)
         // A note the server never saw leaves nothing behind once its create is dropped.
         if note.revision == 0,
-           try !Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM outbox WHERE entity = 'note' AND entity_id = ?)", arguments: [id])!
+           try !db.exists("outbox WHERE entity = 'note' AND entity_id = ?", [id])
         {
             try db.execute(sql: "DELETE FROM notes WHERE id = ?", arguments: [id])
         }

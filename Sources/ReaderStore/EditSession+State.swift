@@ -10,7 +10,7 @@ enum StateField: String, CaseIterable {
 extension EditSession {
     mutating func setState(_ ids: [String], field: StateField, value: any JSONValue) throws {
         guard !ids.isEmpty else { throw StoreError.invalidValue("no article ids given") }
-        for id in ids where try !Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM articles WHERE id = ?)", arguments: [id])! {
+        for id in ids where try !db.exists("articles WHERE id = ?", [id]) {
             throw StoreError.articleNotFound(id)
         }
         let column = field.rawValue

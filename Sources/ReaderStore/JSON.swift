@@ -78,11 +78,11 @@ extension Array: JSONValue where Element: JSONValue {
 extension Dictionary: JSONValue where Key == String, Value == any JSONValue {
     func writeJSON(into out: inout String) {
         out += "{"
-        for (index, key) in keys.sorted().enumerated() {
+        for (index, member) in sorted(by: { $0.key < $1.key }).enumerated() {
             if index > 0 { out += "," }
-            key.writeJSON(into: &out)
+            member.key.writeJSON(into: &out)
             out += ":"
-            self[key]!.writeJSON(into: &out)
+            member.value.writeJSON(into: &out)
         }
         out += "}"
     }

@@ -72,7 +72,7 @@ extension ReaderStore {
     /// Notes that are not deleted, oldest first; of one article when `articleID` is given.
     public func notes(articleID: String? = nil, conflictedOnly: Bool = false) throws -> [Note] {
         try read { db in
-            if let articleID, try !Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM articles WHERE id = ?)", arguments: [articleID])! {
+            if let articleID, try !db.exists("articles WHERE id = ?", [articleID]) {
                 throw StoreError.articleNotFound(articleID)
             }
             var sql = "SELECT * FROM notes WHERE deleted = 0"
@@ -154,7 +154,7 @@ extension ReaderStore {
     ) throws -> String {
         let key = text.lowercased()
         return try read { db in
-            if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(table) WHERE id = ?\(extraCondition))", arguments: [key])! {
+            if try db.exists("\(table) WHERE id = ?\(extraCondition)", [key]) {
                 return key
             }
             guard key.count >= 4, key.allSatisfy({ $0.isHexDigit || $0 == "-" }) else { throw notFound(text) }
