@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "ReaderModels", targets: ["ReaderModels"]),
         .library(name: "ReaderFeeds", targets: ["ReaderFeeds"]),
         .library(name: "ReaderStore", targets: ["ReaderStore"]),
+        .library(name: "ReaderHTTP", targets: ["ReaderHTTP"]),
         .executable(name: "reader", targets: ["reader"]),
         .executable(name: "reader-bench", targets: ["reader-bench"]),
     ],
@@ -21,6 +22,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
+        // libcurl, wrapped once: only ReaderHTTP imports it.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .target(name: "ReaderHTTP", dependencies: ["CCurl"], swiftSettings: strict),
         .target(
             name: "ReaderModels",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
@@ -38,12 +46,13 @@ let package = Package(
                 "ReaderStore", "ReaderFeeds", "ReaderModels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            exclude: ["Samples"],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "reader-bench",
             dependencies: [
-                "ReaderStore", "ReaderFeeds", "ReaderModels",
+                "ReaderStore", "ReaderFeeds", "ReaderModels", "ReaderHTTP",
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             swiftSettings: strict
@@ -60,6 +69,7 @@ let package = Package(
             dependencies: ["ReaderStore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
+        .testTarget(name: "ReaderHTTPTests", dependencies: ["ReaderHTTP"], swiftSettings: strict),
         .testTarget(name: "ReaderCLITests", dependencies: ["reader"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

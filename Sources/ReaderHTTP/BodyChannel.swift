@@ -1,0 +1,144 @@
+/// Carries a streamed body from the loop thread to one consumer task, holding at most
+/// about `capacity` bytes: when the consumer falls behind, the write callback answers
+/// `CURL_WRITEFUNC_PAUSE` (libcurl keeps that data and offers it again later), and the
+/// consumer asks the loop to unpause once it has drained half the buffer.
+///
+/// Small writes are packed into pooled buffers; the consumer takes a whole buffer at a time.
+final class BodyChannel: Sendable {
+    /// The size of each pooled buffer, also libcurl's receive buffer for streams.
+    static let bufferSize = 256 * 1024
+
+    enum Offer {
+        case accepted
+        /// The buffer is full; the transfer is now paused.
+        case full
+        /// Nobody will read any more; abort the transfer.
+        case closed
+    }
+
+    private struct Filled: @unchecked Sendable {
+        // Owned by the channel until handed to the consumer inside a chunk.
+        let memory: UnsafeMutableRawBufferPointer
+        var count: Int
+    }
+
+    private struct State: Sendable {
+        var queue: [Filled] = []
+        var bufferedBytes = 0
+        var paused = false
+        var end: Result<Void, HTTPError>?
+        var waiter: CheckedContinuation<Result<HTTPBodyChunk?, HTTPError>, Never>?
+        var abandoned = false
+    }
+
+    private let state = Locked(State())
+    private let transfer: CurlTransfer
+    private let capacity: Int
+    private let pool: BufferPool
+
+    init(transfer: CurlTransfer, capacity: Int) {
+        self.transfer = transfer
+        self.capacity = max(1, capacity)
+        pool = BufferPool(bufferSize: Self.bufferSize, keep: self.capacity / Self.bufferSize + 2)
+    }
+
+    deinit {
+        state.withLock { $0.queue.forEach { pool.giveBack($0.memory) } }
+    }
+
+    // MARK: Producer (loop thread)
+
+    func offer(_ bytes: UnsafeRawBufferPointer) -> Offer {
+        let (verdict, handOff) = state.withLock { state -> (Offer, (CheckedContinuation<Result<HTTPBodyChunk?, HTTPError>, Never>, HTTPBodyChunk)?) in
+            if state.abandoned { return (.closed, nil) }
+            if let waiter = state.waiter {
+                state.waiter = nil
+                return (.accepted, (waiter, copy(bytes)))
+            }
+            if state.bufferedBytes >= capacity {
+                state.paused = true
+                return (.full, nil)
+            }
+            if var last = state.queue.last, last.memory.count - last.count >= bytes.count {
+                UnsafeMutableRawBufferPointer(rebasing: last.memory[last.count...]).copyMemory(from: bytes)
+                last.count += bytes.count
+                state.queue[state.queue.count - 1] = last
+            } else {
+                let memory = pool.take(minimumSize: bytes.count)
+                memory.copyMemory(from: bytes)
+                state.queue.append(Filled(memory: memory, count: bytes.count))
+            }
+            state.bufferedBytes += bytes.count
+            return (.accepted, nil)
+        }
+        if let (waiter, chunk) = handOff { waiter.resume(returning: .success(chunk)) }
+        return verdict
+    }
+
+    private func copy(_ bytes: UnsafeRawBufferPointer) -> HTTPBodyChunk {
+        let memory = pool.take(minimumSize: bytes.count)
+        memory.copyMemory(from: bytes)
+        return HTTPBodyChunk(storage: ChunkStorage(buffer: memory, count: bytes.count, pool: pool))
+    }
+
+    func finish(_ result: Result<Void, HTTPError>) {
+        let waiter = state.withLock { state -> CheckedContinuation<Result<HTTPBodyChunk?, HTTPError>, Never>? in
+            if state.end == nil { state.end = result }
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume(returning: result.map { nil })
+    }
+
+    // MARK: Consumer
+
+    /// The next chunk, `nil` at the end of the body, or the error that ended it.
+    func next() async -> Result<HTTPBodyChunk?, HTTPError> {
+        if Task.isCancelled {
+            abandon()
+            return .failure(.cancelled)
+        }
+        let (ready, unpause) = state.withLock { take(&$0) }
+        if unpause { transfer.resumeReading() }
+        if let ready { return ready }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let (ready, unpause) = state.withLock { state in
+                    let taken = take(&state)
+                    if taken.0 == nil { state.waiter = continuation }
+                    return taken
+                }
+                if unpause { transfer.resumeReading() }
+                if let ready { continuation.resume(returning: ready) }
+            }
+        } onCancel: {
+            transfer.cancel()
+        }
+    }
+
+    /// Takes a buffered chunk or the end without waiting; says whether the transfer should
+    /// be unpaused because the buffer has drained to half its capacity.
+    private func take(_ state: inout State) -> (Result<HTTPBodyChunk?, HTTPError>?, Bool) {
+        guard !state.queue.isEmpty else {
+            return (state.end.map { $0.map { nil } }, false)
+        }
+        let filled = state.queue.removeFirst()
+        state.bufferedBytes -= filled.count
+        let unpause = state.paused && state.bufferedBytes <= capacity / 2
+        if unpause { state.paused = false }
+        let chunk = HTTPBodyChunk(storage: ChunkStorage(buffer: filled.memory, count: filled.count, pool: pool))
+        return (.success(chunk), unpause)
+    }
+
+    /// The consumer is gone: drop what is buffered and stop the transfer if it still runs.
+    func abandon() {
+        let running = state.withLock { state -> Bool in
+            state.abandoned = true
+            state.queue.forEach { pool.giveBack($0.memory) }
+            state.queue = []
+            state.bufferedBytes = 0
+            return state.end == nil
+        }
+        if running { transfer.cancel() }
+    }
+}
