@@ -1,0 +1,67 @@
+import Foundation
+
+/// What `reader-bench` was asked to do:
+/// `reader-bench [import|search|all] [--articles N,N] [--seed S] [--workdir DIR]`.
+struct BenchOptions {
+    enum Family: String, CaseIterable {
+        case `import`, search, all
+    }
+
+    var family = Family.all
+    /// Article counts to import; search runs over the largest.
+    var articles = [10_000, 100_000]
+    var seed: UInt64 = 42
+    /// Where generated feeds and databases go; nil for a fresh temporary folder.
+    var workdir: String?
+    /// Queries the search benchmark runs.
+    var queries = 1_000
+
+    static let usage = """
+        usage: reader-bench [import|search|all] [--articles N,N] [--seed S] [--queries Q] [--workdir DIR]
+
+          import     import N generated articles (a ~3 KB RSS file) against the raw SQLite floor
+          search     search latency over the largest N articles against raw FTS5 queries
+          all        both (the default), search reusing the import's database
+
+          --articles N,N   article counts (default 10000,100000)
+          --seed S         generator seed (default 42)
+          --queries Q      search queries to time (default 1000)
+          --workdir DIR    where files go (default a temporary folder, removed at the end);
+                           generated files are removed either way
+        """
+
+    init(arguments: [String]) throws {
+        var rest = arguments[...]
+        if let first = rest.first, let family = Family(rawValue: first) {
+            self.family = family
+            rest = rest.dropFirst()
+        }
+        while let option = rest.popFirst() {
+            func value() throws -> String {
+                guard let value = rest.popFirst() else { throw BenchError("\(option) needs a value\n\n\(Self.usage)") }
+                return value
+            }
+            switch option {
+            case "--articles":
+                let text = try value()
+                let counts = text.split(separator: ",").map { Int($0.replacingOccurrences(of: "_", with: "")) }
+                guard !counts.isEmpty, counts.allSatisfy({ ($0 ?? 0) > 0 }) else {
+                    throw BenchError("--articles takes positive counts separated by commas, not \(text)")
+                }
+                articles = counts.compactMap { $0 }.sorted()
+            case "--seed":
+                let text = try value()
+                guard let seed = UInt64(text) else { throw BenchError("--seed takes a whole number, not \(text)") }
+                self.seed = seed
+            case "--queries":
+                let text = try value()
+                guard let queries = Int(text), queries > 0 else { throw BenchError("--queries takes a positive count, not \(text)") }
+                self.queries = queries
+            case "--workdir":
+                workdir = try value()
+            default:
+                throw BenchError("unknown argument \(option)\n\n\(Self.usage)")
+            }
+        }
+    }
+}

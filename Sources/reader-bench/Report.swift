@@ -1,0 +1,104 @@
+import Foundation
+
+/// Prints benchmark figures one per line, in aligned columns:
+/// family, size, what was measured, the figure, details, and a goal with its verdict.
+enum Report {
+    /// One line: `import   10,000  store importFile (RSS)   2,174 articles/s  (4.60 s, …)`, with
+    /// `goal ≤ 1.5x  met` (or `MISSED`) at the end when the figure has a goal.
+    static func line(
+        _ family: String, _ size: Int?, _ label: String, _ figure: String,
+        _ detail: String = "", goal: Goal? = nil
+    ) {
+        var text = pad(family, 7) + padLeft(size.map(grouped) ?? "", 8) + "  " + pad(label, 30)
+            + (figure.isEmpty ? "" : padLeft(figure, 18))
+        if !detail.isEmpty { text += "  " + detail }
+        if let goal {
+            text = pad(text, 100) + "  goal " + goal.text + "  " + (goal.met ? "met" : "MISSED")
+        }
+        emit(text)
+    }
+
+    /// A note that is not a figure (what a ratio means, where files are).
+    static func note(_ text: String) {
+        emit("#      " + text)
+    }
+
+    /// Writes a line straight to standard output, unbuffered, so progress shows as it happens.
+    static func emit(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
+    /// `31,234`.
+    static func grouped(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        var result = ""
+        for (offset, character) in digits.enumerated() {
+            if offset > 0, (digits.count - offset) % 3 == 0 { result.append(",") }
+            result.append(character)
+        }
+        return (value < 0 ? "-" : "") + result
+    }
+
+    /// `3,912 rows/s` for `count` things done in `seconds`.
+    static func rate(_ count: Int, _ seconds: Double, unit: String) -> String {
+        grouped(Int((Double(count) / max(seconds, 1e-9)).rounded())) + " " + unit
+    }
+
+    static func fixed(_ value: Double, _ digits: Int) -> String {
+        String(format: "%.\(digits)f", value)
+    }
+
+    /// `41.3 MB`, in mebibytes.
+    static func megabytes(_ bytes: Int) -> String {
+        fixed(Double(bytes) / 1_048_576, 1) + " MB"
+    }
+
+    static func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+    }
+
+    static func padLeft(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text : String(repeating: " ", count: width - text.count) + text
+    }
+}
+
+/// A target a figure is held to, and whether it was reached.
+struct Goal {
+    var text: String
+    var met: Bool
+}
+
+/// A failure that ends the benchmark, with what went wrong.
+struct BenchError: Error, CustomStringConvertible {
+    var description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}
+
+extension Duration {
+    /// The duration in seconds.
+    var seconds: Double {
+        let parts = components
+        return Double(parts.seconds) + Double(parts.attoseconds) * 1e-18
+    }
+}
+
+/// Runs `body` and returns its result and how long it took.
+func measure<T>(_ body: () throws -> T) rethrows -> (T, Double) {
+    let start = ContinuousClock.now
+    let result = try body()
+    return (result, (ContinuousClock.now - start).seconds)
+}
+
+/// The peak resident set size of this process so far (`VmHWM` in `/proc/self/status`),
+/// in bytes; nil where there is no such file.
+func peakResidentBytes() -> Int? {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
+    for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+        let kilobytes = line.dropFirst(6).split(whereSeparator: \.isWhitespace).first.flatMap { Int($0) }
+        return kilobytes.map { $0 * 1024 }
+    }
+    return nil
+}
