@@ -108,3 +108,30 @@ CREATE INDEX articles_source ON articles(source_id);
 CREATE INDEX notes_article ON notes(article_id);
 
 CREATE INDEX outbox_entity ON outbox(entity, entity_id);
+
+CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+  INSERT INTO articles_fts(articles_fts, rowid, title, author, summary, text)
+  VALUES ('delete', old.seq, old.title, old.author, old.summary, old.text);
+END;
+
+CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, author, summary, text ON articles BEGIN
+  INSERT INTO articles_fts(articles_fts, rowid, title, author, summary, text)
+  VALUES ('delete', old.seq, old.title, old.author, old.summary, old.text);
+  INSERT INTO articles_fts(rowid, title, author, summary, text)
+  VALUES (new.seq, new.title, new.author, new.summary, new.text);
+END;
+
+CREATE TRIGGER notes_fts_delete AFTER DELETE ON notes BEGIN
+  INSERT INTO notes_fts(notes_fts, rowid, body, quote_exact)
+  VALUES ('delete', old.seq, old.body, old.quote_exact);
+END;
+
+CREATE TRIGGER notes_fts_insert AFTER INSERT ON notes BEGIN
+  INSERT INTO notes_fts(rowid, body, quote_exact) VALUES (new.seq, new.body, new.quote_exact);
+END;
+
+CREATE TRIGGER notes_fts_update AFTER UPDATE OF body, quote_exact ON notes BEGIN
+  INSERT INTO notes_fts(notes_fts, rowid, body, quote_exact)
+  VALUES ('delete', old.seq, old.body, old.quote_exact);
+  INSERT INTO notes_fts(rowid, body, quote_exact) VALUES (new.seq, new.body, new.quote_exact);
+END;

@@ -38,6 +38,7 @@ extension ReaderStore {
         try write { db in
             var writer = try ArticleWriter(db: db, now: nowText())
             let format = try FeedFile.read(path: path, format: format) { draft in try writer.save(draft) }
+            try writer.finish()
             return ImportReport(
                 file: path, format: format.rawValue,
                 new: writer.new, updated: writer.updated, unchanged: writer.unchanged
@@ -51,13 +52,18 @@ extension ReaderStore {
         try write { db in
             var writer = try ArticleWriter(db: db, now: nowText())
             for draft in drafts { try writer.save(draft) }
+            try writer.finish()
             return ImportReport(file: label, format: "drafts", new: writer.new, updated: writer.updated, unchanged: writer.unchanged)
         }
     }
 }
 
-/// Inserts or updates articles through prepared statements reused for every row.
+/// Inserts or updates articles through prepared statements reused for every row, and
+/// indexes new articles for search in batches (see the `v2-batched-article-index` migration).
+/// `finish()` must run before the transaction commits.
 struct ArticleWriter {
+    /// How many new articles wait before they are added to the search index.
+    static let indexBatch = 1000
     private let db: Database
     private let now: String
     private var savedSources: Set<String> = []
@@ -68,6 +74,11 @@ struct ArticleWriter {
     private let insert: Statement
     private let update: Statement
     private let upsertSource: Statement
+    private let indexNew: Statement
+    /// Articles with a larger seq are not in the search index yet.
+    private var indexedThrough: Int64
+    private var unindexed = 0
+    private var lastInserted: Int64 = 0
 
     init(db: Database, now: String) throws {
         self.db = db
@@ -89,6 +100,19 @@ struct ArticleWriter {
             ON CONFLICT (id) DO UPDATE SET title = excluded.title,
               site_url = coalesce(excluded.site_url, site_url), feed_url = coalesce(excluded.feed_url, feed_url)
             """)
+        indexNew = try db.cachedStatement(sql: """
+            INSERT INTO articles_fts (rowid, title, author, summary, text)
+            SELECT seq, title, author, summary, text FROM articles WHERE seq > ? ORDER BY seq
+            """)
+        indexedThrough = try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM articles") ?? 0
+    }
+
+    /// Adds the articles inserted since the last batch to the search index.
+    mutating func finish() throws {
+        guard unindexed > 0 else { return }
+        try indexNew.execute(arguments: [indexedThrough])
+        indexedThrough = lastInserted
+        unindexed = 0
     }
 
     mutating func save(_ draft: ArticleDraft) throws {
@@ -107,6 +131,8 @@ struct ArticleWriter {
         case hash?:
             unchanged += 1
         case _?:
+            // The update trigger removes the old text from the index, so the row must be in it.
+            try finish()
             try update.execute(arguments: [
                 draft.url, draft.title, draft.author, published, updatedAt,
                 draft.summary, draft.html, draft.text, hash, published, id,
@@ -118,6 +144,9 @@ struct ArticleWriter {
                 draft.summary, draft.html, draft.text, hash, now, published ?? now,
             ])
             new += 1
+            lastInserted = db.lastInsertedRowID
+            unindexed += 1
+            if unindexed >= Self.indexBatch { try finish() }
         }
     }
 }

@@ -70,6 +70,28 @@ import Testing
         #expect(try test.store.search("bread").isEmpty)
     }
 
+    /// New articles are indexed in batches; the index must hold exactly the stored text
+    /// across batch edges, in-file duplicates, updates and rollbacks.
+    @Test func searchIndexStaysExactAcrossBatches() throws {
+        let test = try TestStore()
+        let source = SourceDraft(key: "https://quay.example/", title: "Quay Weekly", kind: .rss)
+        func draft(_ n: Int, _ word: String) -> ArticleDraft {
+            ArticleDraft(source: source, guid: "g\(n)", title: "Item \(n)", html: "", text: "\(word) number \(n)")
+        }
+        let count = ArticleWriter.indexBatch * 2 + 7
+        // Article 5 appears again at the end of the same import with new text.
+        try test.store.importArticles((0..<count).map { draft($0, "alpha") } + [draft(5, "omega")])
+        try test.store.importArticles((count - 3..<count + 3).map { draft($0, "beta") })
+        let integrity = try test.store.pool.write { db in
+            try db.execute(sql: "INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)")
+            return try Int.fetchOne(db, sql: "SELECT count(*) FROM articles_fts")
+        }
+        #expect(integrity == count + 3)
+        #expect(try test.store.search("omega").map(\.title) == ["Item 5"])
+        #expect(try test.store.search("alpha", limit: 10_000).count == count - 4)
+        #expect(try test.store.search("beta", limit: 100).count == 6)
+    }
+
     @Test func theSameArticleFromTwoFormatsOfOneSourceIsOneArticle() throws {
         let test = try TestStore()
         let draft = ArticleDraft(
