@@ -22,51 +22,57 @@ public struct SearchHit: Hashable, Sendable, Codable {
 }
 
 extension ReaderStore {
+    /// How many of the most recently stored matching articles a query ranks. A query that
+    /// matches more (a common word over a large library) ranks the newest this many, so
+    /// search stays fast whatever the library's size; narrower words reach older articles.
+    public static let searchRankWindow = 2000
+
     /// Full-text search over articles (title, author, summary, text) and notes (text and
-    /// quoted passage), best matches first. See `SearchQuery` for what a query may hold; no
-    /// input makes it fail with SQLite's own message.
+    /// quoted passage), best matches first by bm25. See `SearchQuery` for what a query may
+    /// hold; no input makes it fail with SQLite's own message.
     public func search(
         _ query: String, limit: Int = 20, highlight: (open: String, close: String) = ("**", "**")
     ) throws -> [SearchHit] {
         let parsed = try SearchQuery(query)
         let match = parsed.fts
         let limit = max(0, limit)
+        let snippet = Snippet(parsed)
         return try read { db in
-            // Rank first, on the index alone; then build snippets for the few rows kept.
-            let articleRows = try Row.fetchAll(db, sql: """
-                SELECT rowid, bm25(articles_fts, 10.0, 4.0, 2.0, 1.0) AS score
-                FROM articles_fts WHERE articles_fts MATCH ? ORDER BY score LIMIT ?
-                """, arguments: [match, limit])
-            let noteRows = parsed.hasColumnFilter ? [] : try Row.fetchAll(db, sql: """
+            // Rank on the index alone; read the kept rows' text afterwards.
+            let articleRanks = try Row.fetchAll(db, sql: """
+                SELECT rowid, score FROM (
+                  SELECT rowid, bm25(articles_fts, 10.0, 4.0, 2.0, 1.0) AS score
+                  FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT ?
+                ) ORDER BY score, rowid LIMIT ?
+                """, arguments: [match, Self.searchRankWindow, limit])
+            let noteRanks = parsed.hasColumnFilter ? [] : try Row.fetchAll(db, sql: """
                 SELECT f.rowid, bm25(notes_fts, 1.0, 1.0) AS score
                 FROM notes_fts f JOIN notes n ON n.seq = f.rowid
                 WHERE notes_fts MATCH ? AND n.deleted = 0 ORDER BY score LIMIT ?
                 """, arguments: [match, limit])
             var ranked: [(kind: SearchHit.Kind, rowid: Int64, score: Double)] =
-                articleRows.map { (.article, $0["rowid"], $0["score"]) } + noteRows.map { (.note, $0["rowid"], $0["score"]) }
+                articleRanks.map { (.article, $0["rowid"], $0["score"]) } + noteRanks.map { (.note, $0["rowid"], $0["score"]) }
             ranked.sort { ($0.score, $0.kind == .note ? 0 : 1, $0.rowid) < ($1.score, $1.kind == .note ? 0 : 1, $1.rowid) }
-            let articleSnippet = try db.cachedStatement(sql: """
-                SELECT a.id, a.title, snippet(articles_fts, -1, ?, ?, '…', 16) AS snippet
-                FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid
-                WHERE articles_fts MATCH ? AND articles_fts.rowid = ?
+            ranked = Array(ranked.prefix(limit))
+
+            let articleRow = try db.cachedStatement(sql: "SELECT id, title, author, summary, text FROM articles WHERE seq = ?")
+            let noteRow = try db.cachedStatement(sql: """
+                SELECT n.id, n.article_id, n.body, n.quote_exact, a.title
+                FROM notes n JOIN articles a ON a.id = n.article_id WHERE n.seq = ?
                 """)
-            let noteSnippet = try db.cachedStatement(sql: """
-                SELECT n.id, n.article_id, a.title, snippet(notes_fts, -1, ?, ?, '…', 16) AS snippet
-                FROM notes_fts JOIN notes n ON n.seq = notes_fts.rowid JOIN articles a ON a.id = n.article_id
-                WHERE notes_fts MATCH ? AND notes_fts.rowid = ?
-                """)
-            return try ranked.prefix(limit).compactMap { hit in
-                let arguments: StatementArguments = [highlight.open, highlight.close, match, hit.rowid]
+            return try ranked.compactMap { hit in
                 switch hit.kind {
                 case .article:
-                    return try Row.fetchOne(articleSnippet, arguments: arguments).map { row in
-                        SearchHit(kind: .article, id: row["id"], articleID: row["id"], title: row["title"],
-                                  snippet: row["snippet"], score: hit.score)
+                    return try Row.fetchOne(articleRow, arguments: [hit.rowid]).map { row in
+                        let fields: [String] = [row["title"], row["author"] ?? "", row["summary"] ?? "", row["text"]]
+                        return SearchHit(kind: .article, id: row["id"], articleID: row["id"], title: row["title"],
+                                         snippet: snippet.make(fields, open: highlight.open, close: highlight.close), score: hit.score)
                     }
                 case .note:
-                    return try Row.fetchOne(noteSnippet, arguments: arguments).map { row in
-                        SearchHit(kind: .note, id: row["id"], articleID: row["article_id"], title: row["title"],
-                                  snippet: row["snippet"], score: hit.score)
+                    return try Row.fetchOne(noteRow, arguments: [hit.rowid]).map { row in
+                        let fields: [String] = [row["body"], row["quote_exact"] ?? ""]
+                        return SearchHit(kind: .note, id: row["id"], articleID: row["article_id"], title: row["title"],
+                                         snippet: snippet.make(fields, open: highlight.open, close: highlight.close), score: hit.score)
                     }
                 }
             }

@@ -107,6 +107,16 @@ import Testing
         #expect(try test.store.search("(lighthouse) AND keepers").count == 2)
     }
 
+    @Test func snippetsShowAWindowAroundTheFirstMatch() throws {
+        let test = try TestStore()
+        let words = (1...60).map { "word\($0)" }.joined(separator: " ")
+        try test.seed([("Long read", words + " Crème brûlée at last. " + words)])
+        let hit = try #require(try test.store.search("creme").first)
+        #expect(hit.snippet == "…word58 word59 word60 **Crème** brûlée at last. word1 word2 word3 word4 word5 word6 word7 word8 word9…")
+        let prefix = try #require(try test.store.search("brul*").first)
+        #expect(prefix.snippet.contains("**brûlée**"))
+    }
+
     @Test func searchQueryBuildsQuotedFTS() throws {
         #expect(try SearchQuery("a OR b c -d").fts == #"("a" OR "b") AND "c" NOT "d""#)
         #expect(try SearchQuery("say \"hi\"\"").fts == #""say" AND "hi""#)
