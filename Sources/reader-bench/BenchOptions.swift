@@ -18,10 +18,13 @@ struct BenchOptions {
 
     static let usage = """
         usage: reader-bench [import|search|all] [--articles N,N] [--seed S] [--queries Q] [--workdir DIR]
+               reader-bench http [--megabytes M] [--requests N] [--rounds R]
 
           import     import N generated articles (a ~3 KB RSS file) against the raw SQLite floor
           search     search latency over the largest N articles against raw FTS5 queries
           all        both (the default), search reusing the import's database
+          http       the HTTP client on loopback: a large download against the curl CLI, and
+                     small sequential requests on a reused connection
 
           --articles N,N   article counts (default 10000,100000)
           --seed S         generator seed (default 42)

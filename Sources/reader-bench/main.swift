@@ -4,6 +4,10 @@ import Foundation
 /// release-build benchmarks, one line per figure, each beside its goal when it has one.
 /// Wall-clock figures live here, never in tests.
 func runBenchmarks(_ arguments: [String]) throws {
+    if arguments.first == HTTPBenchmark.command {
+        try HTTPBenchmark.run(Array(arguments.dropFirst()))
+        return
+    }
     if arguments.first == ImportChild.command {
         try ImportChild.main(Array(arguments.dropFirst()))
         return
