@@ -54,7 +54,9 @@ enum RawFloor {
         let source = ArticleGenerator.source
         if variant.isStoreSchema {
             try db.execute("PRAGMA foreign_keys = ON")
-            if variant.isBatched { try db.execute("DROP TRIGGER articles_fts_insert") }
+            // The store indexes new articles in batches itself; the per-row variant adds the
+            // trigger a naive schema would have.
+            if !variant.isBatched { try db.execute(ftsTrigger) }
             let insertSource = try db.prepare("INSERT INTO sources (id, key, kind, title, created_at) VALUES (?, ?, ?, ?, ?)")
             for (index, value) in [source.id, source.key, source.kind.rawValue, source.title, now].enumerated() {
                 insertSource.bind(value, at: Int32(index + 1))
