@@ -9,6 +9,7 @@ struct Snippet {
     /// Folded words to highlight, and folded prefixes (from `word*`).
     private let words: Set<String>
     private let prefixes: [String]
+    private let wordLengths: Set<Int>
 
     init(_ query: SearchQuery) {
         var words: Set<String> = []
@@ -21,26 +22,35 @@ struct Snippet {
         }
         self.words = words
         self.prefixes = prefixes
+        wordLengths = Set(words.map(\.utf8.count))
     }
 
     /// A window of about `length` words around the first match in the first field that has
     /// one, with the matches between `open` and `close`; `…` marks text left out.
     func make(_ fields: [String], open: String, close: String, length: Int = 16) -> String {
         for field in fields where !field.isEmpty {
-            let tokens = Self.tokens(in: field)
-            guard let first = tokens.firstIndex(where: { matches(field[$0]) }) else { continue }
+            // Tokens are read only as far as the window needs: most matches come early.
+            var first: Int?
+            let tokens = Self.tokens(in: field) { tokens in
+                if first == nil, let last = tokens.last, matches(field[last]) { first = tokens.count - 1 }
+                return first.map { tokens.count >= $0 + length } ?? false
+            }
+            guard let first else { continue }
             let start = max(0, min(first - 3, tokens.count - length))
             let end = min(tokens.count, start + length)
-            return render(field, tokens[start..<end], isStart: start == 0, isEnd: end == tokens.count, open: open, close: close)
+            let isEnd = end == tokens.count && tokens.last?.upperBound == Self.lastTokenEnd(field)
+            return render(field, tokens[start..<end], isStart: start == 0, isEnd: isEnd, open: open, close: close)
         }
         // A match the folding here missed: show the start of the first field instead.
         guard let field = fields.first(where: { !$0.isEmpty }) else { return "" }
-        let tokens = Self.tokens(in: field)
+        let tokens = Self.tokens(in: field) { $0.count > length }
         let end = min(tokens.count, length)
-        return render(field, tokens[0..<end], isStart: true, isEnd: end == tokens.count, open: open, close: close)
+        return render(field, tokens[0..<end], isStart: true, isEnd: tokens.count <= length, open: open, close: close)
     }
 
     private func matches(_ token: Substring) -> Bool {
+        // Most tokens are ASCII words of a length no query word has: skip folding them.
+        if prefixes.isEmpty, token.utf8.allSatisfy({ $0 < 0x80 }), !wordLengths.contains(token.utf8.count) { return false }
         let folded = Self.fold(token)
         return words.contains(folded) || prefixes.contains { folded.hasPrefix($0) }
     }
@@ -60,23 +70,50 @@ struct Snippet {
         return out.split(whereSeparator: \.isNewline).joined(separator: " ")
     }
 
-    /// The ranges of the runs of letters and digits in `text`.
-    static func tokens(in text: String) -> [Range<String.Index>] {
+    /// The ranges of the runs of letters, digits and combining marks in `text`, read until
+    /// `enough` says so (it sees the tokens so far after each new one).
+    static func tokens(in text: String, until enough: ([Range<String.Index>]) -> Bool = { _ in false }) -> [Range<String.Index>] {
         var tokens: [Range<String.Index>] = []
         var start: String.Index?
-        var index = text.startIndex
-        for character in text {
-            let next = text.index(after: index)
-            if character.isLetter || character.isNumber {
+        let scalars = text.unicodeScalars
+        var index = scalars.startIndex
+        while index < scalars.endIndex {
+            if isWordScalar(scalars[index]) {
                 if start == nil { start = index }
             } else if let begun = start {
                 tokens.append(begun..<index)
                 start = nil
+                if enough(tokens) { return tokens }
             }
-            index = next
+            index = scalars.index(after: index)
         }
         if let begun = start { tokens.append(begun..<text.endIndex) }
         return tokens
+    }
+
+    /// Where the last token of `text` ends: the end of the text less any trailing non-word characters.
+    private static func lastTokenEnd(_ text: String) -> String.Index {
+        var index = text.unicodeScalars.endIndex
+        while index > text.unicodeScalars.startIndex {
+            let before = text.unicodeScalars.index(before: index)
+            if isWordScalar(text.unicodeScalars[before]) { return index }
+            index = before
+        }
+        return index
+    }
+
+    private static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.isASCII {
+            let value = scalar.value
+            return (value >= 0x30 && value <= 0x39) || (value | 0x20 >= 0x61 && value | 0x20 <= 0x7A)
+        }
+        switch scalar.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+             .decimalNumber, .letterNumber, .otherNumber, .nonspacingMark, .spacingMark, .enclosingMark:
+            return true
+        default:
+            return false
+        }
     }
 
     /// Lowercased and without accents; ASCII takes the fast path.
