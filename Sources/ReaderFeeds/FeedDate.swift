@@ -1,4 +1,5 @@
 import Foundation
+import ReaderModels
 
 /// The dates feeds carry: RFC 822 as RSS writes them (`Tue, 03 Mar 2026 08:15:00 GMT`) and
 /// RFC 3339 as Atom and JSON Feed write them (`2026-03-03T08:15:00.250+01:00`).
@@ -178,13 +179,7 @@ private struct DateScanner {
         guard (1...12).contains(month), day >= 1, day <= daysIn(month, year),
               hour < 24, minute < 60, second <= 60
         else { return nil }
-        // Days from civil (Howard Hinnant's algorithm), the inverse of `Timestamp.format`'s.
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        let days = era * 146_097 + dayOfEra - 719_468
+        let days = Timestamp.daysFromCivil(year: year, month: month, day: day)
         let seconds = days * 86400 + hour * 3600 + minute * 60 + second - offset
         return Date(timeIntervalSince1970: Double(seconds) + fraction)
     }

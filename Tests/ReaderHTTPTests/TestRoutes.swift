@@ -123,7 +123,9 @@ enum TestRoutes {
             return
         }
         let retryAfter = request.query("date") != nil
-            ? HTTPDate.format(Date().addingTimeInterval(3))
+            // Far enough ahead that a loaded machine's delay before the client reads it cannot
+            // eat the whole wait (the tests inject the sleep, so nobody waits a minute).
+            ? HTTPDate.format(Date().addingTimeInterval(60))
             : "1"
         connection.respond(503, [("Retry-After", retryAfter)], text: "busy")
     }
