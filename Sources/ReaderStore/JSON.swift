@@ -13,12 +13,6 @@ enum JSON {
         return out
     }
 
-    static func encode(_ object: [String: any JSONValue]) -> String {
-        var out = ""
-        object.writeJSON(into: &out)
-        return out
-    }
-
     static func decodeStrings(_ text: String) -> [String] {
         (try? JSONDecoder().decode([String].self, from: Data(text.utf8))) ?? []
     }
@@ -89,7 +83,7 @@ extension Dictionary: JSONValue where Key == String, Value == any JSONValue {
 }
 
 /// Any JSON value, for reading back a stored fields object so it can be merged.
-indirect enum AnyJSON: Codable, JSONValue, Hashable {
+indirect enum AnyJSON: Decodable, JSONValue, Hashable {
     case null, bool(Bool), number(Double), string(String), array([AnyJSON]), object([String: AnyJSON])
 
     init(from decoder: any Decoder) throws {
@@ -100,18 +94,6 @@ indirect enum AnyJSON: Codable, JSONValue, Hashable {
         else if let value = try? container.decode(String.self) { self = .string(value) }
         else if let value = try? container.decode([AnyJSON].self) { self = .array(value) }
         else { self = .object(try container.decode([String: AnyJSON].self)) }
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .null: try container.encodeNil()
-        case .bool(let value): try container.encode(value)
-        case .number(let value): try container.encode(value)
-        case .string(let value): try container.encode(value)
-        case .array(let value): try container.encode(value)
-        case .object(let value): try container.encode(value)
-        }
     }
 
     func writeJSON(into out: inout String) {

@@ -13,12 +13,14 @@ extension ArticleState {
     }
 }
 
+/// Articles with their source's title and their state (NULL state columns = defaults).
+private let articlesWithState = """
+    FROM articles a JOIN sources s ON s.id = a.source_id
+    LEFT JOIN article_states st ON st.article_id = a.id
+    """
+
 extension Article {
-    static let selectSQL = """
-        SELECT a.*, s.title AS source_title, st.read, st.starred, st.progress, st.tags
-        FROM articles a JOIN sources s ON s.id = a.source_id
-        LEFT JOIN article_states st ON st.article_id = a.id
-        """
+    static let selectSQL = "SELECT a.*, s.title AS source_title, st.read, st.starred, st.progress, st.tags " + articlesWithState
 
     init(row: Row) {
         self.init(
@@ -34,9 +36,7 @@ extension ArticleSummary {
     static let selectSQL = """
         SELECT a.id, a.title, a.author, a.published_at, s.title AS source_title,
           st.read, st.starred, st.progress, st.tags
-        FROM articles a JOIN sources s ON s.id = a.source_id
-        LEFT JOIN article_states st ON st.article_id = a.id
-        """
+        """ + " " + articlesWithState
 
     init(row: Row) {
         self.init(

@@ -37,7 +37,7 @@ public final class ReaderStore: Sendable {
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         } catch {
-            throw StoreError.database("cannot create the folder \(folder) for the database: \(error.localizedDescription)")
+            throw StoreError.database("cannot create the folder \(folder) for the database: check that the path is right and writable")
         }
         var config = Configuration()
         config.foreignKeysEnabled = true

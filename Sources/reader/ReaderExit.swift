@@ -30,17 +30,8 @@ struct ReaderExit {
         case let error as FeedImportError:
             message = error.description
             code = .invalidInput
-        case let error as CLIError:
-            message = error.message
-            code = error.code
         default:
             return nil
         }
     }
-}
-
-/// A failure the CLI itself detects.
-struct CLIError: Error {
-    var message: String
-    var code: ReaderExit.Code
 }

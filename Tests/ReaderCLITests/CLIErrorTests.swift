@@ -65,6 +65,14 @@ import Testing
         #expect(help.stdout.contains("Exit codes"))
     }
 
+    @Test func aDatabaseFolderThatCannotBeMadeExitsEight() throws {
+        let cli = try CLI()
+        let file = try cli.file("plain-file", "not a folder")
+        let result = try cli.run(["status"], db: file + "/sub/reader.sqlite")
+        #expect(result.status == 8)
+        #expect(result.stderr == "reader: cannot create the folder \(file)/sub for the database: check that the path is right and writable\n")
+    }
+
     @Test func aFileThatIsNotADatabaseExitsEight() throws {
         let cli = try CLI()
         let notADatabase = try cli.file("notes.sqlite", String(repeating: "plain text, not SQLite\n", count: 100))

@@ -61,7 +61,7 @@ import Testing
             What boat owners should know
             Moorings on the eastern arm move to the visitor pontoon until May.
             """)
-        let article = try #require(try Self.drafts(path).first)
+        let article = try #require(try Fixture.drafts(atPath: path).first)
         #expect(article.text == """
             Engineers will replace the crumbling stones on the eastern arm of the harbour wall over six weeks, working only at low tide.
 
@@ -69,12 +69,6 @@ import Testing
 
             Moorings on the eastern arm move to the visitor pontoon until May.
             """)
-    }
-
-    static func drafts(_ path: String) throws -> [ArticleDraft] {
-        var drafts: [ArticleDraft] = []
-        try FeedFile.read(path: path) { drafts.append($0) }
-        return drafts
     }
 
     @Test func readsSourceBeforeLowercaseBylineWithBlankLinesBetween() throws {
