@@ -14,12 +14,20 @@ let package = Package(
         .library(name: "ReaderStore", targets: ["ReaderStore"]),
         .library(name: "ReaderHTTP", targets: ["ReaderHTTP"]),
         .executable(name: "reader", targets: ["reader"]),
+        .library(name: "ReaderFetch", targets: ["ReaderFetch"]),
+        .library(name: "ReaderSync", targets: ["ReaderSync"]),
+        .library(name: "ReaderServer", targets: ["ReaderServer"]),
+        .executable(name: "reader-server", targets: ["reader-server"]),
         .executable(name: "reader-bench", targets: ["reader-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // gzip for the server's responses; the zlib wrapper Hummingbird's own compression
+        // middleware is built on.
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
     ],
     targets: [
         // libcurl, wrapped once: only ReaderHTTP imports it.
@@ -40,10 +48,37 @@ let package = Package(
             dependencies: ["ReaderModels", "ReaderFeeds", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
+        // Fetching feeds over HTTP, for the client and the server alike (no store inside).
+        .target(
+            name: "ReaderFetch",
+            dependencies: ["ReaderModels", "ReaderFeeds", "ReaderHTTP"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ReaderSync",
+            dependencies: ["ReaderModels", "ReaderStore", "ReaderHTTP"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ReaderServer",
+            dependencies: [
+                "ReaderModels", "ReaderFeeds",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "reader-server",
+            dependencies: ["ReaderServer", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "reader",
             dependencies: [
-                "ReaderStore", "ReaderFeeds", "ReaderModels",
+                "ReaderStore", "ReaderFeeds", "ReaderModels", "ReaderSync", "ReaderFetch", "ReaderHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["Samples"],
@@ -52,7 +87,7 @@ let package = Package(
         .executableTarget(
             name: "reader-bench",
             dependencies: [
-                "ReaderStore", "ReaderFeeds", "ReaderModels", "ReaderHTTP",
+                "ReaderStore", "ReaderFeeds", "ReaderModels", "ReaderHTTP", "ReaderSync", "ReaderFetch",
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             swiftSettings: strict
@@ -69,8 +104,34 @@ let package = Package(
             dependencies: ["ReaderStore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
-        .testTarget(name: "ReaderHTTPTests", dependencies: ["ReaderHTTP"], swiftSettings: strict),
+        // A scriptable HTTP/1.1 server on loopback, for the tests of every networked module.
+        .target(name: "LoopbackHTTP", path: "Tests/LoopbackHTTP", swiftSettings: strict),
+        .testTarget(name: "ReaderHTTPTests", dependencies: ["ReaderHTTP", "LoopbackHTTP"], swiftSettings: strict),
+        .testTarget(
+            name: "ReaderFetchTests",
+            dependencies: ["ReaderFetch", "LoopbackHTTP"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ReaderSyncTests",
+            dependencies: [
+                "ReaderSync", "ReaderServer", "ReaderStore", "ContractSupport", "LoopbackHTTP",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "ReaderCLITests", dependencies: ["reader"], swiftSettings: strict),
+        // Loads Schemas/ and validates JSON against it, for the server's and the client's tests.
+        .target(name: "ContractSupport", path: "Tests/ContractSupport", swiftSettings: strict),
+        .testTarget(
+            name: "ReaderServerTests",
+            dependencies: [
+                "ReaderServer", "ContractSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

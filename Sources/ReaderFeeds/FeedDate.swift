@@ -158,6 +158,9 @@ private struct DateScanner {
         Array("z".utf8): 0, Array("ut".utf8): 0, Array("utc".utf8): 0, Array("gmt".utf8): 0,
         Array("est".utf8): -5, Array("edt".utf8): -4, Array("cst".utf8): -6, Array("cdt".utf8): -5,
         Array("mst".utf8): -7, Array("mdt".utf8): -6, Array("pst".utf8): -8, Array("pdt".utf8): -7,
+        // Not in RFC 822, but common in European and Asian feeds.
+        Array("bst".utf8): 1, Array("cet".utf8): 1, Array("cest".utf8): 2, Array("eet".utf8): 2,
+        Array("eest".utf8): 3, Array("jst".utf8): 9, Array("aest".utf8): 10,
     ]
 
     /// 1...12 for an English month name or its first three letters.

@@ -58,6 +58,12 @@ struct FeedEntry {
     var dcDate: String?
     /// Atom `updated`.
     var updated: String?
+    /// `media:thumbnail`, or a `media:content` that is an image.
+    var mediaImage: String?
+    /// `media:title`, the title of entries that have no other.
+    var mediaTitle: String?
+    /// `media:description`, the body of entries that have no other (video feeds).
+    var mediaDescription: FeedText?
 
     init(line: Int) {
         self.line = line
@@ -71,8 +77,12 @@ struct FeedEntry {
     /// link, else its title and date text joined by `|`. An entry without a publication date
     /// is dated by its update date.
     func draft(source: SourceDraft, file: String, noun: String) throws -> ArticleDraft {
-        let (html, text) = (content ?? summary)?.body(base: link ?? permalink ?? source.siteURL) ?? ("", "")
-        var title = self.title?.plain ?? ""
+        var (html, text) = (content ?? summary ?? mediaDescription)?.body(base: link ?? permalink ?? source.siteURL) ?? ("", "")
+        if let mediaImage, !html.contains("<img") {
+            // A thumbnail is what a video or photo entry shows; sanitised like any body.
+            html = HTMLText.sanitize("<p><img src=\"\(HTMLText.escape(mediaImage))\" alt=\"\"></p>").html + html
+        }
+        var title = self.title?.plain ?? mediaTitle ?? ""
         if title.isEmpty { title = PlainText.title(fromText: text) }
         guard !title.isEmpty else {
             throw FeedImportError(file: file, line: line, reason: "\(noun) has neither title nor content")

@@ -1,12 +1,14 @@
 /// An element name with its namespace reduced to the vocabularies feeds use.
 enum FeedTag: Equatable {
-    case rss(String), atom(String), content(String), dc(String), rdf(String), other
+    case rss(String), atom(String), content(String), dc(String), rdf(String), media(String), other
 
     init(_ name: String, namespace: String?) {
         switch namespace ?? "" {
         case "", "http://purl.org/rss/1.0/", "http://backend.userland.com/rss2", "http://my.netscape.com/rdf/simple/0.9/":
             self = .rss(name)
-        case "http://www.w3.org/2005/Atom": self = .atom(name)
+        // Atom 0.3 names most elements as 1.0 does; the parser maps the few it renamed.
+        case "http://www.w3.org/2005/Atom", "http://purl.org/atom/ns#": self = .atom(name)
+        case "http://search.yahoo.com/mrss/", "http://search.yahoo.com/mrss": self = .media(name)
         case "http://purl.org/rss/1.0/modules/content/": self = .content(name)
         case "http://purl.org/dc/elements/1.1/": self = .dc(name)
         case "http://www.w3.org/1999/02/22-rdf-syntax-ns#": self = .rdf(name)

@@ -25,6 +25,13 @@ final class FileChunks {
         self.stream = stream
     }
 
+    /// Reads `data` held in memory; `file` names it in errors (a URL, usually).
+    init(data: Data, file: String) {
+        self.file = file
+        stream = InputStream(data: data)
+        stream.open()
+    }
+
     deinit {
         stream.close()
     }

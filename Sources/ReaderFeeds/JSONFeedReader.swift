@@ -11,13 +11,36 @@ import ReaderModels
 /// Errors name the line where reading stopped, and for an item its 1-based position:
 /// `feed.json:12: item 3: missing "id"`.
 struct JSONFeedReader {
+    /// The file, or for a document in memory what names it in errors (its URL).
     let path: String
+    /// The document, when it is in memory rather than in the file at `path`.
+    var data: Data?
+    /// Where a fetched document came from: the base of its relative links.
+    var documentURL: String?
+    /// When given, the key of the articles' source (see ``FeedDocument``).
+    var sourceKey: String?
+
+    init(path: String) {
+        self.path = path
+    }
+
+    init(data: Data, url: String, sourceKey: String?) {
+        path = url
+        self.data = data
+        documentURL = url
+        self.sourceKey = sourceKey
+    }
+
+    private func makeScanner() throws -> JSONScanner {
+        if let data { return try JSONScanner(chunks: FileChunks(data: data, file: path)) }
+        return try JSONScanner(path: path)
+    }
 
     private static let versionPrefix = "https://jsonfeed.org/version/"
 
     func read(_ each: (ArticleDraft) throws -> Void) throws {
         let source = try readSource()
-        var scanner = try JSONScanner(path: path)
+        var scanner = try makeScanner()
         try scanner.expect(0x7B, "at the start: a JSON Feed is an object starting with '{'")
         while try scanner.string("where a key in quotes should be") != Array("items".utf8) {
             try scanner.expect(0x3A, "after a key, where ':' should be")
@@ -50,7 +73,7 @@ struct JSONFeedReader {
 
     /// The first pass: the feed's structure checked and its own fields read.
     private func readSource() throws -> SourceDraft {
-        var scanner = try JSONScanner(path: path)
+        var scanner = try makeScanner()
         try scanner.expect(0x7B, "at the start: a JSON Feed is an object starting with '{'")
         let wanted = Set(JSONFeedHeader.CodingKeys.allCases.map { Array($0.rawValue.utf8) })
         var fields: [(key: [UInt8], line: Int, value: [UInt8])] = []
@@ -111,9 +134,9 @@ struct JSONFeedReader {
             )
         }
         let title = header.title.map(PlainText.collapsed).flatMap { $0.isEmpty ? nil : $0 }
-        let home = header.homePageURL.map(PlainText.collapsed).flatMap { $0.isEmpty ? nil : $0 }
-        let feed = header.feedURL.map(PlainText.collapsed).flatMap { $0.isEmpty ? nil : $0 }
-        guard let key = feed ?? home ?? title else {
+        let home = header.homePageURL.map(PlainText.collapsed).flatMap { $0.isEmpty ? nil : FeedLink.resolve($0, against: documentURL) }
+        let feed = header.feedURL.map(PlainText.collapsed).flatMap { $0.isEmpty ? nil : FeedLink.resolve($0, against: documentURL) } ?? documentURL
+        guard let key = sourceKey ?? feed ?? home ?? title else {
             throw FeedImportError(file: path, reason: "the feed has no title, home_page_url or feed_url to identify it")
         }
         return SourceDraft(key: key, title: title ?? home ?? key, siteURL: home, feedURL: feed, kind: .jsonFeed)

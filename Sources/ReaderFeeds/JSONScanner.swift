@@ -19,7 +19,11 @@ struct JSONScanner {
     static let maxDepth = 512
 
     init(path: String) throws {
-        chunks = try FileChunks(path: path)
+        try self.init(chunks: FileChunks(path: path))
+    }
+
+    init(chunks: FileChunks) throws {
+        self.chunks = chunks
         buffer = [UInt8](repeating: 0, count: FileChunks.chunkSize)
         if try refill(), buffer[0..<min(3, end)].elementsEqual([0xEF, 0xBB, 0xBF]) { index = 3 }
     }

@@ -4,11 +4,12 @@ import FoundationXML
 #endif
 import ReaderModels
 
-/// Reads RSS 2.0 (and 1.0) and Atom 1.0 through Foundation's `XMLParser`, which pulls the
+/// Reads RSS 0.9x, 1.0 (RDF) and 2.0, and Atom 0.3 and 1.0 through Foundation's `XMLParser`, which pulls the
 /// file through an `InputStream` in 128 KiB chunks, so only the item being read is held.
 ///
 /// Namespaces are processed, so `content:encoded`, `dc:creator`, `dc:date` and `atom:link`
-/// are recognised whatever prefix a feed gives them. External entities are never resolved.
+/// are recognised whatever prefix a feed gives them. External entities are never resolved,
+/// and a document whose DOCTYPE declares entities is refused before parsing (``XMLSafety``).
 /// Channel or feed metadata (title, links, id, authors) is taken from what precedes the
 /// first item, which is where feeds put it.
 final class XMLFeedParser: NSObject, XMLParserDelegate {
@@ -16,12 +17,39 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
     /// whether it was RSS or Atom.
     static func read(path: String, each: (ArticleDraft) throws -> Void) throws -> FeedFormat {
         try FileChunks.checkReadable(path)
+        if let reason = XMLSafety.problem(inPrologOf: try FileChunks.prefix(of: path, count: XMLSafety.prologLimit)) {
+            throw FeedImportError(file: path, line: 1, reason: reason)
+        }
         guard let stream = InputStream(fileAtPath: path) else {
             throw FeedImportError(file: path, reason: "cannot be opened")
         }
-        return try withoutActuallyEscaping(each) { each in
-            let reader = XMLFeedParser(file: path, emit: each)
-            let parser = XMLParser(stream: stream)
+        return try run(XMLParser(stream: stream), file: path, documentURL: nil, sourceKey: nil, each: each)
+    }
+
+    /// Parses a feed held in memory (already UTF-8, or in the encoding its prolog declares).
+    ///
+    /// - Parameters:
+    ///   - file: How errors name the feed: its URL, usually.
+    ///   - documentURL: Where the document came from; relative links and `xml:base` resolve
+    ///     against it.
+    ///   - sourceKey: When given, the key of the articles' source, in place of the one the
+    ///     feed's own links would give (a subscription keeps its key when its URL moves).
+    static func read(
+        data: Data, file: String, documentURL: String?, sourceKey: String?, each: (ArticleDraft) throws -> Void
+    ) throws -> FeedFormat {
+        if let reason = XMLSafety.problem(inPrologOf: data.prefix(XMLSafety.prologLimit)) {
+            throw FeedImportError(file: file, line: 1, reason: reason)
+        }
+        return try run(XMLParser(data: data), file: file, documentURL: documentURL, sourceKey: sourceKey, each: each)
+    }
+
+    private static func run(
+        _ parser: XMLParser, file: String, documentURL: String?, sourceKey: String?, each: (ArticleDraft) throws -> Void
+    ) throws -> FeedFormat {
+        try withoutActuallyEscaping(each) { each in
+            let reader = XMLFeedParser(file: file, emit: each)
+            reader.documentURL = documentURL
+            reader.sourceKey = sourceKey
             parser.shouldProcessNamespaces = true
             parser.shouldResolveExternalEntities = false
             parser.delegate = reader
@@ -36,6 +64,7 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
         case title(FeedText.Kind), link, guid(isPermaLink: Bool), id, content(FeedText.Kind)
         case summary(FeedText.Kind), author, rssAuthor, published, dcDate, updated
         case feedTitle(FeedText.Kind), feedLink, feedID, feedAuthor
+        case mediaTitle, mediaDescription(FeedText.Kind)
     }
 
     private struct Capture {
@@ -65,6 +94,9 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
     private var capture: Capture?
     private var text = ""
     private var failure: (any Error)?
+    /// Where the document was fetched from: the base of its relative links.
+    private var documentURL: String?
+    private var sourceKey: String?
 
     private init(file: String, emit: @escaping (ArticleDraft) throws -> Void) {
         self.file = file
@@ -105,7 +137,7 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
     ) {
         guard failure == nil else { return }
         let tag = FeedTag(elementName, namespace: namespaceURI)
-        let parentBase = stack.last?.base
+        let parentBase = stack.last?.base ?? documentURL
         let base = attributes["xml:base"].map { FeedLink.resolve($0, against: parentBase) } ?? parentBase
         stack.append(Open(tag: tag, name: qualifiedName ?? elementName, line: parser.lineNumber, base: base))
         if let capture {
@@ -115,7 +147,9 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
         guard stack.count > 1 else { return root(tag, parser) }
         let parent = stack[stack.count - 2].tag
         if entry != nil {
-            if stack.count == entryDepth + 1 {
+            if case .media(let name) = tag {
+                startMedia(name, attributes)
+            } else if stack.count == entryDepth + 1 {
                 startEntryField(tag, attributes)
             } else if stack.count == entryDepth + 2, parent == .atom("author"), tag == .atom("name") {
                 begin(.author)
@@ -171,7 +205,9 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
 
     private func startEntry(_ parser: XMLParser) {
         if source == nil {
+            if head.selfLink == nil { head.selfLink = documentURL }
             source = head.source(kind: format == .atom ? .atom : .rss)
+            if let sourceKey { source?.key = sourceKey }
             guard source != nil else {
                 let reason = "the feed has no title, link or id before its first item, so its articles have no source"
                 return fail(FeedImportError(file: file, line: parser.lineNumber, reason: reason), parser)
@@ -193,13 +229,33 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
         case .dc("creator"): begin(.author)
         case .dc("date"): begin(.dcDate)
         case .atom("id"): begin(.id)
-        case .atom("published"): begin(.published)
-        case .atom("updated"): begin(.updated)
+        case .atom("published"), .atom("issued"): begin(.published)
+        case .atom("updated"), .atom("modified"): begin(.updated)
+        case .atom("created") where entry?.published == nil: begin(.published)
         case .atom("title"): beginText(attributes) { .title($0) }
         case .atom("summary"): beginText(attributes) { .summary($0) }
         case .atom("content") where attributes["src"] == nil: beginText(attributes) { .content($0) }
         case .atom("link"):
             if entry?.link == nil, let href = alternateHref(attributes) { entry?.link = href }
+        default: break
+        }
+    }
+
+    /// Media RSS (`media:thumbnail`, `media:content`, `media:title`, `media:description`),
+    /// directly in the entry or inside a `media:group`.
+    private func startMedia(_ name: String, _ attributes: [String: String]) {
+        let url = attributes["url"].map(PlainText.collapsed).flatMap { $0.isEmpty ? nil : $0 }
+            .map { FeedLink.resolve($0, against: documentBase) }
+        switch name {
+        case "thumbnail":
+            if entry?.mediaImage == nil { entry?.mediaImage = url }
+        case "content":
+            let type = attributes["type"]?.lowercased() ?? ""
+            if entry?.mediaImage == nil, attributes["medium"] == "image" || type.hasPrefix("image/") {
+                entry?.mediaImage = url
+            }
+        case "title": begin(.mediaTitle)
+        case "description": begin(.mediaDescription(attributes["type"]?.lowercased() == "html" ? .html : .text))
         default: break
         }
     }
@@ -243,6 +299,12 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
     /// Begins an Atom text construct, whose `type` says whether it is text, HTML or XHTML;
     /// other types (base64 media) are skipped.
     private func beginText(_ attributes: [String: String], _ field: (FeedText.Kind) -> Field) {
+        // Atom 0.3 says `mode="xml"` for inline XHTML and `mode="base64"` for encoded bytes.
+        switch attributes["mode"]?.lowercased() {
+        case "xml": return begin(field(.html), xhtml: true)
+        case "base64": return
+        default: break
+        }
         switch attributes["type"]?.lowercased() ?? "text" {
         case "text", "text/plain": begin(field(.text))
         case "html", "text/html": begin(field(.html))
@@ -290,6 +352,11 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
         case .feedLink: head.link = nonEmpty.map { FeedLink.resolve($0, against: stack.last?.base) }
         case .feedID: head.id = nonEmpty
         case .feedAuthor: if let name = nonEmpty { head.authors.append(name) }
+        case .mediaTitle: if entry?.mediaTitle == nil { entry?.mediaTitle = nonEmpty }
+        case .mediaDescription(let kind):
+            if entry?.mediaDescription == nil, nonEmpty != nil {
+                entry?.mediaDescription = FeedText(kind: kind, value: text, base: stack.last?.base)
+            }
         }
     }
 

@@ -7,12 +7,23 @@ extension ReaderStore {
     /// write fails, neither happens.
     @discardableResult
     public func apply(_ edit: LocalEdit) throws -> AppliedEdit {
-        try write { db in
+        let applied = try write { db in
             var session = try EditSession(db: db, environment: environment)
             let note = try session.apply(edit)
             try session.saveClock()
             return AppliedEdit(mutations: session.mutations, note: note)
         }
+        var change = StoreChange(origin: .local)
+        for mutation in applied.mutations {
+            switch mutation.entity {
+            case .note: change.noteIDs.insert(mutation.entityID)
+            case .articleState: change.articleIDs.insert(mutation.entityID)
+            case .subscription: break
+            }
+        }
+        if case .deleteNote(let id) = edit { change.noteIDs.insert(id) }
+        notify(change, origin: .local)
+        return applied
     }
 
     /// Marks articles read or unread.

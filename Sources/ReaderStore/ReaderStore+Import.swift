@@ -117,36 +117,57 @@ struct ArticleWriter {
 
     mutating func save(_ draft: ArticleDraft) throws {
         let source = draft.source
-        let sourceID = source.id
-        if savedSources.insert(sourceID).inserted {
-            try upsertSource.execute(arguments: [
-                sourceID, source.key, source.kind.rawValue, source.title, source.siteURL, source.feedURL, now,
-            ])
-        }
-        let id = draft.id
-        let hash = draft.contentHash
-        let published = draft.published.map(Timestamp.format)
-        let updatedAt = draft.updated.map(Timestamp.format)
-        switch try String.fetchOne(findHash, arguments: [id]) {
-        case hash?:
+        try saveSource(id: source.id, key: source.key, kind: source.kind, title: source.title,
+                       siteURL: source.siteURL, feedURL: source.feedURL)
+        try saveRow(ArticleRow(
+            id: draft.id, sourceID: source.id, guid: draft.guid, url: draft.url, title: draft.title, author: draft.author,
+            published: draft.published.map(Timestamp.format), updated: draft.updated.map(Timestamp.format),
+            summary: draft.summary, html: draft.html, text: draft.text, contentHash: draft.contentHash, firstSeenAt: now
+        ))
+    }
+
+    /// Writes a source once per transaction (later articles of the same source skip it).
+    mutating func saveSource(
+        id: String, key: String, kind: SourceKind, title: String, siteURL: String?, feedURL: String?
+    ) throws {
+        guard savedSources.insert(id).inserted else { return }
+        try upsertSource.execute(arguments: [id, key, kind.rawValue, title, siteURL, feedURL, now])
+    }
+
+    /// An article's columns, from an importer's draft or a server record.
+    struct ArticleRow {
+        var id: String, sourceID: String, guid: String, url: String?, title: String, author: String?
+        var published: String?, updated: String?, summary: String?, html: String, text: String
+        var contentHash: String, firstSeenAt: String
+    }
+
+    enum Saved { case new, updated, unchanged }
+
+    @discardableResult
+    mutating func saveRow(_ row: ArticleRow) throws -> Saved {
+        switch try String.fetchOne(findHash, arguments: [row.id]) {
+        case row.contentHash?:
             unchanged += 1
+            return .unchanged
         case _?:
             // The update trigger removes the old text from the index, so the row must be in it.
             try finish()
             try update.execute(arguments: [
-                draft.url, draft.title, draft.author, published, updatedAt,
-                draft.summary, draft.html, draft.text, hash, published, id,
+                row.url, row.title, row.author, row.published, row.updated,
+                row.summary, row.html, row.text, row.contentHash, row.published, row.id,
             ])
             updated += 1
+            return .updated
         case nil:
             try insert.execute(arguments: [
-                id, sourceID, draft.guid, draft.url, draft.title, draft.author, published, updatedAt,
-                draft.summary, draft.html, draft.text, hash, now, published ?? now,
+                row.id, row.sourceID, row.guid, row.url, row.title, row.author, row.published, row.updated,
+                row.summary, row.html, row.text, row.contentHash, row.firstSeenAt, row.published ?? row.firstSeenAt,
             ])
             new += 1
             lastInserted = db.lastInsertedRowID
             unindexed += 1
             if unindexed >= Self.indexBatch { try finish() }
+            return .new
         }
     }
 }

@@ -28,6 +28,7 @@ public final class ReaderStore: Sendable {
     public let path: String
     let pool: DatabasePool
     let environment: StoreEnvironment
+    let observers = ChangeObservers()
 
     /// Opens (creating it and its folder if needed) and migrates the database at `path`.
     public init(path: String, environment: StoreEnvironment = .live) throws {

@@ -13,6 +13,8 @@ enum Schema {
         migrator.registerMigration("v1-outbox-and-sync", migrate: createOutboxAndSync)
         migrator.registerMigration("v1-search", migrate: createSearch)
         migrator.registerMigration("v2-batched-article-index", migrate: batchArticleIndexing)
+        migrator.registerMigration("v3-sync", migrate: createSyncSettlement)
+        migrator.registerMigration("v3-feeds", migrate: createFeedFetchState)
         return migrator
     }
 
@@ -172,7 +174,7 @@ enum Schema {
     /// trigger per row: one FTS5 statement per row makes FTS5 write a tiny segment per
     /// article, which made large imports twice as slow. Updates and deletes keep their
     /// triggers. `ArticleWriter` is the only code that inserts articles.
-    private static func batchArticleIndexing(_ db: Database) throws {
+    static func batchArticleIndexing(_ db: Database) throws {
         try db.execute(sql: "DROP TRIGGER articles_fts_insert")
     }
 }

@@ -20,6 +20,7 @@ struct Reader: AsyncParsableCommand {
         subcommands: [
             ImportCommand.self, ArticlesCommand.self, MarkCommand.self, SearchCommand.self,
             NotesCommand.self, ExportCommand.self, StatusCommand.self,
+            FeedsCommand.self, RefreshCommand.self,
         ]
     )
 

@@ -1,4 +1,5 @@
 import Foundation
+import LoopbackHTTP
 import ReaderHTTP
 import Testing
 

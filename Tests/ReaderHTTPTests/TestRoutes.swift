@@ -1,4 +1,5 @@
 import Foundation
+import LoopbackHTTP
 import ReaderHTTP
 
 /// The scripted behaviours of the loopback server, by path.

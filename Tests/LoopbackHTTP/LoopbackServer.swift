@@ -3,21 +3,36 @@ import Synchronization
 
 /// A small HTTP/1.1 server on 127.0.0.1 for tests: a thread per connection, keep-alive,
 /// and a handler that scripts each response (including misbehaving ones).
-final class LoopbackServer: Sendable {
+public final class LoopbackServer: Sendable {
     /// A parsed request.
-    struct Request: Sendable {
-        var method: String
-        var target: String
-        var headers: [(name: String, value: String)]
-        var body: [UInt8]
+    public struct Request: Sendable {
+        /// The method, as sent (`GET`, `POST`, ...).
+        public var method: String
+        /// The request target: path and query, as sent.
+        public var target: String
+        /// The header fields in the order they came.
+        public var headers: [(name: String, value: String)]
+        /// The body (read with `Content-Length`; empty without one).
+        public var body: [UInt8]
 
-        var path: String { String(target.split(separator: "?", maxSplits: 1).first ?? "") }
+        /// Creates a request; the server builds these as it parses.
+        public init(method: String, target: String, headers: [(name: String, value: String)], body: [UInt8]) {
+            self.method = method
+            self.target = target
+            self.headers = headers
+            self.body = body
+        }
 
-        func header(_ name: String) -> String? {
+        /// The target without its query.
+        public var path: String { String(target.split(separator: "?", maxSplits: 1).first ?? "") }
+
+        /// The first value of header `name`, compared case-insensitively.
+        public func header(_ name: String) -> String? {
             headers.first { $0.name.lowercased() == name.lowercased() }?.value
         }
 
-        func query(_ key: String) -> String? {
+        /// The percent-decoded value of query parameter `key`; "" when present without a value.
+        public func query(_ key: String) -> String? {
             guard let query = target.split(separator: "?", maxSplits: 1).dropFirst().first else { return nil }
             for pair in query.split(separator: "&") {
                 let parts = pair.split(separator: "=", maxSplits: 1)
@@ -29,26 +44,38 @@ final class LoopbackServer: Sendable {
         }
     }
 
-    typealias Handler = @Sendable (Request, Connection) -> Void
+    /// Answers one request by writing to the connection; runs on that connection's thread.
+    public typealias Handler = @Sendable (Request, Connection) -> Void
 
-    let port: Int
+    /// The port bound on 127.0.0.1.
+    public let port: Int
     private let listener: Int32
     private let handler: Handler
     private let stopped = Atomic<Bool>(false)
     private let stats = Mutex(Stats())
 
-    struct Stats: Sendable {
-        var acceptedConnections = 0
-        var requests = 0
-        var openConnections = 0
-        var peakOpenConnections = 0
-        var inFlight = 0
-        var peakInFlight = 0
-        var hits: [String: Int] = [:]
-        var peerClosedEarly: [String] = []
+    /// Counters a test can assert on.
+    public struct Stats: Sendable {
+        /// Connections accepted so far.
+        public var acceptedConnections = 0
+        /// Requests parsed so far.
+        public var requests = 0
+        /// Connections open now.
+        public var openConnections = 0
+        /// The most connections open at once.
+        public var peakOpenConnections = 0
+        /// Requests being handled now.
+        public var inFlight = 0
+        /// The most requests handled at once.
+        public var peakInFlight = 0
+        /// Calls of `hit(_:)`, per key.
+        public var hits: [String: Int] = [:]
+        /// Paths whose client hung up before the handler finished (see `recordPeerClosedEarly`).
+        public var peerClosedEarly: [String] = []
     }
 
-    init(handler: @escaping Handler) throws {
+    /// Binds a free port on 127.0.0.1 and starts accepting; `handler` answers every request.
+    public init(handler: @escaping Handler) throws {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EIO) }
         var yes: Int32 = 1
@@ -79,26 +106,31 @@ final class LoopbackServer: Sendable {
         stop()
     }
 
-    func url(_ path: String) -> URL {
+    /// The URL of `path` (which starts with `/`) on this server.
+    public func url(_ path: String) -> URL {
         URL(string: "http://127.0.0.1:\(port)\(path)")!
     }
 
-    var statistics: Stats { stats.withLock { $0 } }
+    /// A snapshot of the counters.
+    public var statistics: Stats { stats.withLock { $0 } }
 
-    func stop() {
+    /// Stops accepting and ends the connections' loops; idempotent.
+    public func stop() {
         if !stopped.exchange(true, ordering: .acquiringAndReleasing) {
             close(listener)
         }
     }
 
-    var isStopped: Bool { stopped.load(ordering: .acquiring) }
+    /// Whether `stop()` was called.
+    public var isStopped: Bool { stopped.load(ordering: .acquiring) }
 
-    func recordPeerClosedEarly(_ path: String) {
+    /// Notes that the client of `path` hung up early.
+    public func recordPeerClosedEarly(_ path: String) {
         stats.withLock { $0.peerClosedEarly.append(path) }
     }
 
     /// Counts calls per key, for scripted "fail the first time" behaviours.
-    func hit(_ key: String) -> Int {
+    public func hit(_ key: String) -> Int {
         stats.withLock { stats in
             stats.hits[key, default: 0] += 1
             return stats.hits[key, default: 0]
@@ -144,10 +176,14 @@ final class LoopbackServer: Sendable {
 }
 
 /// One accepted connection, used by one thread.
-final class Connection: @unchecked Sendable {
-    let fd: Int32
-    let server: LoopbackServer
-    var keepAlive = true
+// @unchecked because a connection is only ever used by the one thread that serves it.
+public final class Connection: @unchecked Sendable {
+    /// The socket.
+    public let fd: Int32
+    /// The server that accepted it.
+    public let server: LoopbackServer
+    /// Set to false to close the connection after the current response.
+    public var keepAlive = true
     private var buffer: [UInt8] = []
     private var closed = false
 
@@ -156,6 +192,7 @@ final class Connection: @unchecked Sendable {
         self.server = server
     }
 
+    /// Reads the next request; nil when the peer closed or the server stopped.
     func readRequest() -> LoopbackServer.Request? {
         let separator: [UInt8] = Array("\r\n\r\n".utf8)
         var headEnd: Int?
@@ -207,8 +244,9 @@ final class Connection: @unchecked Sendable {
         return false
     }
 
+    /// Writes raw bytes; false when the peer is gone.
     @discardableResult
-    func write(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    public func write(_ bytes: UnsafeRawBufferPointer) -> Bool {
         var offset = 0
         while offset < bytes.count {
             let sent = send(fd, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
@@ -219,18 +257,20 @@ final class Connection: @unchecked Sendable {
         return true
     }
 
+    /// Writes raw bytes; false when the peer is gone.
     @discardableResult
-    func write(_ bytes: [UInt8]) -> Bool {
+    public func write(_ bytes: [UInt8]) -> Bool {
         bytes.withUnsafeBytes { write($0) }
     }
 
+    /// Writes text as UTF-8; false when the peer is gone.
     @discardableResult
-    func write(_ text: String) -> Bool {
+    public func write(_ text: String) -> Bool {
         write(Array(text.utf8))
     }
 
     /// Sends a complete response with `Content-Length`.
-    func respond(_ status: Int, _ headers: [(String, String)] = [], body: [UInt8] = [], reason: String = "Whatever") {
+    public func respond(_ status: Int, _ headers: [(String, String)] = [], body: [UInt8] = [], reason: String = "Whatever") {
         var head = "HTTP/1.1 \(status) \(reason)\r\n"
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
         if !headers.contains(where: { $0.0.lowercased() == "content-length" }) {
@@ -240,13 +280,14 @@ final class Connection: @unchecked Sendable {
         write(Array(head.utf8) + body)
     }
 
-    func respond(_ status: Int, _ headers: [(String, String)] = [], text: String) {
+    /// Sends a complete response whose body is `text` in UTF-8.
+    public func respond(_ status: Int, _ headers: [(String, String)] = [], text: String) {
         respond(status, headers, body: Array(text.utf8))
     }
 
     /// Waits until the client closes the connection (true) or `timeout` passes (false),
     /// discarding anything it sends.
-    func waitForPeerClose(timeout: Duration) -> Bool {
+    public func waitForPeerClose(timeout: Duration) -> Bool {
         let deadline = ContinuousClock.now + timeout
         var scratch = [UInt8](repeating: 0, count: 4096)
         while ContinuousClock.now < deadline, !server.isStopped {
@@ -258,7 +299,8 @@ final class Connection: @unchecked Sendable {
         return false
     }
 
-    func close() {
+    /// Closes the socket; idempotent.
+    public func close() {
         guard !closed else { return }
         closed = true
         keepAlive = false

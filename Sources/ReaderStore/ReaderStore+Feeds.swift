@@ -1,0 +1,191 @@
+import Foundation
+import GRDB
+import ReaderModels
+
+/// What the device remembers about fetching one subscribed feed. Local: never synced.
+public struct FeedFetchState: Sendable, Hashable, Codable {
+    /// The feed's current URL (a permanent redirect changes it).
+    public var url: String
+    /// The URL the feed was first fetched at, which keys its articles' source for good.
+    public var sourceKey: String
+    /// The feed's title, as it last said.
+    public var title: String?
+    /// The feed's web site, as it last said.
+    public var siteURL: String?
+    /// The `ETag` of the last 200, sent back as `If-None-Match`.
+    public var etag: String?
+    /// The `Last-Modified` of the last 200, sent back as `If-Modified-Since`.
+    public var lastModified: String?
+    /// When the feed was last fetched, successfully or not.
+    public var lastFetchAt: Date?
+    /// The last HTTP status received; nil when the server was not reached.
+    public var lastStatus: Int?
+    /// Why the last fetch failed; nil after a success.
+    public var lastError: String?
+    /// How many fetches in a row have failed.
+    public var consecutiveFailures: Int
+    /// The earliest time to fetch again (backoff after failures); nil for any time.
+    public var nextFetchAt: Date?
+
+    /// Creates a state; a new feed has only its URL.
+    public init(
+        url: String, sourceKey: String? = nil, title: String? = nil, siteURL: String? = nil,
+        etag: String? = nil, lastModified: String? = nil, lastFetchAt: Date? = nil, lastStatus: Int? = nil,
+        lastError: String? = nil, consecutiveFailures: Int = 0, nextFetchAt: Date? = nil
+    ) {
+        self.url = url
+        self.sourceKey = sourceKey ?? url
+        self.title = title
+        self.siteURL = siteURL
+        self.etag = etag
+        self.lastModified = lastModified
+        self.lastFetchAt = lastFetchAt
+        self.lastStatus = lastStatus
+        self.lastError = lastError
+        self.consecutiveFailures = consecutiveFailures
+        self.nextFetchAt = nextFetchAt
+    }
+
+    /// The id people use for the feed: its source's id, stable when the URL moves.
+    public var id: String { Fingerprint.sourceID(key: sourceKey) }
+}
+
+/// A subscribed feed: the synced subscription and the local fetch state.
+public struct FeedSubscription: Sendable, Hashable {
+    /// The subscription's URL.
+    public var url: String
+    /// The title the user or the feed gave it.
+    public var title: String?
+    /// The subscription's tags (OPML folders).
+    public var tags: [String]
+    /// The fetch state; a feed never fetched on this device has an empty one.
+    public var state: FeedFetchState
+
+    /// The feed's id (see ``FeedFetchState/id``).
+    public var id: String { state.id }
+}
+
+extension ReaderStore {
+    /// The subscribed feeds, by title then URL, with their fetch state.
+    public func feedSubscriptions() throws -> [FeedSubscription] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT s.url, s.title AS subscription_title, s.tags, f.*
+                FROM subscriptions s LEFT JOIN feed_fetch_state f ON f.url = s.url
+                WHERE s.subscribed = 1
+                ORDER BY lower(coalesce(s.title, f.title, s.url)), s.url
+                """).map { row in
+                let url: String = row["url"]
+                let state = row["source_key"] == nil ? FeedFetchState(url: url) : FeedFetchState(row: row)
+                return FeedSubscription(
+                    url: url, title: row["subscription_title"] ?? state.title,
+                    tags: JSON.decodeStrings(row["tags"] ?? "[]"), state: state
+                )
+            }
+        }
+    }
+
+    /// The subscribed feed that `text` names: its URL, its id, or a unique prefix of the id
+    /// of 4 or more characters. Nil when none matches.
+    /// - Throws: `StoreError.ambiguousID` when a short id matches several feeds.
+    public func feedSubscription(named text: String) throws -> FeedSubscription? {
+        let feeds = try feedSubscriptions()
+        if let feed = feeds.first(where: { $0.url == text }) { return feed }
+        let key = text.lowercased()
+        if let feed = feeds.first(where: { $0.id == key }) { return feed }
+        guard key.count >= 4 else { return nil }
+        let matches = feeds.filter { $0.id.hasPrefix(key) }
+        if matches.count > 1 { throw StoreError.ambiguousID(text, matches: matches.map(\.id)) }
+        return matches.first
+    }
+
+    /// The fetch state of the feed at `url`, nil when it was never fetched here.
+    public func feedFetchState(url: String) throws -> FeedFetchState? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM feed_fetch_state WHERE url = ?", arguments: [url]).map(FeedFetchState.init(row:))
+        }
+    }
+
+    /// Saves a feed's fetch state (after a 304 or a failure), replacing what was there.
+    public func saveFeedFetchState(_ state: FeedFetchState) throws {
+        try write { db in try state.save(db) }
+    }
+
+    /// Imports a fetched feed's articles and saves its fetch state, in one transaction,
+    /// through the same writer as `importFile`: the same ids and content hashes, a changed
+    /// article updated in place (state and notes kept), new ones indexed for search in
+    /// batches. Articles without a date sort by when they were first seen.
+    @discardableResult
+    public func importFetchedFeed(_ entries: [ArticleDraft], state: FeedFetchState) throws -> ImportReport {
+        try write { db in
+            var writer = try ArticleWriter(db: db, now: nowText())
+            for draft in entries { try writer.save(draft) }
+            try writer.finish()
+            try state.save(db)
+            return ImportReport(
+                file: state.url, format: entries.first?.source.kind.rawValue ?? "feed",
+                new: writer.new, updated: writer.updated, unchanged: writer.unchanged
+            )
+        }
+    }
+
+    /// Subscribes to the feed at `url` (a synced edit) and gives it an empty fetch state
+    /// keyed by `sourceKey` (default: the URL) unless it has one.
+    public func subscribeFeed(url: String, title: String? = nil, tags: [String] = [], sourceKey: String? = nil) throws {
+        try apply(.subscribe(url: url, title: title, tags: tags))
+        try write { db in
+            try db.execute(
+                sql: "INSERT INTO feed_fetch_state (url, source_key) VALUES (?, ?) ON CONFLICT (url) DO NOTHING",
+                arguments: [url, sourceKey ?? url]
+            )
+        }
+    }
+
+    /// Points a subscription at the URL its feed moved to (a permanent redirect, or the feed
+    /// found in a page): the subscription is moved (two synced edits, keeping its title and
+    /// tags) and the fetch state follows it, keeping its source key.
+    public func moveFeed(from old: String, to new: String) throws {
+        guard old != new else { return }
+        let (title, tags) = try read { db -> (String?, [String]) in
+            let row = try Row.fetchOne(db, sql: "SELECT title, tags FROM subscriptions WHERE url = ?", arguments: [old])
+            return (row?["title"], JSON.decodeStrings(row?["tags"] ?? "[]"))
+        }
+        try apply(.subscribe(url: new, title: title, tags: tags))
+        try apply(.unsubscribe(url: old))
+        try write { db in
+            try db.execute(sql: "DELETE FROM feed_fetch_state WHERE url = ?", arguments: [new])
+            try db.execute(sql: "UPDATE feed_fetch_state SET url = ? WHERE url = ?", arguments: [new, old])
+        }
+    }
+
+    /// Unsubscribes from the feed at `url` (a synced edit) and forgets its fetch state. Its
+    /// articles stay, with their notes.
+    public func unsubscribeFeed(url: String) throws {
+        try apply(.unsubscribe(url: url))
+        try write { db in try db.execute(sql: "DELETE FROM feed_fetch_state WHERE url = ?", arguments: [url]) }
+    }
+}
+
+extension FeedFetchState {
+    init(row: Row) {
+        self.init(
+            url: row["url"], sourceKey: row["source_key"], title: row["title"], siteURL: row["site_url"],
+            etag: row["etag"], lastModified: row["last_modified"],
+            lastFetchAt: (row["last_fetch_at"] as String?).flatMap(Timestamp.parse),
+            lastStatus: row["last_status"], lastError: row["last_error"],
+            consecutiveFailures: row["consecutive_failures"] ?? 0,
+            nextFetchAt: (row["next_fetch_at"] as String?).flatMap(Timestamp.parse)
+        )
+    }
+
+    func save(_ db: Database) throws {
+        try db.execute(sql: """
+            INSERT OR REPLACE INTO feed_fetch_state (url, source_key, title, site_url, etag, last_modified,
+              last_fetch_at, last_status, last_error, consecutive_failures, next_fetch_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [
+                url, sourceKey, title, siteURL, etag, lastModified, lastFetchAt.map(Timestamp.format),
+                lastStatus, lastError, consecutiveFailures, nextFetchAt.map(Timestamp.format),
+            ])
+    }
+}

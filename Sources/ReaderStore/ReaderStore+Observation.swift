@@ -1,0 +1,64 @@
+import Synchronization
+
+/// A change to articles and notes that a UI may want to show, and where it came from.
+public struct StoreChange: Hashable, Sendable {
+    public enum Origin: String, Hashable, Sendable {
+        /// An edit made through this store (`apply`).
+        case local
+        /// A sync: pulled from the server, or settled by its answer to a push.
+        case server
+    }
+
+    public var origin: Origin
+    /// Articles whose content or state changed (or that were removed).
+    public var articleIDs: Set<String> = []
+    /// Notes added, changed or removed.
+    public var noteIDs: Set<String> = []
+
+    public init(origin: Origin, articleIDs: Set<String> = [], noteIDs: Set<String> = []) {
+        self.origin = origin
+        self.articleIDs = articleIDs
+        self.noteIDs = noteIDs
+    }
+
+    var isEmpty: Bool { articleIDs.isEmpty && noteIDs.isEmpty }
+}
+
+/// The continuations of everyone observing a store.
+final class ChangeObservers: Sendable {
+    private let continuations = Mutex<[Int: AsyncStream<StoreChange>.Continuation]>([:])
+    private let nextID = Atomic<Int>(0)
+
+    func add(_ continuation: AsyncStream<StoreChange>.Continuation) -> Int {
+        let id = nextID.add(1, ordering: .relaxed).newValue
+        continuations.withLock { $0[id] = continuation }
+        return id
+    }
+
+    func remove(_ id: Int) {
+        _ = continuations.withLock { $0.removeValue(forKey: id) }
+    }
+
+    func send(_ change: StoreChange) {
+        for continuation in continuations.withLock({ Array($0.values) }) { continuation.yield(change) }
+    }
+}
+
+extension ReaderStore {
+    /// Changes to articles and notes made through this store from now on, each after its
+    /// transaction committed, saying whether a local edit or a sync made it. Changes made
+    /// by another process on the same file are not seen. The stream ends when the caller
+    /// stops iterating.
+    public func changes() -> AsyncStream<StoreChange> {
+        AsyncStream(bufferingPolicy: .bufferingNewest(256)) { continuation in
+            let id = observers.add(continuation)
+            continuation.onTermination = { [observers] _ in observers.remove(id) }
+        }
+    }
+
+    func notify(_ change: StoreChange, origin: StoreChange.Origin) {
+        var change = change
+        change.origin = origin
+        if !change.isEmpty { observers.send(change) }
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+import GRDB
+import ReaderModels
+
+/// Where this device syncs, and how far it has got.
+public struct SyncSettings: Hashable, Sendable {
+    public var deviceID: String
+    public var serverURL: String?
+    public var token: String?
+    /// The last cursor applied; nil before the first pull (or while a full resync starts over).
+    public var cursor: String?
+    public var lastSyncAt: String?
+    /// True while a full resync is under way (it survives a crash and resumes).
+    public var resyncing: Bool
+}
+
+/// A mutation the server refused, kept with its reason.
+public struct RejectedMutation: Hashable, Sendable, Codable {
+    public var mutationID: String
+    public var entity: String
+    public var entityID: String
+    public var op: String
+    public var code: String
+    public var message: String
+    public var rejectedAt: String
+
+    enum CodingKeys: String, CodingKey {
+        case mutationID = "mutation_id", entity, entityID = "entity_id", op, code, message, rejectedAt = "rejected_at"
+    }
+}
+
+extension ReaderStore {
+    /// The device's sync settings.
+    public func syncSettings() throws -> SyncSettings {
+        try read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM sync_state WHERE id = 1") else {
+                throw StoreError.database("the database has no sync state row; it was not created by reader")
+            }
+            return SyncSettings(
+                deviceID: row["device_id"], serverURL: row["server_url"], token: row["token"], cursor: row["cursor"],
+                lastSyncAt: row["last_sync_at"], resyncing: row["resyncing"]
+            )
+        }
+    }
+
+    /// Stores (or with nil, forgets) the server and token. Changing the server starts the
+    /// pull over from the beginning; pending mutations are kept.
+    public func saveServer(url: String?, token: String?) throws {
+        try write { db in
+            let current = try String.fetchOne(db, sql: "SELECT server_url FROM sync_state WHERE id = 1")
+            if current != url {
+                try db.execute(sql: "UPDATE sync_state SET cursor = NULL, last_sync_at = NULL WHERE id = 1")
+            }
+            try db.execute(sql: "UPDATE sync_state SET server_url = ?, token = ? WHERE id = 1", arguments: [url, token])
+        }
+    }
+
+    /// Records the end of a successful sync.
+    public func markSynced() throws {
+        let now = nowText()
+        try write { db in try db.execute(sql: "UPDATE sync_state SET last_sync_at = ? WHERE id = 1", arguments: [now]) }
+    }
+
+    /// The next batch of the outbox, oldest first, as it goes on the wire. Each row's
+    /// attempt count goes up in the same transaction, before anything is sent: from then on
+    /// the row is never rewritten, so a replay carries exactly the same mutation.
+    public func takeOutboxBatch(limit: Int) throws -> [WireMutation] {
+        try write { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY seq LIMIT ?", arguments: [limit])
+            guard let last = rows.last else { return [] }
+            try db.execute(sql: "UPDATE outbox SET attempts = attempts + 1 WHERE seq <= ?", arguments: [last["seq"] as Int64])
+            return try rows.map { row in
+                let mutation = Mutation(row: row)
+                let fields: JSONObject
+                do {
+                    fields = try JSONDecoder().decode(JSONObject.self, from: Data(mutation.fieldsJSON.utf8))
+                } catch {
+                    throw StoreError.database("outbox row \(mutation.id) holds fields that are not a JSON object")
+                }
+                return WireMutation(
+                    id: mutation.id, entity: mutation.entity, entityID: mutation.entityID, op: mutation.op,
+                    baseRevision: mutation.baseRevision, fields: fields, hlc: mutation.hlc
+                )
+            }
+        }
+    }
+
+    /// Mutations the server refused, newest first.
+    public func rejectedMutations() throws -> [RejectedMutation] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM rejected_mutations ORDER BY rejected_at DESC, mutation_id").map { row in
+                RejectedMutation(
+                    mutationID: row["mutation_id"], entity: row["entity"], entityID: row["entity_id"], op: row["op"],
+                    code: row["code"], message: row["message"], rejectedAt: row["rejected_at"]
+                )
+            }
+        }
+    }
+
+    /// Settles the outbox with the server's answer to a push, in one transaction: each
+    /// answered mutation leaves the outbox, and the canonical entity replaces the local copy
+    /// unless the person has edited it again since (those edits go out next time).
+    @discardableResult
+    public func settle(_ response: PushResponse) throws -> SettleReport {
+        let now = nowText()
+        let report = try write { db in
+            var sync = try SyncSession(db: db, now: now)
+            for result in response.results { try sync.settle(result) }
+            sync.clock.receive(response.serverHLC, wallMillis: sync.wallMillis)
+            try sync.finish()
+            return sync.report
+        }
+        notify(report.changes, origin: .server)
+        return report.settleReport
+    }
+
+    /// Applies one page of the change feed and stores its cursor in the same transaction,
+    /// so the cursor is never ahead of the data.
+    @discardableResult
+    public func applyChanges(_ page: ChangePage) throws -> PageReport {
+        let now = nowText()
+        let report = try write { db in
+            var sync = try SyncSession(db: db, now: now)
+            for change in page.changes { try sync.apply(change.change) }
+            try sync.retryDeferred()
+            sync.clock.receive(page.serverHLC, wallMillis: sync.wallMillis)
+            try db.execute(sql: "UPDATE sync_state SET cursor = ? WHERE id = 1", arguments: [page.nextCursor])
+            if !page.hasMore { try sync.endResyncIfRunning() }
+            try sync.finish()
+            return sync.report
+        }
+        notify(report.changes, origin: .server)
+        return report.pageReport
+    }
+
+    /// Starts a full resync: the server no longer has the history after our cursor. The
+    /// pull starts from the beginning; pending mutations stay in the outbox.
+    public func beginResync() throws {
+        try write { db in
+            try db.execute(sql: """
+                UPDATE sync_state SET cursor = NULL, resyncing = 1 WHERE id = 1;
+                DELETE FROM resync_seen;
+                """)
+        }
+    }
+}
+
+/// What settling one push did.
+public struct SettleReport: Hashable, Sendable {
+    public var applied = 0
+    public var merged = 0
+    public var keptBoth = 0
+    public var rejected = 0
+}
+
+/// What applying one page did.
+public struct PageReport: Hashable, Sendable {
+    public var articles = 0
+    public var notes = 0
+    public var states = 0
+    public var deleted = 0
+}

@@ -1,0 +1,34 @@
+/// How far a sync has got, as `SyncEngine.progress` reports it.
+public enum SyncProgress: Hashable, Sendable {
+    /// Pushing the outbox: `sent` of the `total` mutations pending when the sync began.
+    case pushing(sent: Int, total: Int)
+    /// Pulling: `changes` applied so far, in `pages` pages.
+    case pulling(changes: Int, pages: Int)
+    /// The server no longer had this device's history; pulling everything again.
+    case resyncing
+    /// Done.
+    case finished(SyncReport)
+}
+
+/// What one sync did.
+public struct SyncReport: Hashable, Sendable, Codable {
+    /// Mutations the server acknowledged, by outcome.
+    public var applied = 0
+    public var merged = 0
+    public var keptBoth = 0
+    public var rejected = 0
+    /// Changes pulled and applied, and in how many pages.
+    public var pulled = 0
+    public var pages = 0
+    /// Whether the pull started over because the cursor had expired.
+    public var resynced = false
+
+    public init() {}
+
+    /// Mutations pushed and acknowledged.
+    public var pushed: Int { applied + merged + keptBoth + rejected }
+
+    enum CodingKeys: String, CodingKey {
+        case applied, merged, keptBoth = "kept_both", rejected, pulled, pages, resynced
+    }
+}

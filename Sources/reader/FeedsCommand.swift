@@ -1,0 +1,255 @@
+import ArgumentParser
+import Foundation
+import ReaderFeeds
+import ReaderFetch
+import ReaderModels
+import ReaderStore
+
+struct FeedsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "feeds",
+        abstract: "Subscribe to feeds, list them with their fetch status, and import or export OPML.",
+        subcommands: [Add.self, List.self, Remove.self, Import.self, Export.self]
+    )
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "add",
+            abstract: "Subscribe to a feed and fetch it once.",
+            discussion: """
+                URL is an RSS, Atom or JSON feed, or a web page that links to one with \
+                <link rel="alternate">, in which case the feed it names is subscribed to. A URL \
+                without a scheme gets https://. Nothing is subscribed when the feed cannot be fetched.
+                Exit codes: 3 network, 4 access refused, 5 other HTTP error, 7 not a feed.
+                """
+        )
+
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var output: OutputOptions
+
+        @Argument(help: ArgumentHelp("The feed's or the site's address.", valueName: "url"))
+        var url: String
+
+        @Option(name: .long, help: ArgumentHelp("A tag for the feed (repeatable).", valueName: "tag"))
+        var tag: [String] = []
+
+        @Option(name: .long, help: ArgumentHelp("The longest the fetch may take, in seconds.", valueName: "seconds"))
+        var timeout = 30
+
+        func run() async throws {
+            guard let address = FeedsCommand.feedURL(url) else {
+                throw StoreError.invalidValue("\"\(url)\" is not a valid http or https address")
+            }
+            let store = try store.open()
+            let fetcher = try FeedRefresh.makeFetcher(timeLimit: .seconds(max(1, timeout)))
+            let result: FeedFetchResult
+            do {
+                result = try await fetcher.fetch(FeedFetchRequest(url: address), discover: true)
+            } catch {
+                Output.error("\(error.description) Not subscribed.")
+                throw ExitCode(FeedRefresh.exitCode(for: error))
+            }
+            let finalURL = result.url.absoluteString
+            let existing = try store.feedSubscription(named: finalURL)
+            // The source is keyed as every later refresh keys it: by the URL first subscribed to.
+            let sourceKey = existing?.state.sourceKey ?? finalURL
+            var fetched = result
+            if case .fetched(var feed) = result.outcome {
+                for index in feed.entries.indices { feed.entries[index].source.key = sourceKey }
+                feed.source?.key = sourceKey
+                fetched.outcome = .fetched(feed)
+            }
+            var tags = existing?.tags ?? []
+            for name in tag where !tags.contains(name) { tags.append(name) }
+            try store.subscribeFeed(url: finalURL, title: existing?.title ?? result.feed?.title, tags: tags, sourceKey: sourceKey)
+            let state = try store.feedFetchState(url: finalURL) ?? FeedFetchState(url: finalURL)
+            var moved = fetched
+            moved.newURL = nil
+            moved.request.url = result.url
+            let report = try FeedRefresh.record(.success(moved), state: state, in: store, now: Date())
+            let added = AddResult(
+                id: state.id, url: finalURL, title: result.feed?.title,
+                discoveredFrom: finalURL == address.absoluteString ? nil : address.absoluteString,
+                alreadySubscribed: existing != nil, new: report?.new ?? 0, updated: report?.updated ?? 0
+            )
+            if output.json { return try Output.json(added) }
+            if let page = added.discoveredFrom { print("found the feed \(finalURL) from \(page)") }
+            let verb = existing == nil ? "subscribed to" : "already subscribed to"
+            print("\(verb) \(added.title ?? finalURL) [\(Output.short(added.id))]: \(added.new) new, \(added.updated) updated articles")
+        }
+
+        struct AddResult: Encodable {
+            var id: String
+            var url: String
+            var title: String?
+            var discoveredFrom: String?
+            var alreadySubscribed: Bool
+            var new: Int
+            var updated: Int
+
+            enum CodingKeys: String, CodingKey {
+                case id, url, title, new, updated
+                case discoveredFrom = "discovered_from", alreadySubscribed = "already_subscribed"
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "list",
+            abstract: "The subscribed feeds with their last fetch, status and error."
+        )
+
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() throws {
+            let feeds = try store.open().feedSubscriptions()
+            if output.json { return try Output.json(["feeds": feeds.map(FeedRow.init)]) }
+            if feeds.isEmpty { return print("no feeds: add one with `reader feeds add URL`") }
+            for feed in feeds {
+                let state = feed.state
+                let status: String
+                if state.lastFetchAt == nil {
+                    status = "new"
+                } else if state.lastError != nil {
+                    status = state.consecutiveFailures > 1 ? "error x\(state.consecutiveFailures)" : "error"
+                } else {
+                    status = "ok \(state.lastStatus.map(String.init) ?? "")"
+                }
+                let fetched = state.lastFetchAt.map { String(Timestamp.format($0).prefix(16)).replacingOccurrences(of: "T", with: " ") }
+                    ?? "never"
+                let title = feed.title ?? state.title ?? feed.url
+                let tags = feed.tags.isEmpty ? "" : "  [\(feed.tags.joined(separator: ", "))]"
+                print("\(Output.short(feed.id))  \(Output.fit(status, 10))  \(Output.fit(fetched, 16))  \(title)  <\(feed.url)>\(tags)")
+                if let error = state.lastError { print("          \(error)") }
+            }
+        }
+
+        struct FeedRow: Encodable {
+            var id: String
+            var url: String
+            var title: String?
+            var siteURL: String?
+            var tags: [String]
+            var lastFetchAt: String?
+            var lastStatus: Int?
+            var lastError: String?
+            var consecutiveFailures: Int
+            var nextFetchAt: String?
+
+            init(_ feed: FeedSubscription) {
+                id = feed.id
+                url = feed.url
+                title = feed.title ?? feed.state.title
+                siteURL = feed.state.siteURL
+                tags = feed.tags
+                lastFetchAt = feed.state.lastFetchAt.map(Timestamp.format)
+                lastStatus = feed.state.lastStatus
+                lastError = feed.state.lastError
+                consecutiveFailures = feed.state.consecutiveFailures
+                nextFetchAt = feed.state.nextFetchAt.map(Timestamp.format)
+            }
+
+            enum CodingKeys: String, CodingKey {
+                case id, url, title, tags
+                case siteURL = "site_url", lastFetchAt = "last_fetch_at", lastStatus = "last_status"
+                case lastError = "last_error", consecutiveFailures = "consecutive_failures", nextFetchAt = "next_fetch_at"
+            }
+        }
+    }
+
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rm",
+            abstract: "Unsubscribe from a feed, named by its id (or a 4+ character prefix) or its URL.",
+            discussion: "Its articles, their state and notes are kept."
+        )
+
+        @OptionGroup var store: StoreOptions
+
+        @Argument(help: ArgumentHelp("The feed's id or URL.", valueName: "id-or-url"))
+        var feed: String
+
+        func run() throws {
+            let store = try store.open()
+            guard let found = try store.feedSubscription(named: feed) else {
+                Output.error("no subscribed feed with id or URL \(feed) (see `reader feeds list`)")
+                throw ExitCode(ReaderExit.Code.notFound.rawValue)
+            }
+            try store.unsubscribeFeed(url: found.url)
+            print("unsubscribed from \(found.title ?? found.url); its articles are kept")
+        }
+    }
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "import",
+            abstract: "Subscribe to the feeds of an OPML 1.0 or 2.0 file; folders become tags.",
+            discussion: "Feeds already subscribed keep their title and gain the file's tags. Run `reader refresh` to fetch them."
+        )
+
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var output: OutputOptions
+
+        @Argument(help: ArgumentHelp("The OPML file.", valueName: "file"))
+        var file: String
+
+        func run() throws {
+            let bytes: [UInt8]
+            do {
+                bytes = Array(try Data(contentsOf: URL(fileURLWithPath: file)))
+            } catch {
+                throw FeedImportError(file: file, reason: "cannot be read (\((error as NSError).localizedDescription))")
+            }
+            let feeds = try OPML.parse(bytes, file: file)
+            let store = try store.open()
+            let existing = Dictionary(try store.feedSubscriptions().map { ($0.url, $0) }, uniquingKeysWith: { first, _ in first })
+            var added = 0
+            var skipped: [String] = []
+            for feed in feeds {
+                guard let url = FeedsCommand.feedURL(feed.url)?.absoluteString else {
+                    skipped.append(feed.url)
+                    continue
+                }
+                let old = existing[url]
+                var tags = old?.tags ?? []
+                for tag in feed.tags where !tags.contains(tag) { tags.append(tag) }
+                try store.subscribeFeed(url: url, title: old?.title ?? feed.title, tags: tags)
+                if old == nil { added += 1 }
+            }
+            for url in skipped { Output.error("\(file): skipped \"\(url)\": not an http or https address") }
+            if output.json {
+                return try Output.json(["added": added, "already_subscribed": feeds.count - added - skipped.count, "skipped": skipped.count])
+            }
+            print("\(file): \(added) feeds added, \(feeds.count - added - skipped.count) already subscribed; run `reader refresh` to fetch them")
+        }
+    }
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "export",
+            abstract: "Print the subscriptions as OPML 2.0, tags as folders."
+        )
+
+        @OptionGroup var store: StoreOptions
+
+        func run() throws {
+            let feeds = try store.open().feedSubscriptions().map { feed in
+                OPMLFeed(url: feed.url, title: feed.title ?? feed.state.title, siteURL: feed.state.siteURL, tags: feed.tags)
+            }
+            FileHandle.standardOutput.write(Data(OPML.export(feeds).utf8))
+        }
+    }
+
+    /// `text` as an http(s) URL: trimmed, with `https://` added when there is no scheme.
+    static func feedURL(_ text: String) -> URL? {
+        var text = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.hasPrefix("feed://") { text = "https://" + text.dropFirst("feed://".count) }
+        if !text.contains("://") { text = "https://" + text }
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+              url.host?.isEmpty == false
+        else { return nil }
+        return url
+    }
+}

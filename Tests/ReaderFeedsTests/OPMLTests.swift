@@ -1,0 +1,40 @@
+import Foundation
+import ReaderFeeds
+import Testing
+
+@Suite struct OPMLTests {
+    static func parse(_ name: String) throws -> [OPMLFeed] {
+        try OPML.parse(Array(Data(contentsOf: URL(fileURLWithPath: Fixture.path(name)))), file: name)
+    }
+
+    @Test func importsNestedOutlinesAsTags() throws {
+        let feeds = try Self.parse("subscriptions.opml")
+        #expect(feeds == [
+            OPMLFeed(url: "https://orchard.example.net/rss", title: "Orchard Almanac", siteURL: "https://orchard.example.net/", tags: ["Hobbies", "Garden"]),
+            OPMLFeed(url: "https://chess.example.org/feed.xml", title: "Chess Club & Friends", tags: ["Hobbies"]),
+            OPMLFeed(url: "https://ferry.example.net/rss", title: "Ferry Timetable", tags: ["Local"]),
+        ])
+    }
+
+    @Test func importsOPML2CategoriesAndAttributeCaseVariants() throws {
+        #expect(try Self.parse("subscriptions2.opml") == [
+            OPMLFeed(url: "https://trams.example.org/atom", title: "Trams", tags: ["Rail", "Museums"]),
+        ])
+    }
+
+    @Test func roundTripsThroughExport() throws {
+        let feeds = try Self.parse("subscriptions.opml") + [OPMLFeed(url: "https://q.example/?a=1&b=<2>", title: "Quotes \"here\"")]
+        let exported = OPML.export(feeds, date: Date(timeIntervalSince1970: 0))
+        #expect(exported.contains("<dateCreated>Thu, 01 Jan 1970 00:00:00 GMT</dateCreated>"))
+        #expect(try OPML.parse(Array(exported.utf8), file: "export") == feeds)
+    }
+
+    @Test func refusesAFileThatIsNotOPML() {
+        #expect {
+            try OPML.parse(Array("<rss version=\"2.0\"/>".utf8), file: "x.opml")
+        } throws: { error in
+            "\(error)" == "x.opml:1: not an OPML file: the root element is not <opml>"
+        }
+        #expect(throws: FeedImportError.self) { try OPML.parse(Array("<opml><body><outline".utf8), file: "y.opml") }
+    }
+}
