@@ -26,6 +26,10 @@ public struct StoreStatus: Hashable, Sendable, Codable {
     public var sources: Int
     public var subscriptions: Int
     public var pendingMutations: Int
+    /// Mutations the server refused (see `rejectedMutations()`).
+    public var rejectedMutations: Int
+    /// Notes whose quoted passage is no longer in their article.
+    public var orphanedNotes: Int
     public var deviceID: String
     public var serverURL: String?
     public var cursor: String?
@@ -33,7 +37,8 @@ public struct StoreStatus: Hashable, Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case articles, unread, starred, notes, conflictedNotes = "conflicted_notes", sources, subscriptions
-        case pendingMutations = "pending_mutations", deviceID = "device_id", serverURL = "server_url", cursor
+        case pendingMutations = "pending_mutations", rejectedMutations = "rejected_mutations"
+        case orphanedNotes = "orphaned_notes", deviceID = "device_id", serverURL = "server_url", cursor
         case lastSyncAt = "last_sync_at"
     }
 }
@@ -125,6 +130,8 @@ extension ReaderStore {
                   (SELECT count(*) FROM sources) AS sources,
                   (SELECT count(*) FROM subscriptions WHERE subscribed = 1) AS subscriptions,
                   (SELECT count(*) FROM outbox) AS pending,
+                  (SELECT count(*) FROM rejected_mutations) AS rejected,
+                  (SELECT count(*) FROM notes WHERE deleted = 0 AND orphaned = 1) AS orphaned,
                   s.device_id, s.server_url, s.cursor, s.last_sync_at
                 FROM sync_state s WHERE s.id = 1
                 """)
@@ -132,7 +139,8 @@ extension ReaderStore {
             return StoreStatus(
                 articles: counts["articles"], unread: counts["unread"], starred: counts["starred"], notes: counts["notes"],
                 conflictedNotes: counts["conflicted"], sources: counts["sources"], subscriptions: counts["subscriptions"],
-                pendingMutations: counts["pending"], deviceID: counts["device_id"], serverURL: counts["server_url"],
+                pendingMutations: counts["pending"], rejectedMutations: counts["rejected"],
+                orphanedNotes: counts["orphaned"], deviceID: counts["device_id"], serverURL: counts["server_url"],
                 cursor: counts["cursor"], lastSyncAt: counts["last_sync_at"]
             )
         }

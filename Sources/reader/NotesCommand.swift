@@ -7,7 +7,7 @@ struct NotesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "notes",
         abstract: "Add, list, edit, remove and export reading notes.",
-        subcommands: [Add.self, List.self, Edit.self, Remove.self, Export.self]
+        subcommands: [Add.self, List.self, Edit.self, Resolve.self, Remove.self, Export.self]
     )
 
     struct Add: ParsableCommand {
@@ -56,6 +56,25 @@ struct NotesCommand: ParsableCommand {
             let store = try store.open()
             let note = try store.editNote(id: store.resolveNoteID(noteID), body: text)
             print("edited note \(note.id)")
+        }
+    }
+
+    struct Resolve: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Settle a conflicted note with the text it should keep.",
+            discussion: "`reader conflicts` lists conflicted notes with both versions of their text."
+        )
+
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "The note's id (or a unique prefix).") var noteID: String
+        @Argument(help: "The text the note keeps.") var text: String
+
+        func run() throws {
+            let store = try store.open()
+            let id = try store.resolveNoteID(noteID)
+            let wasConflicted = try store.note(id: id).conflicted
+            try store.editNote(id: id, body: text)
+            print(wasConflicted ? "resolved note \(id)" : "note \(id) was not conflicted; its text is replaced")
         }
     }
 

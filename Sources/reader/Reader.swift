@@ -13,7 +13,8 @@ struct Reader: AsyncParsableCommand {
             The database is --db PATH, else $READER_DB, else $XDG_DATA_HOME/reader/reader.sqlite, \
             else ~/.local/share/reader/reader.sqlite; it is created on first use.
 
-            Exit codes: 0 success, 1 internal error, 2 usage, 6 unknown id, 7 invalid input, \
+            Exit codes: 0 success, 1 internal error, 2 usage, 3 network or server trouble (try \
+            later), 4 authentication, 5 server or protocol error, 6 unknown id, 7 invalid input, \
             8 database unavailable.
             """,
         version: ReaderVersion.current,
@@ -21,6 +22,7 @@ struct Reader: AsyncParsableCommand {
             ImportCommand.self, ArticlesCommand.self, MarkCommand.self, SearchCommand.self,
             NotesCommand.self, ExportCommand.self, StatusCommand.self,
             FeedsCommand.self, RefreshCommand.self,
+            LoginCommand.self, LogoutCommand.self, SyncCommand.self, ConflictsCommand.self,
         ]
     )
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ReaderFeeds
 import ReaderStore
+import ReaderSync
 
 /// How a failure ends the process: one line for the person and a documented exit code.
 struct ReaderExit {
@@ -9,6 +10,12 @@ struct ReaderExit {
         case success = 0
         case `internal` = 1
         case usage = 2
+        /// The network or the server is having temporary trouble: sync again later.
+        case temporary = 3
+        /// The server did not accept the token.
+        case authentication = 4
+        /// The server refused the request, or answered outside the protocol.
+        case server = 5
         case notFound = 6
         case invalidInput = 7
         case database = 8
@@ -26,6 +33,19 @@ struct ReaderExit {
             case .articleNotFound, .noteNotFound, .ambiguousID: code = .notFound
             case .quoteNotFound, .invalidValue, .invalidSearch: code = .invalidInput
             case .database: code = .database
+            }
+        case let error as SyncError:
+            message = error.description
+            switch error {
+            case .temporary: code = .temporary
+            case .unauthorized, .notConfigured: code = .authentication
+            case .server(let status, _, _): code = status >= 500 ? .temporary : .server
+            case .protocolViolation, .network: code = .server
+            case .store(let storeError):
+                guard let exit = Self(storeError) else { return nil }
+                self = exit
+                return
+            case .cancelled: code = .temporary
             }
         case let error as FeedImportError:
             message = error.description

@@ -16,10 +16,21 @@ struct StatusCommand: ParsableCommand {
         if output.json { return try Output.json(status) }
         print("database:  \(store.path)")
         print("articles:  \(status.articles) (\(status.unread) unread, \(status.starred) starred) from \(status.sources) source\(status.sources == 1 ? "" : "s")")
-        print("notes:     \(status.notes)\(status.conflictedNotes > 0 ? " (\(status.conflictedNotes) conflicted)" : "")")
+        var noteFlags: [String] = []
+        if status.conflictedNotes > 0 { noteFlags.append("\(status.conflictedNotes) conflicted") }
+        if status.orphanedNotes > 0 { noteFlags.append("\(status.orphanedNotes) whose passage is gone") }
+        print("notes:     \(status.notes)" + (noteFlags.isEmpty ? "" : " (" + noteFlags.joined(separator: ", ") + ")"))
         print("feeds:     \(status.subscriptions) subscribed")
         print("pending:   \(status.pendingMutations) change\(status.pendingMutations == 1 ? "" : "s") not yet synced")
+        if status.rejectedMutations > 0 {
+            print("rejected:  \(status.rejectedMutations) change\(status.rejectedMutations == 1 ? "" : "s") refused by the server:")
+            for rejected in try store.rejectedMutations().prefix(10) {
+                print("           \(rejected.entity) \(Output.short(rejected.entityID)) \(rejected.op): \(rejected.message)")
+            }
+        }
+        print("server:    \(status.serverURL ?? "none (local only)")")
         print("last sync: \(status.lastSyncAt ?? "never")")
+        print("cursor:    \(status.cursor ?? "none")")
         print("device:    \(status.deviceID)")
     }
 }

@@ -12,6 +12,11 @@ public enum TextMerge {
     public struct Result: Hashable, Sendable {
         public var text: String
         public var conflicted: Bool
+
+        public init(text: String, conflicted: Bool) {
+            self.text = text
+            self.conflicted = conflicted
+        }
     }
 
     public static let conflictStart = "<<<<<<<"
