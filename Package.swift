@@ -109,19 +109,21 @@ let package = Package(
         .testTarget(name: "ReaderHTTPTests", dependencies: ["ReaderHTTP", "LoopbackHTTP"], swiftSettings: strict),
         .testTarget(
             name: "ReaderFetchTests",
-            dependencies: ["ReaderFetch", "LoopbackHTTP"],
+            dependencies: ["ReaderFetch", "LoopbackHTTP", "ReaderStore", "reader"],
             resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),
         .testTarget(
             name: "ReaderSyncTests",
             dependencies: [
-                "ReaderSync", "ReaderServer", "ReaderStore", "ContractSupport", "LoopbackHTTP",
+                "ReaderSync", "ReaderStore", "ReaderHTTP", "ContractSupport", "LoopbackHTTP",
+                // The tests run the real binaries: the server on loopback, the CLI for crash tests.
+                "reader-server", "reader",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "ReaderCLITests", dependencies: ["reader"], swiftSettings: strict),
+        .testTarget(name: "ReaderCLITests", dependencies: ["reader", "LoopbackHTTP"], swiftSettings: strict),
         // Loads Schemas/ and validates JSON against it, for the server's and the client's tests.
         .target(name: "ContractSupport", path: "Tests/ContractSupport", swiftSettings: strict),
         .testTarget(

@@ -113,13 +113,18 @@ extension ReaderStore {
 
     /// Imports a fetched feed's articles and saves its fetch state, in one transaction,
     /// through the same writer as `importFile`: the same ids and content hashes, a changed
-    /// article updated in place (state and notes kept), new ones indexed for search in
-    /// batches. Articles without a date sort by when they were first seen.
+    /// article updated in place (state and notes kept, quoted notes found again in the new
+    /// text), new ones indexed for search in batches. Articles without a date sort by when
+    /// they were first seen.
     @discardableResult
     public func importFetchedFeed(_ entries: [ArticleDraft], state: FeedFetchState) throws -> ImportReport {
         try write { db in
             var writer = try ArticleWriter(db: db, now: nowText())
-            for draft in entries { try writer.save(draft) }
+            for draft in entries {
+                let updatedBefore = writer.updated
+                try writer.save(draft)
+                if writer.updated > updatedBefore { try db.reanchorNotes(articleID: draft.id, text: draft.text) }
+            }
             try writer.finish()
             try state.save(db)
             return ImportReport(
@@ -187,5 +192,30 @@ extension FeedFetchState {
                 url, sourceKey, title, siteURL, etag, lastModified, lastFetchAt.map(Timestamp.format),
                 lastStatus, lastError, consecutiveFailures, nextFetchAt.map(Timestamp.format),
             ])
+    }
+}
+
+extension Database {
+    /// After an article's text changed: each quoted note on it is anchored again where its
+    /// quote now is (the occurrence whose surroundings match best), or flagged orphaned and
+    /// kept when the passage is gone. Not a synced edit: every device that gets the new
+    /// text finds the same place. Returns the ids of the notes it touched.
+    @discardableResult
+    func reanchorNotes(articleID: String, text: String) throws -> [String] {
+        let rows = try Row.fetchAll(self, sql: """
+            SELECT id, quote_exact, quote_prefix, quote_suffix FROM notes WHERE article_id = ? AND quote_exact IS NOT NULL
+            """, arguments: [articleID])
+        for row in rows {
+            let quote = TextQuoteSelector(exact: row["quote_exact"], prefix: row["quote_prefix"] ?? "", suffix: row["quote_suffix"] ?? "")
+            let id: String = row["id"]
+            if let found = QuoteAnchor.refind(quote, in: text) {
+                try execute(sql: """
+                    UPDATE notes SET quote_exact = ?, quote_prefix = ?, quote_suffix = ?, orphaned = 0 WHERE id = ?
+                    """, arguments: [found.exact, found.prefix, found.suffix, id])
+            } else {
+                try execute(sql: "UPDATE notes SET orphaned = 1 WHERE id = ?", arguments: [id])
+            }
+        }
+        return rows.map { $0["id"] }
     }
 }

@@ -8,6 +8,7 @@ func runBenchmarks(_ arguments: [String]) throws {
         try HTTPBenchmark.run(Array(arguments.dropFirst()))
         return
     }
+    if arguments.first == FeedsBench.command { return try FeedsBench.run(Array(arguments.dropFirst())) }
     if arguments.first == ImportChild.command {
         try ImportChild.main(Array(arguments.dropFirst()))
         return

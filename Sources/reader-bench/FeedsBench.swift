@@ -1,0 +1,280 @@
+import Foundation
+import ReaderFeeds
+import ReaderModels
+
+/// `reader-bench feeds [--feeds N] [--entries N] [--parse-entries N] [--seed S]`: feed
+/// parsing and refreshing.
+///
+/// - parse throughput of a large RSS 2.0 and a large Atom 1.0 document held in memory, as a
+///   fetch hands them to `FeedDocument.parse` (sanitising included);
+/// - `reader refresh` of N feeds x M entries (~3 KB bodies) served from a loopback server in
+///   this process, into a fresh database: the first run (every article new, search index
+///   included) and a run where nothing changed (every feed answers 304). The refresh runs in
+///   the real `reader` binary, so the figures are what a person waits for, process start
+///   included, and the peak RSS is the refresh's alone.
+enum FeedsBench {
+    static let command = "feeds"
+
+    static let usage = """
+        usage: reader-bench feeds [--feeds N] [--entries N] [--parse-entries N] [--seed S]
+
+          --feeds N          feeds to refresh (default 50)
+          --entries N        entries per feed (default 200)
+          --parse-entries N  entries in each document of the parse benchmark (default 5000)
+          --seed S           generator seed (default 1)
+
+        The refresh runs the `reader` binary beside this one: build it too, with
+        `swift build -c release --product reader`.
+        """
+
+    struct Options {
+        var feeds = 50
+        var entries = 200
+        var parseEntries = 5000
+        var seed: UInt64 = 1
+
+        init(arguments: [String]) throws {
+            var rest = arguments[...]
+            while let option = rest.popFirst() {
+                guard let text = rest.popFirst(), let value = Int(text), value > 0 else {
+                    throw BenchError("\(option) needs a positive number\n\n\(FeedsBench.usage)")
+                }
+                switch option {
+                case "--feeds": feeds = value
+                case "--entries": entries = value
+                case "--parse-entries": parseEntries = value
+                case "--seed": seed = UInt64(value)
+                default: throw BenchError("unknown argument \(option)\n\n\(FeedsBench.usage)")
+                }
+            }
+        }
+    }
+
+    /// Runs the feed benchmarks, printing one line per figure.
+    static func run(_ arguments: [String]) throws {
+        if arguments.contains("--help") || arguments.contains("-h") {
+            return Report.emit(usage)
+        }
+        let options = try Options(arguments: arguments)
+        let workdir = try Workdir(nil)
+        defer { workdir.cleanUp() }
+        #if DEBUG
+        Report.note("warning: a debug build; figures mean something only from `swift build -c release`")
+        #endif
+        Report.note("reader-bench feeds  seed \(options.seed)  \(ProcessInfo.processInfo.activeProcessorCount) cores  "
+            + "load \(loadAverage())  workdir \(workdir.path)")
+        let generator = ArticleGenerator(seed: options.seed)
+        let rssPath = workdir.path + "/parse.rss"
+        _ = try FeedWriter.write(.rss, count: options.parseEntries, generator: generator, to: rssPath)
+        try parse("RSS 2.0", Array(try Data(contentsOf: URL(fileURLWithPath: rssPath))), count: options.parseEntries)
+        try? FileManager.default.removeItem(atPath: rssPath)
+        try parse("Atom 1.0", atom(count: options.parseEntries, generator: generator), count: options.parseEntries)
+        try refresh(options, workdir: workdir.path)
+        Report.note("load average at the end \(loadAverage())")
+    }
+
+    // MARK: Parsing
+
+    /// Parses `document` three times and reports the median.
+    private static func parse(_ name: String, _ document: [UInt8], count: Int) throws {
+        var times: [Double] = []
+        for _ in 0..<3 {
+            let (feed, seconds) = try measure { try FeedDocument.parse(document, url: "https://bench.example/feed") }
+            guard feed.entries.count == count else {
+                throw BenchError("the \(name) document gave \(feed.entries.count) entries, not \(count)")
+            }
+            times.append(seconds)
+        }
+        let seconds = times.sorted()[1]
+        let megabytes = Double(document.count) / 1_048_576
+        Report.line(
+            "feeds", count, "parse \(name) from memory", Report.fixed(megabytes / seconds, 1) + " MB/s",
+            "\(Report.rate(count, seconds, unit: "entries/s")), \(Report.megabytes(document.count)) in \(Report.fixed(seconds, 3)) s (median of 3)"
+        )
+    }
+
+    /// An Atom 1.0 feed of articles `0..<count`, HTML content escaped as Atom's `type="html"` wants.
+    static func atom(count: Int, generator: ArticleGenerator) -> [UInt8] {
+        var out = """
+            <?xml version="1.0" encoding="utf-8"?>
+            <feed xmlns="http://www.w3.org/2005/Atom">
+            <title>Reader Bench Atom</title><id>urn:reader-bench:atom</id>
+            <link href="https://bench.example/"/><updated>2026-01-01T00:00:00Z</updated>
+
+            """
+        for index in 0..<count {
+            let article = generator.article(index)
+            out += "<entry><title>\(escaped(article.title))</title><id>\(article.guid)</id>"
+            out += "<link href=\"\(article.url)\"/><published>\(Timestamp.format(article.published))</published>"
+            out += "<updated>\(Timestamp.format(article.published))</updated><author><name>\(escaped(article.author))</name></author>"
+            out += "<summary>\(escaped(article.summary))</summary><content type=\"html\">\(escaped(article.html))</content></entry>\n"
+        }
+        out += "</feed>\n"
+        return Array(out.utf8)
+    }
+
+    private static func escaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;")
+    }
+
+    // MARK: Refreshing
+
+    private static func refresh(_ options: Options, workdir: String) throws {
+        let reader = try readerBinary()
+        var bodies: [[UInt8]] = []
+        for feed in 0..<options.feeds {
+            let path = workdir + "/feed-\(feed).xml"
+            let generator = ArticleGenerator(seed: options.seed &+ UInt64(feed) &* 7919)
+            _ = try FeedWriter.write(.rss, count: options.entries, generator: generator, to: path)
+            bodies.append(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
+            try? FileManager.default.removeItem(atPath: path)
+        }
+        let server = try FeedBenchServer(feeds: bodies)
+        defer { server.stop() }
+        let total = bodies.reduce(0) { $0 + $1.count }
+        let opml = workdir + "/feeds.opml"
+        let list = (0..<options.feeds).map { OPMLFeed(url: "http://127.0.0.1:\(server.port)/feeds/\($0)", title: "Bench feed \($0)") }
+        try Data(OPML.export(list).utf8).write(to: URL(fileURLWithPath: opml))
+        let database = workdir + "/feeds.sqlite"
+        _ = try runReader(reader, ["feeds", "import", opml, "--db", database])
+        let articles = options.feeds * options.entries
+
+        let (first, firstSeconds) = try runReader(reader, ["refresh", "--json", "--db", database])
+        guard first["fetched"] as? Int == options.feeds, first["new"] as? Int == articles else {
+            throw BenchError("the first refresh did not fetch every article: \(first)")
+        }
+        Report.line(
+            "feeds", articles, "reader refresh, first run", Report.fixed(firstSeconds, 2) + " s",
+            "\(options.feeds) feeds, \(Report.megabytes(total)); refresh itself \(Report.fixed(first["seconds"] as? Double ?? 0, 2)) s",
+            goal: Goal(text: "< 2.5 s", met: firstSeconds < 2.5)
+        )
+        let firstPeak = childrenPeakBytes()
+
+        let (second, secondSeconds) = try runReader(reader, ["refresh", "--json", "--db", database])
+        guard second["not_modified"] as? Int == options.feeds else {
+            throw BenchError("the second refresh found changes: \(second)")
+        }
+        Report.line(
+            "feeds", options.feeds, "reader refresh, no change", Report.fixed(secondSeconds, 3) + " s",
+            "every feed 304; refresh itself \(Report.fixed(second["seconds"] as? Double ?? 0, 3)) s",
+            goal: Goal(text: "< 0.15 s", met: secondSeconds < 0.15)
+        )
+        Report.line(
+            "feeds", articles, "peak RSS of reader refresh", Report.megabytes(firstPeak),
+            "the larger of the two runs (the first)", goal: Goal(text: "< 64 MB", met: firstPeak < 64 << 20)
+        )
+    }
+
+    /// The `reader` executable built beside this one.
+    private static func readerBinary() throws -> URL {
+        let bench = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        let reader = bench.deletingLastPathComponent().appendingPathComponent("reader")
+        guard FileManager.default.isExecutableFile(atPath: reader.path) else {
+            throw BenchError("no reader binary at \(reader.path): build it with `swift build -c release --product reader`")
+        }
+        return reader
+    }
+
+    /// Runs `reader ARGS`, timing it from launch to exit; returns its JSON output.
+    private static func runReader(_ reader: URL, _ arguments: [String]) throws -> ([String: Any], Double) {
+        let process = Process()
+        process.executableURL = reader
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment.removeValue(forKey: "READER_DB")
+        environment["no_proxy"] = "127.0.0.1"
+        process.environment = environment
+        let output = Pipe()
+        process.standardOutput = output
+        let started = ContinuousClock.now
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let seconds = (ContinuousClock.now - started).seconds
+        guard process.terminationStatus == 0 else {
+            throw BenchError("reader \(arguments.joined(separator: " ")) failed with status \(process.terminationStatus)")
+        }
+        return ((try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:], seconds)
+    }
+
+    /// The peak RSS of the largest child waited for so far.
+    private static func childrenPeakBytes() -> Int {
+        var usage = rusage()
+        getrusage(RUSAGE_CHILDREN, &usage)
+        return usage.ru_maxrss * 1024
+    }
+}
+
+/// Serves the benchmark's feeds on loopback, a thread per connection with keep-alive:
+/// `GET /feeds/N` answers feed N with an `ETag`, or 304 when the request sends that tag back.
+// @unchecked Sendable because `feeds` and `listener` never change after init and `stopped`
+// is a `LockedBox`.
+final class FeedBenchServer: @unchecked Sendable {
+    let port: Int
+    private let listener: Int32
+    private let feeds: [[UInt8]]
+    private let stopped = LockedBox(false)
+
+    init(feeds: [[UInt8]]) throws {
+        self.feeds = feeds
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = BenchSocket.loopback(port: 0)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard fd >= 0, bound == 0, listen(fd, 128) == 0 else { throw BenchError("cannot listen on 127.0.0.1") }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        listener = fd
+        port = Int(UInt16(bigEndian: address.sin_port))
+        Thread { [self] in
+            while !stopped.get() {
+                let client = accept(listener, nil, nil)
+                guard client >= 0 else { continue }
+                BenchSocket.noDelay(client)
+                Thread { [self] in answer(client) }.start()
+            }
+        }.start()
+    }
+
+    func stop() {
+        stopped.set(true)
+        shutdown(listener, Int32(SHUT_RDWR))
+        close(listener)
+    }
+
+    /// Answers requests on `fd` until the client closes it.
+    private func answer(_ fd: Int32) {
+        defer { close(fd) }
+        var pending: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
+        while true {
+            while let end = BenchSocket.headerEnd(pending, count: pending.count) {
+                let head = String(decoding: pending[..<end], as: UTF8.self)
+                pending.removeFirst(end)
+                guard BenchSocket.writeAll(fd, response(to: head)) else { return }
+            }
+            let got = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            guard got > 0 else { return }
+            pending += chunk[..<got]
+        }
+    }
+
+    private func response(to head: String) -> [UInt8] {
+        let lines = head.split(separator: "\r\n")
+        let path = lines.first?.split(separator: " ").dropFirst().first ?? ""
+        guard path.hasPrefix("/feeds/"), let index = Int(path.dropFirst(7)), feeds.indices.contains(index) else {
+            return Array("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n".utf8)
+        }
+        let etag = "\"feed-\(index)\""
+        let asked = lines.first { $0.lowercased().hasPrefix("if-none-match:") }?.dropFirst(14).trimmingCharacters(in: .whitespaces)
+        if asked == etag {
+            return Array("HTTP/1.1 304 Not Modified\r\nETag: \(etag)\r\n\r\n".utf8)
+        }
+        let headers = "HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nETag: \(etag)\r\nContent-Length: \(feeds[index].count)\r\n\r\n"
+        return Array(headers.utf8) + feeds[index]
+    }
+}

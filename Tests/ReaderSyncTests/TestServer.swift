@@ -1,0 +1,156 @@
+import Foundation
+import ReaderHTTP
+import ReaderStore
+import ReaderSync
+import Testing
+
+/// A real `reader-server` process on a loopback port, with its own database, stopped
+/// when the value goes away.
+final class TestServer: Sendable {
+    let folder: URL
+    let db: String
+    let url: URL
+    private let process: Process
+
+    /// The package's root folder.
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The sample files the project ships.
+    static let samples = ["harbour-gazette.xml", "field-notes.atom", "night-sky.json", "morning-digest.txt"]
+        .map { root.appendingPathComponent("Sources/reader/Samples/\($0)").path }
+
+    /// Starts a server whose database holds `imports` (the samples by default).
+    init(imports: [String] = TestServer.samples, extraArguments: [String] = []) throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("reader-sync-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        db = folder.appendingPathComponent("server.sqlite").path
+        if !imports.isEmpty {
+            try Self.run(Self.binary("reader-server"), ["articles", "import", "--db", db] + imports)
+        }
+        let process = Process()
+        process.executableURL = Self.binary("reader-server")
+        process.arguments = ["serve", "--db", db, "--port", "0"] + extraArguments
+        let stdout = Pipe()
+        process.standardOutput = stdout
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        self.process = process
+        // The first line of stdout is the base URL.
+        var line = Data()
+        while let byte = try stdout.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) {
+            line += byte
+        }
+        guard let url = URL(string: String(decoding: line, as: UTF8.self)) else {
+            process.terminate()
+            throw TestFailure("reader-server did not print its URL")
+        }
+        self.url = url
+    }
+
+    deinit {
+        process.terminate()
+        process.waitUntilExit()
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    /// Adds a user and returns its token.
+    func addUser(_ name: String) throws -> String {
+        let output = try Self.run(Self.binary("reader-server"), ["users", "add", name, "--db", db])
+        return output.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// A built binary of the package, beside the test bundle.
+    static func binary(_ name: String) -> URL {
+        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = folder.appendingPathComponent(name)
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            folder = folder.deletingLastPathComponent()
+        }
+        return Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent(name)
+    }
+
+    /// Runs a binary to completion and returns its stdout; a non-zero exit throws.
+    @discardableResult
+    static func run(_ binary: URL, _ arguments: [String], environment: [String: String] = [:]) throws -> String {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("reader-out-\(UUID().uuidString)")
+        let err = FileManager.default.temporaryDirectory.appendingPathComponent("reader-err-\(UUID().uuidString)")
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
+        defer {
+            try? FileManager.default.removeItem(at: out)
+            try? FileManager.default.removeItem(at: err)
+        }
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+        try process.run()
+        process.waitUntilExit()
+        let stdout = String(decoding: try Data(contentsOf: out), as: UTF8.self)
+        guard process.terminationStatus == 0 else {
+            let stderr = String(decoding: try Data(contentsOf: err), as: UTF8.self)
+            throw TestFailure("\(binary.lastPathComponent) \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(stderr)")
+        }
+        return stdout
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// One device: its own database and a sync engine over libcurl.
+struct Device {
+    let name: String
+    let store: ReaderStore
+    let engine: SyncEngine
+
+    init(_ name: String, server: TestServer, token: String, folder: URL? = nil, environment: StoreEnvironment = .live,
+         url: URL? = nil, retry: RetryPolicy = RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(10), maxDelay: .milliseconds(50))) throws {
+        self.name = name
+        let folder = folder ?? server.folder
+        store = try ReaderStore(path: folder.appendingPathComponent("\(name)-\(UUID().uuidString.prefix(8)).sqlite").path,
+                                environment: environment)
+        let client = try CurlHTTPClient()
+        engine = SyncEngine(store: store, client: client, configuration: SyncConfiguration(
+            serverURL: url ?? server.url, token: token, pushBatchSize: 50, pageSize: 20, retry: retry
+        ))
+    }
+
+    @discardableResult
+    func sync() async throws -> SyncReport { try await engine.sync() }
+
+    func export() throws -> String {
+        String(decoding: try store.exportUserState().canonicalJSON(), as: UTF8.self)
+    }
+}
+
+/// SplitMix64: a small seeded generator, so a failing run can be replayed from its seed.
+struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// The seed for a randomized test: $READER_SYNC_SEED when set, else a fresh one.
+func testSeed() -> UInt64 {
+    if let text = ProcessInfo.processInfo.environment["READER_SYNC_SEED"], let seed = UInt64(text) { return seed }
+    return UInt64.random(in: 1...UInt64(UInt32.max))
+}
+
+/// How many operations a randomized test makes: $READER_SYNC_OPS for long runs.
+func operationCount(default value: Int) -> Int {
+    ProcessInfo.processInfo.environment["READER_SYNC_OPS"].flatMap(Int.init) ?? value
+}
