@@ -201,7 +201,7 @@ enum FeedsBench {
     /// The peak RSS of the largest child waited for so far.
     private static func childrenPeakBytes() -> Int {
         var usage = rusage()
-        getrusage(RUSAGE_CHILDREN, &usage)
+        getrusage(Int32(RUSAGE_CHILDREN.rawValue), &usage)
         return usage.ru_maxrss * 1024
     }
 }

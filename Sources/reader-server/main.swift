@@ -1,1 +1,2 @@
-print("reader-server")
+// The entry point: `ReaderServerCommand` parses the arguments and maps failures to one line.
+await ReaderServerCommand.start()

@@ -19,14 +19,23 @@ public final class RoutedServer: Sendable {
 
     /// The server underneath, for its URLs and counters.
     public let server: LoopbackServer
-    private let routes: Mutex<[String: Route]>
+    private let routes: RouteTable
+
+    /// The routes, shared with the server's connection threads.
+    private final class RouteTable: Sendable {
+        let routes: Mutex<[String: Route]>
+
+        init(_ routes: [String: Route]) {
+            self.routes = Mutex(routes)
+        }
+    }
 
     /// Starts a server answering `routes`, keyed by path (without the query).
     public init(_ routes: [String: Route] = [:]) throws {
-        let table = Mutex(routes)
+        let table = RouteTable(routes)
         self.routes = table
         server = try LoopbackServer { request, connection in
-            Self.answer(request, on: connection, with: table.withLock { $0[request.path] } ?? .status(404))
+            Self.answer(request, on: connection, with: table.routes.withLock { $0[request.path] } ?? .status(404))
         }
     }
 
@@ -36,7 +45,7 @@ public final class RoutedServer: Sendable {
 
     /// Sets or replaces the answer for `path`.
     public func set(_ path: String, _ route: Route) {
-        routes.withLock { $0[path] = route }
+        routes.routes.withLock { $0[path] = route }
     }
 
     /// The URL of `path` (which starts with `/`) on this server.

@@ -71,8 +71,9 @@ import Testing
 
     @Test func aFeedOverTheSizeCapIsRefused() async throws {
         let server = try RoutedServer(["/big": .body(Fixture.rss(title: "Big", count: 2000), contentType: "text/xml")])
+        let fetcher = try Fixture.fetcher(maxBytes: 64 << 10)
         let error = await fetchFailure { () throws(FeedFetchError) in
-            try await Fixture.fetcher(maxBytes: 64 << 10).fetch(FeedFetchRequest(url: server.url("/big")))
+            try await fetcher.fetch(FeedFetchRequest(url: server.url("/big")))
         }
         #expect(error?.kind == .tooLarge)
         #expect(error?.isTemporary == false)
@@ -80,9 +81,10 @@ import Testing
 
     @Test func aHangingFeedIsStoppedAtTheTimeCap() async throws {
         let server = try RoutedServer(["/slow": .hang])
+        let fetcher = try Fixture.fetcher(timeLimit: .seconds(1))
         let started = ContinuousClock.now
         let error = await fetchFailure { () throws(FeedFetchError) in
-            try await Fixture.fetcher(timeLimit: .seconds(1)).fetch(FeedFetchRequest(url: server.url("/slow")))
+            try await fetcher.fetch(FeedFetchRequest(url: server.url("/slow")))
         }
         #expect(error == .timedOut(url: server.url("/slow"), limit: .seconds(1)))
         #expect(error?.description.contains("did not answer within 1 s") == true)

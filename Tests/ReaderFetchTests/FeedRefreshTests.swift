@@ -26,12 +26,12 @@ import Testing
         let store = try Self.store(subscribedTo: ["/a", "/b"], on: server)
         let fetcher = try Fixture.fetcher()
         let first = try await FeedRefresh.refresh(store: store, fetcher: fetcher)
-        #expect([first.fetched, first.failed, first.new] == [2, 0, 5])
+        #expect([first.fetched, first.failed, first.new] as [Int] == [2, 0, 5])
 
         server.set("/a", .body(Array("<rss version=\"2.0\"><channel><title>Alder</title><item><title>cut".utf8), contentType: "text/xml"))
         server.set("/b", .body(Fixture.rss(title: "Birch", count: 3), contentType: "application/rss+xml"))
         let second = try await FeedRefresh.refresh(store: store, fetcher: fetcher)
-        #expect([second.fetched, second.failed, second.new] == [1, 1, 1])
+        #expect([second.fetched, second.failed, second.new] as [Int] == [1, 1, 1])
         #expect(try Self.count(store) == 6, "the broken feed's articles are kept")
 
         let feeds = try store.feedSubscriptions()
@@ -82,7 +82,7 @@ import Testing
 
         let requests = server.requests
         let second = try await FeedRefresh.refresh(store: store, fetcher: fetcher)
-        #expect([second.notModified, second.moved] == [1, 0])
+        #expect([second.notModified, second.moved] as [Int] == [1, 0])
         #expect(server.requests == requests + 1, "the new URL is asked directly")
         #expect(try Self.count(store) == 2)
     }
@@ -95,7 +95,7 @@ import Testing
         let failed = try await FeedRefresh.refresh(store: store, fetcher: fetcher, now: { start })
         #expect(failed.failed == 1)
         let waiting = try await FeedRefresh.refresh(store: store, fetcher: fetcher, now: { start + 60 })
-        #expect([waiting.skipped, waiting.failed] == [1, 0])
+        #expect([waiting.skipped, waiting.failed] as [Int] == [1, 0])
         #expect(server.requests == 1, "a feed backing off is not asked")
 
         _ = try await FeedRefresh.refresh(store: store, fetcher: fetcher, now: { start + 901 })
@@ -106,7 +106,7 @@ import Testing
 
         server.set("/flaky", .body(Fixture.rss(title: "Flaky", count: 1), contentType: "text/xml"))
         let forced = try await FeedRefresh.refresh(store: store, fetcher: fetcher, force: true, now: { start + 1000 })
-        #expect([forced.fetched, forced.new] == [1, 1])
+        #expect([forced.fetched, forced.new] as [Int] == [1, 1])
         state = try #require(try store.feedSubscriptions().first?.state)
         #expect(state.consecutiveFailures == 0)
         #expect(state.lastError == nil)
@@ -120,7 +120,7 @@ import Testing
         _ = try await FeedRefresh.refresh(store: store, fetcher: fetcher)
         let before = try store.exportUserState()
         let again = try await FeedRefresh.refresh(store: store, fetcher: fetcher)
-        #expect([again.notModified, again.fetched, again.new, again.updated] == [1, 0, 0, 0])
+        #expect([again.notModified, again.fetched, again.new, again.updated] as [Int] == [1, 0, 0, 0])
         #expect(try store.exportUserState() == before)
         #expect(try store.feedSubscriptions().first?.state.etag == "\"q1\"")
     }

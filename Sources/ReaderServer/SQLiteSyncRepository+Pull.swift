@@ -1,0 +1,105 @@
+import Foundation
+import GRDB
+import ReaderModels
+
+extension SQLiteSyncRepository {
+    public func changes(for user: UserAccount, since cursor: Int64, limit: Int) async throws -> ChangePage {
+        let limit = max(limit, 1)
+        let (changes, hasMore, next) = try await pool.read { db in
+            try Self.checkCursor(cursor, db)
+            // `+user_id` keeps SQLite on the seq range scan of the primary key: an index on
+            // user_id would gather every content row and sort them for each page.
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT seq, user_id, entity, entity_id, deleted FROM changes
+                    WHERE seq > ? AND +user_id IN (0, ?) ORDER BY seq LIMIT ?
+                    """,
+                arguments: [cursor, user.id, limit + 1]
+            )
+            let page: [ChangeRow] = rows.prefix(limit).map { row in
+                ChangeRow(seq: row[0], entity: ChangeEntity(rawValue: row[2]) ?? .source, id: row[3], deleted: row[4])
+            }
+            let hasMore = rows.count > limit
+            // At the end of the feed the cursor moves to the newest seq of all (other users'
+            // changes and purged tombstones included), so it never trails the purge horizon.
+            let next = hasMore ? page.last?.seq ?? cursor : max(page.last?.seq ?? cursor, try Self.lastSeq(db))
+            return (try Self.records(for: page, user: user.id, db), hasMore, next)
+        }
+        return ChangePage(changes: changes, nextCursor: String(next), hasMore: hasMore, serverHLC: clock.tick())
+    }
+
+    /// A cursor below the purge horizon may have missed a tombstone; one beyond the last
+    /// change belongs to another database. Either way the client must start again.
+    static func checkCursor(_ cursor: Int64, _ db: Database) throws {
+        guard cursor != 0 else { return }
+        if cursor < 0 { throw ServerError(.badRequest, "the cursor must be a whole number of 0 or more") }
+        if cursor < (try purgedThrough(db)) {
+            throw ServerError(.cursorExpired, "the cursor is older than the tombstone horizon; pull again from the start (since=0)")
+        }
+        if cursor > (try lastSeq(db)) {
+            throw ServerError(.cursorExpired, "the cursor is not one this server issued; pull again from the start (since=0)")
+        }
+    }
+
+    /// The newest change seq ever issued (AUTOINCREMENT never reuses one).
+    static func lastSeq(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'changes'") ?? 0
+    }
+
+    /// One row of the change feed before its record is read.
+    struct ChangeRow {
+        var seq: Int64
+        var entity: ChangeEntity
+        var id: String
+        var deleted: Bool
+    }
+
+    /// The page's records, read a batch per kind instead of one query per change.
+    static func records(for rows: [ChangeRow], user: Int64, _ db: Database) throws -> [SequencedChange] {
+        var ids: [ChangeEntity: [String]] = [:]
+        for row in rows where !row.deleted { ids[row.entity, default: []].append(row.id) }
+
+        func fetch<Record>(
+            _ entity: ChangeEntity, _ columns: String, from table: String, key: String, scoped: Bool,
+            _ decode: (Row) -> Record
+        ) throws -> [String: Record] {
+            guard let wanted = ids[entity], !wanted.isEmpty else { return [:] }
+            let scope = scoped ? "user_id = ? AND " : ""
+            let sql = "SELECT \(columns) FROM \(table) WHERE \(scope)\(key) IN (\(databaseQuestionMarks(count: wanted.count)))"
+            var arguments = StatementArguments(wanted)
+            if scoped { arguments = [user] + arguments }
+            var found: [String: Record] = [:]
+            found.reserveCapacity(wanted.count)
+            let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+            while let row = try cursor.next() { found[row[0]] = decode(row) }
+            return found
+        }
+
+        let sources = try fetch(.source, RecordRows.sourceColumns, from: "sources", key: "id", scoped: false, RecordRows.source)
+        let articles = try fetch(.article, RecordRows.articleColumns, from: "articles", key: "id", scoped: false, RecordRows.article)
+        let states = try fetch(
+            .articleState, RecordRows.stateColumns, from: "article_states", key: "article_id", scoped: true, RecordRows.state
+        )
+        let notes = try fetch(.note, RecordRows.noteColumns, from: "notes", key: "id", scoped: true, RecordRows.note)
+        let subscriptions = try fetch(
+            .subscription, RecordRows.subscriptionColumns, from: "subscriptions", key: "url", scoped: true,
+            RecordRows.subscription
+        )
+
+        return rows.map { row in
+            let tombstone = SequencedChange(seq: row.seq, change: .tombstone(row.entity, id: row.id))
+            guard !row.deleted else { return tombstone }
+            let change: Change? = switch row.entity {
+            case .source: sources[row.id].map(Change.source)
+            case .article: articles[row.id].map(Change.article)
+            case .articleState: states[row.id].map(Change.articleState)
+            case .note: notes[row.id].map { $0.deleted ? .tombstone(.note, id: row.id) : .note($0.record) }
+            case .subscription: subscriptions[row.id].map(Change.subscription)
+            }
+            // Inside one read transaction a change row always has its record; a tombstone
+            // is the safe answer if it ever had not.
+            return change.map { SequencedChange(seq: row.seq, change: $0) } ?? tombstone
+        }
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import GRDB
+import ReaderModels
+
+extension SQLiteSyncRepository {
+    public func push(_ request: PushRequest, for user: UserAccount) async throws -> PushOutcome {
+        try await pool.write { db in
+            let encoder = JSONEncoder()
+            // Sorted keys: the stored bytes are what every replay returns, so they are fixed once.
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let now = self.nowText
+            let applier = MutationApplier(db: db, user: user.id, now: now)
+            let lookup = try db.cachedStatement(sql: """
+                SELECT result_json FROM applied_mutations WHERE user_id = ? AND client_id = ? AND mutation_id = ?
+                """)
+            let remember = try db.cachedStatement(sql: """
+                INSERT INTO applied_mutations (user_id, client_id, mutation_id, result_json, applied_at)
+                VALUES (?, ?, ?, ?, ?)
+                """)
+            var results: [Data] = []
+            results.reserveCapacity(request.mutations.count)
+            for mutation in request.mutations {
+                self.clock.receive(mutation.hlc)
+                let key: StatementArguments = [user.id, request.clientID, mutation.id]
+                if let stored = try Data.fetchOne(lookup, arguments: key) {
+                    results.append(stored)
+                    continue
+                }
+                let data = try encoder.encode(try applier.apply(mutation))
+                try remember.execute(arguments: key + [data, now])
+                results.append(data)
+            }
+            let stamp = self.clock.tick()
+            try self.saveClock(db)
+            try self.purgeIfDue(db)
+            return PushOutcome(results: results, serverHLC: stamp)
+        }
+    }
+}
+
+/// Applies one mutation inside a push's transaction, with `Resolver` deciding every
+/// conflict, and writes the change row that lets the user's other devices pull the result.
+struct MutationApplier {
+    let db: Database
+    let user: Int64
+    let now: String
+
+    func apply(_ mutation: WireMutation) throws -> MutationResult {
+        do {
+            let (outcome, status) = switch mutation.entity {
+            case .note: try applyNote(mutation)
+            case .articleState: try applyState(mutation)
+            case .subscription: try applySubscription(mutation)
+            }
+            return MutationResult(mutationID: mutation.id, status: status, outcome: outcome, error: nil)
+        } catch let rejection as Resolver.Rejection {
+            return MutationResult(
+                mutationID: mutation.id, status: .rejected, outcome: nil,
+                error: APIErrorBody(code: rejection.code, message: rejection.message)
+            )
+        }
+    }
+
+    private func applyNote(_ mutation: WireMutation) throws -> (MutationOutcome, MutationStatus) {
+        guard !mutation.entityID.isEmpty else { throw Resolver.Rejection(.invalidMutation, "a note needs an id") }
+        let current = try Row.fetchOne(
+            db, sql: "SELECT \(RecordRows.noteColumns) FROM notes WHERE user_id = ? AND id = ?",
+            arguments: [user, mutation.entityID]
+        ).map(RecordRows.note)
+        if mutation.op == .create, current == nil, let articleID = mutation.fields["article_id"]?.stringValue,
+           try !articleExists(articleID)
+        {
+            throw Resolver.Rejection(.unknownArticle, "no article \(articleID)")
+        }
+        var baseBody: String?
+        if let base = mutation.baseRevision {
+            baseBody = try String.fetchOne(
+                db, sql: "SELECT body FROM note_revisions WHERE user_id = ? AND note_id = ? AND revision = ?",
+                arguments: [user, mutation.entityID, base]
+            )
+        }
+        let result = try Resolver.applyNote(
+            op: mutation.op, noteID: mutation.entityID, fields: mutation.fields, baseRevision: mutation.baseRevision,
+            hlc: mutation.hlc, current: current, baseBody: baseBody, now: now
+        )
+        if result.changed {
+            try RecordRows.saveNote(db, user: user, result.note)
+            try RecordRows.recordChange(db, user: user, entity: .note, id: mutation.entityID, deleted: result.note.deleted, at: now)
+        }
+        let outcome: MutationOutcome = result.note.deleted
+            ? .noteDeleted(id: mutation.entityID)
+            : .note(result.note.record)
+        return (outcome, result.status)
+    }
+
+    private func applyState(_ mutation: WireMutation) throws -> (MutationOutcome, MutationStatus) {
+        guard mutation.op == .set else {
+            throw Resolver.Rejection(.invalidMutation, "article state is changed by set, not \(mutation.op.rawValue)")
+        }
+        let articleID = mutation.entityID
+        guard try articleExists(articleID) else { throw Resolver.Rejection(.unknownArticle, "no article \(articleID)") }
+        let current = try Row.fetchOne(
+            db, sql: "SELECT \(RecordRows.stateColumns) FROM article_states WHERE user_id = ? AND article_id = ?",
+            arguments: [user, articleID]
+        ).map(RecordRows.state)
+            ?? ArticleStateRecord(articleID: articleID, read: false, starred: false, progress: 0, tags: [], hlc: StateStamps())
+        let (state, status) = try Resolver.applyState(mutation.fields, hlc: mutation.hlc, to: current)
+        if state != current {
+            try RecordRows.saveState(db, user: user, state)
+            try RecordRows.recordChange(db, user: user, entity: .articleState, id: articleID, at: now)
+        }
+        return (.articleState(state), status)
+    }
+
+    private func applySubscription(_ mutation: WireMutation) throws -> (MutationOutcome, MutationStatus) {
+        guard mutation.op == .set else {
+            throw Resolver.Rejection(.invalidMutation, "a subscription is changed by set, not \(mutation.op.rawValue)")
+        }
+        let current = try Row.fetchOne(
+            db, sql: "SELECT \(RecordRows.subscriptionColumns) FROM subscriptions WHERE user_id = ? AND url = ?",
+            arguments: [user, mutation.entityID]
+        ).map(RecordRows.subscription)
+        let (record, status) = try Resolver.applySubscription(
+            mutation.fields, url: mutation.entityID, hlc: mutation.hlc, to: current
+        )
+        if record != current {
+            try RecordRows.saveSubscription(db, user: user, record)
+            try RecordRows.recordChange(db, user: user, entity: .subscription, id: record.url, at: now)
+        }
+        return (.subscription(record), status)
+    }
+
+    private func articleExists(_ id: String) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM articles WHERE id = ?)", arguments: [id]) ?? false
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import GRDB
+import ReaderModels
+
+/// The embedded storage engine: one SQLite file in WAL mode through a GRDB `DatabasePool`,
+/// so pulls read concurrently while pushes and imports write one at a time.
+public final class SQLiteSyncRepository: SyncRepository {
+    let pool: DatabasePool
+    let clock: ServerClock
+    /// How long a tombstone stays in the change feed, in milliseconds.
+    let tombstoneMillis: Int64
+    /// When the last purge ran (wall millis); pushes purge at most once an hour.
+    let lastPurge = Locked<Int64>(0)
+
+    static let purgeInterval: Int64 = 3_600_000
+
+    /// Opens (creating and migrating when needed) the database at `path`.
+    ///
+    /// - Parameters:
+    ///   - tombstoneDays: how long deleted notes stay in the change feed.
+    ///   - wallMillis: the wall clock in milliseconds since 1970 (nil: the system clock);
+    ///     tests move it by hand.
+    public init(
+        path: String, tombstoneDays: Int = 30,
+        wallMillis: (@Sendable () -> Int64)? = nil
+    ) throws {
+        var configuration = Configuration()
+        // Another process (`reader-server articles import`) may hold the write lock for a
+        // while; wait for it rather than fail.
+        configuration.busyMode = .timeout(30)
+        configuration.label = "reader-server"
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Self.migrator.migrate(pool)
+            let saved = try pool.read { db in
+                try String.fetchOne(db, sql: "SELECT value FROM server_state WHERE key = 'clock'")
+            }
+            clock = ServerClock(last: saved.flatMap(HLC.init), wallMillis: wallMillis ?? ServerClock.systemMillis)
+        } catch {
+            throw RepositoryError("cannot open the server database \(path): \(Self.describe(error))")
+        }
+        tombstoneMillis = Int64(max(tombstoneDays, 0)) * 86_400_000
+    }
+
+    public func serverStamp() async -> HLC {
+        clock.tick()
+    }
+
+    /// The current wall time in the text form the database stores.
+    var nowText: String { Timestamp.format(millis: clock.now()) }
+
+    /// A database failure in words, without SQL: the server never shows SQL to a client, and
+    /// the command line shows a person what they can act on.
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? DatabaseError {
+            switch error.resultCode {
+            case .SQLITE_BUSY, .SQLITE_LOCKED: return "the database is locked by another process"
+            case .SQLITE_FULL: return "the disk is full"
+            case .SQLITE_CANTOPEN: return "the file cannot be opened or created"
+            case .SQLITE_NOTADB, .SQLITE_CORRUPT: return "the file is not a reader-server database"
+            case .SQLITE_READONLY: return "the database is read-only"
+            default: return "SQLite error \(error.resultCode.rawValue)"
+            }
+        }
+        return "\(error)"
+    }
+
+    /// Saves the clock so a restarted server never issues a stamp below one it gave out.
+    func saveClock(_ db: Database) throws {
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO server_state (key, value) VALUES ('clock', ?)",
+            arguments: [clock.last.description]
+        )
+    }
+
+    /// The highest change sequence a purge removed: a non-zero cursor below it has expired.
+    static func purgedThrough(_ db: Database) throws -> Int64 {
+        try String.fetchOne(db, sql: "SELECT value FROM server_state WHERE key = 'purged_through'")
+            .flatMap { Int64($0) } ?? 0
+    }
+}

@@ -1,0 +1,59 @@
+/// What a running sync server needs to know: where to listen, where its database is, and
+/// the limits it holds clients to.
+public struct ServerConfiguration: Sendable {
+    /// The SQLite database file; created and migrated on first use.
+    public var databasePath: String
+    /// The interface to listen on; loopback by default, so a server is private unless asked.
+    public var host: String
+    /// The port; 0 picks a free one.
+    public var port: Int
+    /// How long a deleted note's tombstone stays in the change feed.
+    public var tombstoneDays: Int
+    /// The limits of requests and responses.
+    public var limits: ServerLimits
+
+    /// A configuration with the documented defaults.
+    public init(
+        databasePath: String, host: String = "127.0.0.1", port: Int = 8080, tombstoneDays: Int = 30,
+        limits: ServerLimits = ServerLimits()
+    ) {
+        self.databasePath = databasePath
+        self.host = host
+        self.port = port
+        self.tombstoneDays = tombstoneDays
+        self.limits = limits
+    }
+}
+
+/// The sizes the server refuses to go beyond, and when it compresses.
+public struct ServerLimits: Sendable, Hashable {
+    /// The largest request body accepted; larger gets 413 `too_large`.
+    public var maxBodyBytes: Int
+    /// The most mutations in one push; more gets 413 `too_large`.
+    public var maxBatch: Int
+    /// The largest page of changes; a larger `limit` is clamped to it.
+    public var maxPage: Int
+    /// The page size when the client names none.
+    public var defaultPage: Int
+    /// Response bodies at least this long are gzipped for a client that accepts gzip;
+    /// below it the gzip header costs more than it saves.
+    public var gzipMinimumBytes: Int
+
+    /// The limits with the documented defaults: 8 MB bodies, 500 mutations, pages of 500 up to 1000.
+    public init(
+        maxBodyBytes: Int = 8 << 20, maxBatch: Int = 500, maxPage: Int = 1000, defaultPage: Int = 500,
+        gzipMinimumBytes: Int = 1024
+    ) {
+        self.maxBodyBytes = maxBodyBytes
+        self.maxBatch = maxBatch
+        self.maxPage = maxPage
+        self.defaultPage = defaultPage
+        self.gzipMinimumBytes = gzipMinimumBytes
+    }
+}
+
+/// The version `GET /v1/me` reports.
+public enum ServerVersion {
+    /// The server's version, in step with the `reader` CLI.
+    public static let current = "0.1.0"
+}

@@ -1,0 +1,115 @@
+import Foundation
+import ReaderModels
+
+/// Where the sync server keeps users, content and every user's data. The routes talk only
+/// to this protocol, so another engine can stand in for SQLite.
+///
+/// Every method that takes a `UserAccount` reads and changes that user's data only.
+public protocol SyncRepository: Sendable {
+    /// The user a bearer token belongs to; nil for a token nobody holds.
+    func authenticate(token: String) async throws -> UserAccount?
+
+    /// The changes visible to `user` after `cursor` (0 = from the start), at most `limit`
+    /// of them, oldest first, each entity once at its latest version.
+    ///
+    /// - Throws: `ServerError` `cursor_expired` for a non-zero cursor older than the
+    ///   tombstone horizon.
+    func changes(for user: UserAccount, since cursor: Int64, limit: Int) async throws -> ChangePage
+
+    /// Applies a push in one transaction and returns one stored result per mutation, in
+    /// order. A mutation already applied for this user and client gets its stored result,
+    /// byte for byte, and changes nothing.
+    func push(_ request: PushRequest, for user: UserAccount) async throws -> PushOutcome
+
+    /// A fresh stamp of the server's clock.
+    func serverStamp() async -> HLC
+
+    /// Adds a user and returns their token, the only time it is ever available.
+    func addUser(named name: String) async throws -> String
+
+    /// Removes a user and all their data.
+    func removeUser(named name: String) async throws
+
+    /// Every user, by name.
+    func users() async throws -> [UserSummary]
+
+    /// Imports a feed or bundle file as content every user sees, in one transaction.
+    func importFile(at path: String) async throws -> ArticleImportReport
+
+    /// Forgets deleted notes whose tombstones are older than the retention horizon.
+    func purgeTombstones() async throws -> PurgeReport
+}
+
+/// A user the server knows, as a request sees it after authentication.
+public struct UserAccount: Hashable, Sendable {
+    /// The database key every query of the user's data is scoped by.
+    public var id: Int64
+    public var name: String
+
+    /// A user with this key and name.
+    public init(id: Int64, name: String) {
+        self.id = id
+        self.name = name
+    }
+}
+
+/// A line of `reader-server users list`.
+public struct UserSummary: Hashable, Sendable {
+    public var name: String
+    public var createdAt: String
+
+    /// A user's name and when they were added.
+    public init(name: String, createdAt: String) {
+        self.name = name
+        self.createdAt = createdAt
+    }
+}
+
+/// What a push came to: the encoded result of each mutation, exactly as stored for
+/// replays, and the server's clock after applying them.
+public struct PushOutcome: Hashable, Sendable {
+    /// One JSON object (a `MutationResult`) per mutation, in the order sent.
+    public var results: [Data]
+    public var serverHLC: HLC
+
+    /// An outcome of these stored results.
+    public init(results: [Data], serverHLC: HLC) {
+        self.results = results
+        self.serverHLC = serverHLC
+    }
+}
+
+/// What importing one file into the server did.
+public struct ArticleImportReport: Hashable, Sendable {
+    public var file: String
+    public var format: String
+    /// Articles not seen before.
+    public var new: Int
+    /// Articles already stored whose content changed: updated in place, moved forward in the feed.
+    public var updated: Int
+    /// Articles already stored with the same content.
+    public var unchanged: Int
+
+    /// A report of these counts.
+    public init(file: String, format: String, new: Int, updated: Int, unchanged: Int) {
+        self.file = file
+        self.format = format
+        self.new = new
+        self.updated = updated
+        self.unchanged = unchanged
+    }
+}
+
+/// What a purge of old tombstones removed.
+public struct PurgeReport: Hashable, Sendable {
+    /// Deleted notes forgotten.
+    public var notes: Int
+    /// The highest change sequence purged so far; a non-zero cursor below it has expired.
+    public var horizon: Int64
+
+    /// A report of this purge.
+    public init(notes: Int, horizon: Int64) {
+        self.notes = notes
+        self.horizon = horizon
+    }
+}

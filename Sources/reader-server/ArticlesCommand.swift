@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// `reader-server articles import`.
+struct ArticlesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "articles",
+        abstract: "Manage the articles every user sees.",
+        subcommands: [ArticlesImportCommand.self]
+    )
+}

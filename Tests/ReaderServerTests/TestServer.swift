@@ -1,0 +1,183 @@
+import ContractSupport
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import ReaderModels
+@testable import ReaderServer
+import Synchronization
+
+/// A server on a real SQLite file in a fresh temporary folder, with a wall clock the test
+/// moves by hand and an access log it can read.
+struct TestServer {
+    let folder: URL
+    let repository: SQLiteSyncRepository
+    let clock: ManualClock
+    let log: CapturedLog
+    let limits: ServerLimits
+
+    init(limits: ServerLimits = ServerLimits(), tombstoneDays: Int = 30) throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("reader-server-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let clock = ManualClock()
+        self.clock = clock
+        repository = try SQLiteSyncRepository(
+            path: folder.appendingPathComponent("server.sqlite").path, tombstoneDays: tombstoneDays,
+            wallMillis: { clock.millis }
+        )
+        log = CapturedLog()
+        self.limits = limits
+    }
+
+    /// The application over this server's repository, for `app.test(.router)` or `.live`.
+    var app: some ApplicationProtocol {
+        let log = self.log
+        return Application(
+            router: buildRouter(repository, limits: limits, accessLog: AccessLogSink { log.append($0) }),
+            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0))
+        )
+    }
+
+    func addUser(_ name: String) async throws -> String {
+        try await repository.addUser(named: name)
+    }
+
+    /// Writes an RSS file of `count` articles (guids `g0`…) into the folder and imports it.
+    @discardableResult
+    func importArticles(
+        _ count: Int, start: Int = 0, revision: String = "", source: String = "Test Feed"
+    ) async throws -> ArticleImportReport {
+        let path = folder.appendingPathComponent("feed-\(UUID().uuidString).xml").path
+        try Self.rss(count: count, start: start, revision: revision, source: source).write(toFile: path, atomically: true, encoding: .utf8)
+        return try await repository.importFile(at: path)
+    }
+
+    /// The id the client and server give article `index` of `importArticles`: the feed's
+    /// self link is its source key.
+    static func articleID(_ index: Int) -> String {
+        Fingerprint.articleID(sourceKey: "https://test.example/feed.xml", guid: "g\(index)")
+    }
+
+    static func rss(count: Int, start: Int, revision: String, source: String) -> String {
+        var text = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+            <channel><title>\(source)</title><link>https://test.example/</link>
+            <atom:link rel="self" href="https://test.example/feed.xml"/>
+
+            """
+        for index in start..<(start + count) {
+            text += """
+                <item><title>Article \(index)\(revision)</title><link>https://test.example/\(index)</link>
+                <guid isPermaLink="false">g\(index)</guid><pubDate>Tue, 24 Nov 2026 10:00:00 GMT</pubDate>
+                <description>Summary \(index)</description>
+                <content:encoded><![CDATA[<p>Body of article \(index)\(revision): "quoted" text\\with a backslash.</p>]]></content:encoded>
+                </item>
+
+                """
+        }
+        return text + "</channel></rss>\n"
+    }
+}
+
+/// A wall clock that stands still until a test moves it.
+final class ManualClock: Sendable {
+    private let value = Mutex<Int64>(1_764_000_000_000)
+
+    var millis: Int64 { value.withLock { $0 } }
+
+    func advance(days: Int) {
+        value.withLock { $0 += Int64(days) * 86_400_000 }
+    }
+}
+
+/// The access log lines a server wrote.
+final class CapturedLog: Sendable {
+    private let lines = Mutex<[String]>([])
+
+    func append(_ line: String) { lines.withLock { $0.append(line) } }
+
+    var all: [String] { lines.withLock { $0 } }
+}
+
+extension TestClientProtocol {
+    /// Sends a request with a bearer token and an optional JSON body.
+    func send(
+        _ method: HTTPRequest.Method, _ uri: String, token: String?, body: Data? = nil, headers extra: HTTPFields = [:]
+    ) async throws -> TestResponse {
+        var headers = extra
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        if body != nil { headers[.contentType] = "application/json" }
+        return try await executeRequest(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(bytes: $0) })
+    }
+
+    /// Pulls every page after `since`, `limit` at a time, validating each page against the schema.
+    func pullAll(token: String, since: String = "0", limit: Int) async throws -> (changes: [SequencedChange], cursor: String) {
+        var cursor = since
+        var changes: [SequencedChange] = []
+        while true {
+            let response = try await send(.get, "/v1/changes?since=\(cursor)&limit=\(limit)", token: token)
+            guard response.status == .ok else { throw TestFailure("pull answered \(response.status.code): \(response.text)") }
+            try Contract.validate(response.data, against: "change-page")
+            let page = try JSONDecoder().decode(ChangePage.self, from: response.data)
+            changes += page.changes
+            cursor = page.nextCursor
+            if !page.hasMore { return (changes, cursor) }
+        }
+    }
+
+    /// Pushes mutations for `client`, validating the request and the response against the schemas.
+    func push(_ mutations: [WireMutation], token: String, client: String = "device-a") async throws -> (PushResponse, Data) {
+        let body = try JSONEncoder().encode(PushRequest(clientID: client, mutations: mutations))
+        try Contract.validate(body, against: "push-request")
+        let response = try await send(.post, "/v1/mutations", token: token, body: body)
+        guard response.status == .ok else { throw TestFailure("push answered \(response.status.code): \(response.text)") }
+        try Contract.validate(response.data, against: "push-response")
+        return (try JSONDecoder().decode(PushResponse.self, from: response.data), response.data)
+    }
+}
+
+extension TestResponse {
+    var data: Data { Data(body.readableBytesView) }
+    var text: String { String(buffer: body) }
+}
+
+/// A test's own failure with a sentence.
+struct TestFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Mutations as a device would make them.
+enum Make {
+    static func stamp(_ wall: Int64, _ node: String = "device-a") -> HLC {
+        HLC(wallMillis: wall, counter: 0, node: node)
+    }
+
+    static func state(_ id: String, article: String, _ fields: JSONObject, at wall: Int64, node: String = "device-a") -> WireMutation {
+        WireMutation(id: id, entity: .articleState, entityID: article, op: .set, baseRevision: nil, fields: fields, hlc: stamp(wall, node))
+    }
+
+    static func createNote(_ id: String, note: String, article: String, body: String, at wall: Int64) -> WireMutation {
+        WireMutation(
+            id: id, entity: .note, entityID: note, op: .create, baseRevision: nil,
+            fields: ["article_id": .string(article), "body": .string(body), "created_at": .string("2026-11-24T10:00:00.000Z"),
+                     "anchor": .object(["exact": .string("quoted"), "prefix": .string("Body "), "suffix": .string(" text")])],
+            hlc: stamp(wall)
+        )
+    }
+
+    static func editNote(_ id: String, note: String, base: Int, body: String, at wall: Int64, node: String = "device-a") -> WireMutation {
+        WireMutation(id: id, entity: .note, entityID: note, op: .update, baseRevision: base, fields: ["body": .string(body)], hlc: stamp(wall, node))
+    }
+
+    static func deleteNote(_ id: String, note: String, base: Int, at wall: Int64) -> WireMutation {
+        WireMutation(id: id, entity: .note, entityID: note, op: .delete, baseRevision: base, fields: [:], hlc: stamp(wall))
+    }
+
+    static func subscribe(_ id: String, url: String, _ subscribed: Bool, at wall: Int64) -> WireMutation {
+        WireMutation(
+            id: id, entity: .subscription, entityID: url, op: .set, baseRevision: nil,
+            fields: ["subscribed": .bool(subscribed), "tags": .array([.string("news")]), "title": .string("A feed")], hlc: stamp(wall)
+        )
+    }
+}
