@@ -36,6 +36,20 @@ CREATE VIRTUAL TABLE articles_fts USING fts5(
   tokenize='unicode61 remove_diacritics 2'
 );
 
+CREATE TABLE feed_fetch_state (
+  url TEXT PRIMARY KEY NOT NULL,
+  source_key TEXT NOT NULL,
+  title TEXT,
+  site_url TEXT,
+  etag TEXT,
+  last_modified TEXT,
+  last_fetch_at TEXT,
+  last_status INTEGER,
+  last_error TEXT,
+  consecutive_failures INTEGER NOT NULL DEFAULT 0 CHECK (consecutive_failures >= 0),
+  next_fetch_at TEXT
+) WITHOUT ROWID;
+
 CREATE TABLE notes (
   seq INTEGER PRIMARY KEY,
   id TEXT NOT NULL UNIQUE,
@@ -51,7 +65,7 @@ CREATE TABLE notes (
   anchor_hlc TEXT,
   deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),
   conflicted INTEGER NOT NULL DEFAULT 0 CHECK (conflicted IN (0, 1))
-);
+, orphaned INTEGER NOT NULL DEFAULT 0 CHECK (orphaned IN (0, 1)));
 
 CREATE VIRTUAL TABLE notes_fts USING fts5(
   body, quote_exact,
@@ -72,6 +86,24 @@ CREATE TABLE outbox (
   attempts INTEGER NOT NULL DEFAULT 0
 );
 
+CREATE TABLE rejected_mutations (
+  mutation_id TEXT PRIMARY KEY NOT NULL,
+  entity TEXT NOT NULL,
+  entity_id TEXT NOT NULL,
+  op TEXT NOT NULL,
+  fields TEXT NOT NULL,
+  hlc TEXT NOT NULL,
+  code TEXT NOT NULL,
+  message TEXT NOT NULL,
+  rejected_at TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE resync_seen (
+  entity TEXT NOT NULL,
+  id TEXT NOT NULL,
+  PRIMARY KEY (entity, id)
+) WITHOUT ROWID;
+
 CREATE TABLE sources (
   id TEXT PRIMARY KEY NOT NULL,
   key TEXT NOT NULL UNIQUE,
@@ -90,6 +122,14 @@ CREATE TABLE subscriptions (
   hlc TEXT NOT NULL
 ) WITHOUT ROWID;
 
+CREATE TABLE sync_deferred (
+  entity TEXT NOT NULL,
+  id TEXT NOT NULL,
+  article_id TEXT NOT NULL,
+  record TEXT NOT NULL,
+  PRIMARY KEY (entity, id)
+) WITHOUT ROWID;
+
 CREATE TABLE sync_state (
   id INTEGER PRIMARY KEY CHECK (id = 1),
   device_id TEXT NOT NULL,
@@ -97,7 +137,7 @@ CREATE TABLE sync_state (
   server_url TEXT,
   cursor TEXT,
   last_sync_at TEXT
-);
+, token TEXT, resyncing INTEGER NOT NULL DEFAULT 0 CHECK (resyncing IN (0, 1)));
 
 CREATE INDEX article_states_starred ON article_states(starred) WHERE starred = 1;
 

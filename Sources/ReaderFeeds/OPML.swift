@@ -44,9 +44,16 @@ public enum OPML {
         parser.delegate = reader
         let finished = parser.parse()
         parser.delegate = nil
-        if !finished, let error = parser.parserError as NSError?, XMLParseFailure.isFatal(error.code) {
-            let reason = XMLParseFailure.reason(code: error.code, innermost: nil, sawRoot: reader.sawRoot)
-            throw FeedImportError(file: file, line: parser.lineNumber, reason: reason)
+        // The reader aborts on a root that is not <opml>, which libxml2 reports as an error too.
+        if reader.sawOtherRoot {
+            throw FeedImportError(file: file, line: 1, reason: "not an OPML file: the root element is not <opml>")
+        }
+        // Errors come from the delegate (which sees them all, truncation included) else from
+        // the parser's final state.
+        let failure = reader.failure ?? (finished ? nil : (parser.parserError as NSError?).map { ($0.code, parser.lineNumber) })
+        if let (code, line) = failure, XMLParseFailure.isFatal(code) {
+            let reason = XMLParseFailure.reason(code: code, innermost: nil, sawRoot: reader.sawRoot)
+            throw FeedImportError(file: file, line: line, reason: reason)
         }
         guard reader.sawRoot else {
             throw FeedImportError(file: file, line: 1, reason: "not an OPML file: the root element is not <opml>")
@@ -66,16 +73,20 @@ public enum OPML {
               <body>
 
             """
-        var folders: [String] = []
-        var grouped: [String: [OPMLFeed]] = [:]
-        var loose: [OPMLFeed] = []
+        // Groups in the order they first appear (feeds with no tag being one group at the top
+        // level), so that importing the export gives the feeds back in the same order.
+        var order: [String?] = []
+        var grouped: [String?: [OPMLFeed]] = [:]
         for feed in feeds {
-            guard let folder = feed.tags.first else { loose.append(feed); continue }
-            if grouped[folder] == nil { folders.append(folder) }
+            let folder = feed.tags.first
+            if grouped[folder] == nil { order.append(folder) }
             grouped[folder, default: []].append(feed)
         }
-        for feed in loose { out += outline(feed, indent: "    ") }
-        for folder in folders {
+        for folder in order {
+            guard let folder else {
+                for feed in grouped[nil] ?? [] { out += outline(feed, indent: "    ") }
+                continue
+            }
             out += "    <outline text=\"\(escape(folder))\" title=\"\(escape(folder))\">\n"
             for feed in grouped[folder] ?? [] { out += outline(feed, indent: "      ") }
             out += "    </outline>\n"
@@ -123,6 +134,10 @@ public enum OPML {
 private final class OPMLReader: NSObject, XMLParserDelegate {
     var feeds: [OPMLFeed] = []
     var sawRoot = false
+    /// The root element was something else.
+    var sawOtherRoot = false
+    /// The first fatal parse error: libxml2's code and the line.
+    var failure: (code: Int, line: Int)?
     private var depth = 0
     /// For each open outline: the folder name it adds, if it is a folder.
     private var outlines: [String?] = []
@@ -135,7 +150,10 @@ private final class OPMLReader: NSObject, XMLParserDelegate {
         depth += 1
         if depth == 1 {
             sawRoot = elementName.lowercased() == "opml"
-            if !sawRoot { parser.abortParsing() }
+            if !sawRoot {
+                sawOtherRoot = true
+                parser.abortParsing()
+            }
             return
         }
         guard elementName.lowercased() == "outline" else { return }
@@ -165,6 +183,13 @@ private final class OPMLReader: NSObject, XMLParserDelegate {
         for tag in tags where !unique.contains(tag) { unique.append(tag) }
         index[url] = feeds.count
         feeds.append(OPMLFeed(url: url, title: title, siteURL: value("htmlurl"), tags: unique))
+    }
+
+    func parser(_ parser: XMLParser, parseErrorOccurred parseError: any Error) {
+        let code = (parseError as NSError).code
+        guard failure == nil, !sawOtherRoot, XMLParseFailure.isFatal(code) else { return }
+        failure = (code, parser.lineNumber)
+        parser.abortParsing()
     }
 
     func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {

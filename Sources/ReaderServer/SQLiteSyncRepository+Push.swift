@@ -73,7 +73,7 @@ struct MutationApplier {
             throw Resolver.Rejection(.unknownArticle, "no article \(articleID)")
         }
         var baseBody: String?
-        if let base = mutation.baseRevision {
+        if let base = Resolver.effectiveBaseRevision(mutation.baseRevision) {
             baseBody = try String.fetchOne(
                 db, sql: "SELECT body FROM note_revisions WHERE user_id = ? AND note_id = ? AND revision = ?",
                 arguments: [user, mutation.entityID, base]

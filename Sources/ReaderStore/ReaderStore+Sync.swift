@@ -64,11 +64,22 @@ extension ReaderStore {
     /// The next batch of the outbox, oldest first, as it goes on the wire. Each row's
     /// attempt count goes up in the same transaction, before anything is sent: from then on
     /// the row is never rewritten, so a replay carries exactly the same mutation.
+    ///
+    /// A batch holds at most one mutation per note. A later edit of a note was made on top
+    /// of the earlier one, so it waits until the earlier one is settled, which moves its
+    /// base revision to the revision the server gave the earlier one; sent together, the
+    /// server would merge the later edit against a base that lacks the earlier, and a
+    /// delete would look older than the edit it follows.
     public func takeOutboxBatch(limit: Int) throws -> [WireMutation] {
         try write { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY seq LIMIT ?", arguments: [limit])
-            guard let last = rows.last else { return [] }
-            try db.execute(sql: "UPDATE outbox SET attempts = attempts + 1 WHERE seq <= ?", arguments: [last["seq"] as Int64])
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT * FROM outbox o
+                WHERE o.entity != 'note'
+                   OR o.seq = (SELECT min(seq) FROM outbox WHERE entity = 'note' AND entity_id = o.entity_id)
+                ORDER BY seq LIMIT ?
+                """, arguments: [limit])
+            let bump = try db.cachedStatement(sql: "UPDATE outbox SET attempts = attempts + 1 WHERE seq = ?")
+            for row in rows { try bump.execute(arguments: [row["seq"] as Int64]) }
             return try rows.map { row in
                 let mutation = Mutation(row: row)
                 let fields: JSONObject

@@ -218,18 +218,7 @@ final class FeedBenchServer: @unchecked Sendable {
 
     init(feeds: [[UInt8]]) throws {
         self.feeds = feeds
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = BenchSocket.loopback(port: 0)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard fd >= 0, bound == 0, listen(fd, 128) == 0 else { throw BenchError("cannot listen on 127.0.0.1") }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        listener = fd
-        port = Int(UInt16(bigEndian: address.sin_port))
+        (listener, port) = try BenchSocket.listenOnLoopback()
         Thread { [self] in
             while !stopped.get() {
                 let client = accept(listener, nil, nil)
@@ -276,5 +265,22 @@ final class FeedBenchServer: @unchecked Sendable {
         }
         let headers = "HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nETag: \(etag)\r\nContent-Length: \(feeds[index].count)\r\n\r\n"
         return Array(headers.utf8) + feeds[index]
+    }
+}
+
+extension BenchSocket {
+    /// A socket listening on a free port of 127.0.0.1, and the port.
+    static func listenOnLoopback(backlog: Int32 = 128) throws -> (fd: Int32, port: Int) {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = loopback(port: 0)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard fd >= 0, bound == 0, listen(fd, backlog) == 0 else { throw BenchError("cannot listen on 127.0.0.1") }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        return (fd, Int(UInt16(bigEndian: address.sin_port)))
     }
 }

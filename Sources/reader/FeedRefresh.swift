@@ -34,7 +34,7 @@ struct RefreshSummary: Codable, Sendable, Hashable {
         let total = fetched + notModified + failed
         var text = "\(total) feed\(total == 1 ? "" : "s"): \(fetched) fetched, \(notModified) not modified, \(failed) failed"
         if skipped > 0 { text += ", \(skipped) backing off" }
-        text += "; \(new) new, \(updated) updated article\(new + updated == 1 ? "" : "s")"
+        text += "; \(new) new, \(updated) updated articles"
         text += String(format: " (%.1f s)", seconds)
         if failed > 0 { text += "; see `reader feeds list` for the errors" }
         return text

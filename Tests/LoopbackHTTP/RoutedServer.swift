@@ -24,6 +24,7 @@ public final class RoutedServer: Sendable {
     /// The routes, shared with the server's connection threads.
     private final class RouteTable: Sendable {
         let routes: Mutex<[String: Route]>
+        let held = Mutex<[Duration]>([])
 
         init(_ routes: [String: Route]) {
             self.routes = Mutex(routes)
@@ -35,8 +36,27 @@ public final class RoutedServer: Sendable {
         let table = RouteTable(routes)
         self.routes = table
         server = try LoopbackServer { request, connection in
-            Self.answer(request, on: connection, with: table.routes.withLock { $0[request.path] } ?? .status(404))
+            let route = table.routes.withLock { $0[request.path] } ?? .status(404)
+            guard case .hang = route else { return Self.answer(request, on: connection, with: route) }
+            let started = ContinuousClock.now
+            _ = connection.waitForPeerClose(timeout: .seconds(20))
+            connection.close()
+            table.held.withLock { $0.append(ContinuousClock.now - started) }
         }
+    }
+
+    /// How long each `.hang` request was held before the client hung up (or 20 s passed), as
+    /// the server measured it: a client's time cap seen from outside, whatever the client's
+    /// own threads were busy with.
+    ///
+    /// The server notices a hang-up up to a poll interval after the client has moved on, so
+    /// this waits (up to 5 s) for `count` of them to be recorded.
+    public func hangs(count: Int = 1) async -> [Duration] {
+        let deadline = ContinuousClock.now + .seconds(5)
+        while routes.held.withLock({ $0.count }) < count, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return routes.held.withLock { $0 }
     }
 
     deinit {
@@ -68,8 +88,7 @@ public final class RoutedServer: Sendable {
         case .status(let status):
             connection.respond(status, [("Content-Type", "text/plain")], text: "status \(status)")
         case .hang:
-            _ = connection.waitForPeerClose(timeout: .seconds(20))
-            connection.close()
+            break
         }
     }
 }

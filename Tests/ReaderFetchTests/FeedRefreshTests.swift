@@ -61,7 +61,12 @@ import Testing
         #expect(summary.fetched == 49)
         #expect(summary.failed == 1)
         #expect(summary.new == 98)
-        #expect(elapsed < .seconds(5), "the hanging feed holds one slot for 2 s, not the refresh: \(elapsed)")
+        // The hanging feed holds one slot until its 2 s cap (measured by the server, whose
+        // threads other suites cannot hold up) while the others go through the rest; the
+        // whole refresh, on the test's clock, is far from the 20 s the hang would last.
+        let held = try #require(await server.hangs().first)
+        #expect(held > .milliseconds(1900) && held < .milliseconds(2900), "\(held)")
+        #expect(elapsed < .seconds(15), "\(elapsed)")
         let hung = try #require(try store.feedSubscriptions().first { $0.url == server.url("/feeds/7").absoluteString })
         #expect(hung.state.lastError?.contains("did not answer within 2 s") == true)
     }

@@ -33,7 +33,7 @@ import Testing
                 Make.editNote("e5", note: "no-such-note", base: 1, body: "x", at: 41),
                 Make.state("s4", article: article, ["colour": .string("red")], at: 42),
                 Make.createNote("c3", note: "note-3", article: "no-such-article", body: "x", at: 43),
-            ], token: token)
+            ], token: token, requestIsValid: false)
             let statuses = edited.results.map(\.status)
             #expect(statuses == [.applied, .merged, .applied, .keptBoth, .merged, .rejected, .rejected, .rejected, .rejected])
             let codes = edited.results.map { $0.error?.code }

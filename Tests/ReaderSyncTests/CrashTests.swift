@@ -66,7 +66,8 @@ import Testing
         let fresh = try Device("fresh", server: server, token: token, folder: folder)
         try await fresh.sync()
         for (id, text) in written {
-            #expect(try fresh.store.note(id: id).body == text, "note \(id) lost its text; seed \(seed)")
+            let body = try fresh.store.note(id: id).body
+            #expect(body == text, "note \(id) should read \(text.debugDescription), reads \(body.debugDescription); seed \(seed)")
         }
         #expect(try fresh.export() == String(decoding: try store.exportUserState().canonicalJSON(), as: UTF8.self))
     }

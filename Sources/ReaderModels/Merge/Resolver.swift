@@ -93,6 +93,7 @@ public enum Resolver {
         op: MutationOp, noteID: String, fields: JSONObject, baseRevision: Int?, hlc: HLC,
         current: StoredNote?, baseBody: String?, now: String
     ) throws(Rejection) -> NoteResult {
+        let baseRevision = effectiveBaseRevision(baseRevision)
         switch op {
         case .create:
             guard let articleID = fields["article_id"]?.stringValue else { throw invalid("article_id", "an article id") }
@@ -101,7 +102,7 @@ public enum Resolver {
             if let current {
                 // The id is taken: keep both texts rather than lose one.
                 return try applyNote(
-                    op: .update, noteID: noteID, fields: ["body": .string(body)], baseRevision: 0, hlc: hlc,
+                    op: .update, noteID: noteID, fields: ["body": .string(body)], baseRevision: nil, hlc: hlc,
                     current: current, baseBody: "", now: now
                 )
             }
@@ -168,6 +169,13 @@ public enum Resolver {
         case .set:
             throw Rejection(.invalidMutation, "a note is changed by create, update or delete, not set")
         }
+    }
+
+    /// The revision a note mutation was really made on. A device that edits or deletes a
+    /// note before the server acknowledged its creation sends base revision 0; the server
+    /// stores the create, exactly as sent, as revision 1, so that is the base.
+    public static func effectiveBaseRevision(_ sent: Int?) -> Int? {
+        sent.map { max($0, 1) }
     }
 
     /// Whether a stamp beats the stamp a field holds (a field never set loses to anything).
