@@ -19,11 +19,13 @@ final class TestServer: Sendable {
     static let samples = ["harbour-gazette.xml", "field-notes.atom", "night-sky.json", "morning-digest.txt"]
         .map { root.appendingPathComponent("Sources/reader/Samples/\($0)").path }
 
-    /// Starts a server whose database holds `imports` (the samples by default).
-    init(imports: [String] = TestServer.samples, extraArguments: [String] = []) throws {
+    /// Starts a server whose database holds `imports` (the samples by default), or a second
+    /// server process on the database of `sharing`.
+    init(imports: [String] = TestServer.samples, extraArguments: [String] = [], sharing: TestServer? = nil) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("reader-sync-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        db = folder.appendingPathComponent("server.sqlite").path
+        db = sharing?.db ?? folder.appendingPathComponent("server.sqlite").path
+        let imports = sharing == nil ? imports : []
         if !imports.isEmpty {
             try Self.run(Self.binary("reader-server"), ["articles", "import", "--db", db] + imports)
         }
@@ -120,6 +122,16 @@ struct Device {
         let client = try CurlHTTPClient()
         engine = SyncEngine(store: store, client: client, configuration: SyncConfiguration(
             serverURL: url ?? server.url, token: token, pushBatchSize: 50, pageSize: 20, retry: retry
+        ))
+    }
+
+    /// The same device (same database) talking to another server address.
+    init(reopening device: Device, url: URL, token: String) throws {
+        name = device.name
+        store = device.store
+        engine = SyncEngine(store: store, client: try CurlHTTPClient(), configuration: SyncConfiguration(
+            serverURL: url, token: token, pushBatchSize: 50, pageSize: 20,
+            retry: RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(10), maxDelay: .milliseconds(50))
         ))
     }
 
