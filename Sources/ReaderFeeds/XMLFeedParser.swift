@@ -40,7 +40,11 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
         if let reason = XMLSafety.problem(inPrologOf: data.prefix(XMLSafety.prologLimit)) {
             throw FeedImportError(file: file, line: 1, reason: reason)
         }
-        return try run(XMLParser(data: data), file: file, documentURL: documentURL, sourceKey: sourceKey, each: each)
+        // Through a stream, as files are: `XMLParser(data:)` hands libxml2 the whole document
+        // at once, which it refuses past 10 MB ("huge input lookup").
+        return try run(
+            XMLParser(stream: InputStream(data: data)), file: file, documentURL: documentURL, sourceKey: sourceKey, each: each
+        )
     }
 
     private static func run(

@@ -38,7 +38,7 @@ import Testing
     @Test func migrationsAreNamedAndAllApplied() throws {
         let test = try TestStore()
         let applied = try test.store.pool.read { db in try Schema.migrator.appliedIdentifiers(db) }
-        #expect(applied == ["v1-content", "v1-user-state", "v1-outbox-and-sync", "v1-search", "v2-batched-article-index"])
+        #expect(applied == ["v1-content", "v1-user-state", "v1-outbox-and-sync", "v1-search", "v2-batched-article-index", "v3-sync", "v3-feeds"])
     }
 
     @Test func databaseUsesWALAndForeignKeys() throws {
