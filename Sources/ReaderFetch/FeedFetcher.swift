@@ -46,8 +46,6 @@ public struct FeedFetcher: Sendable {
             return try await fetchDiscovered(in: response, for: request)
         }
         let feed: ParsedFeed
-        let t0 = ContinuousClock.now
-        defer { FileHandle.standardError.write(Data("TRACE parse \(ContinuousClock.now - t0)\n".utf8)) }
         do {
             feed = try FeedDocument.parse(
                 response.body, url: head.url.absoluteString, contentType: contentType, sourceKey: request.sourceKey

@@ -64,7 +64,6 @@ enum FeedRefresh {
         let start = now()
         var states: [URL: FeedFetchState] = [:]
         var requests: [FeedFetchRequest] = []
-        var writeTime = Duration.zero
         for feed in try store.feedSubscriptions() {
             if !force, let next = feed.state.nextFetchAt, next > start {
                 summary.skipped += 1
@@ -85,9 +84,7 @@ enum FeedRefresh {
         }
         try await fetcher.refresh(requests, maxConcurrent: maxConcurrent) { request, result in
             guard let state = states[request.url] else { return }
-            let t0 = ContinuousClock.now
             let outcome = try record(result, state: state, in: store, now: now())
-            writeTime += ContinuousClock.now - t0
             switch result {
             case .success(let fetched):
                 if fetched.feed == nil { summary.notModified += 1 } else { summary.fetched += 1 }
@@ -99,7 +96,6 @@ enum FeedRefresh {
             summary.updated += outcome?.updated ?? 0
         }
         let elapsed = ContinuousClock.now - started
-        FileHandle.standardError.write(Data("TRACE write \(writeTime) total \(elapsed)\n".utf8))
         summary.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         return summary
     }

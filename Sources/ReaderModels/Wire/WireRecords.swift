@@ -1,28 +1,8 @@
 /// The records that cross the wire between a client and the sync server. Each one has a
 /// JSON Schema in `Schemas/json/`; the field names here are that schema's.
 
-/// A source of articles as the server publishes it.
-public struct SourceRecord: Hashable, Sendable, Codable {
-    public var id: String
-    public var key: String
-    public var kind: SourceKind
-    public var title: String
-    public var siteURL: String?
-    public var feedURL: String?
-
-    public init(id: String, key: String, kind: SourceKind, title: String, siteURL: String?, feedURL: String?) {
-        self.id = id
-        self.key = key
-        self.kind = kind
-        self.title = title
-        self.siteURL = siteURL
-        self.feedURL = feedURL
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case id, key, kind, title, siteURL = "site_url", feedURL = "feed_url"
-    }
-}
+/// A source of articles as the server publishes it: the same fields as the store's `Source`.
+public typealias SourceRecord = Source
 
 /// An article's content. The server is authoritative for it; clients never push it.
 public struct ArticleRecord: Hashable, Sendable, Codable {
