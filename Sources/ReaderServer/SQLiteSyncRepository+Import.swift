@@ -4,6 +4,7 @@ import ReaderFeeds
 import ReaderModels
 
 extension SQLiteSyncRepository {
+    /// Imports a feed or bundle file in one write transaction; a malformed file imports nothing.
     public func importFile(at path: String) async throws -> ArticleImportReport {
         try await pool.write { db in
             var writer = try ContentWriter(db: db, now: self.nowText)

@@ -3,6 +3,7 @@ import GRDB
 import ReaderModels
 
 extension SQLiteSyncRepository {
+    /// The changes visible to `user` after `cursor`: content (user 0) and the user's own rows.
     public func changes(for user: UserAccount, since cursor: Int64, limit: Int) async throws -> ChangePage {
         let limit = max(limit, 1)
         let (changes, hasMore, next) = try await pool.read { db in

@@ -3,6 +3,7 @@ import GRDB
 import ReaderModels
 
 extension SQLiteSyncRepository {
+    /// Forgets tombstones older than the horizon; see `purge(_:)`.
     public func purgeTombstones() async throws -> PurgeReport {
         try await pool.write { db in try self.purge(db) }
     }

@@ -3,6 +3,7 @@ import GRDB
 import ReaderModels
 
 extension SQLiteSyncRepository {
+    /// Applies a push in one write transaction; see `SyncRepository.push(_:for:)`.
     public func push(_ request: PushRequest, for user: UserAccount) async throws -> PushOutcome {
         try await pool.write { db in
             let encoder = JSONEncoder()

@@ -3,6 +3,7 @@ import GRDB
 import ReaderModels
 
 extension SQLiteSyncRepository {
+    /// The user whose token hashes to the stored hash; nil for any other token.
     public func authenticate(token: String) async throws -> UserAccount? {
         let hash = BearerToken.hash(token)
         let found = try await pool.read { db -> (account: UserAccount, hash: String)? in
@@ -17,6 +18,7 @@ extension SQLiteSyncRepository {
         return found.account
     }
 
+    /// Adds a user with a new random token and returns the token; only its hash is stored.
     public func addUser(named name: String) async throws -> String {
         guard !name.isEmpty, name.count <= 64,
               name.unicodeScalars.allSatisfy({ !$0.properties.isWhitespace && $0.value >= 0x20 && $0.value != 0x7F })
@@ -37,6 +39,7 @@ extension SQLiteSyncRepository {
         return token
     }
 
+    /// Removes a user, their notes, state, subscriptions, applied mutations and change rows.
     public func removeUser(named name: String) async throws {
         try await pool.write { db in
             guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM users WHERE name = ?", arguments: [name]) else {
@@ -48,6 +51,7 @@ extension SQLiteSyncRepository {
         }
     }
 
+    /// Every user, by name.
     public func users() async throws -> [UserSummary] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT name, created_at FROM users ORDER BY name").map {

@@ -42,6 +42,7 @@ public final class SQLiteSyncRepository: SyncRepository {
         tombstoneMillis = Int64(max(tombstoneDays, 0)) * 86_400_000
     }
 
+    /// A fresh stamp of the server's clock.
     public func serverStamp() async -> HLC {
         clock.tick()
     }

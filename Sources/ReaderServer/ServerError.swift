@@ -4,7 +4,9 @@ import ReaderModels
 /// while handling a request becomes a 500 `internal` whose message says nothing of SQL or
 /// the stack.
 public struct ServerError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The stable code programs act on.
     public var code: APIErrorCode
+    /// What went wrong, for people.
     public var message: String
 
     /// An error with this code and a sentence for people.
@@ -25,6 +27,7 @@ public struct ServerError: Error, Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The message.
     public var description: String { message }
 
     /// The body the client receives.
@@ -38,6 +41,7 @@ public struct ServerError: Error, Hashable, Sendable, CustomStringConvertible {
 
 /// A failure of the server's command line or storage, with a sentence a person can act on.
 public struct RepositoryError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// What went wrong and, where it can, what to do about it.
     public var message: String
 
     /// An error with this sentence.
@@ -45,5 +49,6 @@ public struct RepositoryError: Error, Hashable, Sendable, CustomStringConvertibl
         self.message = message
     }
 
+    /// The message.
     public var description: String { message }
 }

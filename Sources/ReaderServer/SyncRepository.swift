@@ -44,6 +44,7 @@ public protocol SyncRepository: Sendable {
 public struct UserAccount: Hashable, Sendable {
     /// The database key every query of the user's data is scoped by.
     public var id: Int64
+    /// The name the user was added with, unique on the server.
     public var name: String
 
     /// A user with this key and name.
@@ -55,7 +56,9 @@ public struct UserAccount: Hashable, Sendable {
 
 /// A line of `reader-server users list`.
 public struct UserSummary: Hashable, Sendable {
+    /// The user's name.
     public var name: String
+    /// When the user was added (RFC 3339, UTC).
     public var createdAt: String
 
     /// A user's name and when they were added.
@@ -70,6 +73,7 @@ public struct UserSummary: Hashable, Sendable {
 public struct PushOutcome: Hashable, Sendable {
     /// One JSON object (a `MutationResult`) per mutation, in the order sent.
     public var results: [Data]
+    /// The server's clock after the push, for the client to move past.
     public var serverHLC: HLC
 
     /// An outcome of these stored results.
@@ -81,7 +85,9 @@ public struct PushOutcome: Hashable, Sendable {
 
 /// What importing one file into the server did.
 public struct ArticleImportReport: Hashable, Sendable {
+    /// The file imported.
     public var file: String
+    /// The format it was read as (`rss`, `atom`, `json_feed`, `bundle`).
     public var format: String
     /// Articles not seen before.
     public var new: Int

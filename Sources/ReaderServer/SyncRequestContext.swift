@@ -3,6 +3,7 @@ import Hummingbird
 /// The context of one request: Hummingbird's core storage, the authenticated user, and a
 /// slot the access log reads the user's name from after the response is made.
 public struct SyncRequestContext: RequestContext {
+    /// Hummingbird's per-request storage (logger, parameters, endpoint).
     public var coreContext: CoreRequestContextStorage
     /// Set by the authentication middleware on every `/v1` route.
     public var user: UserAccount?

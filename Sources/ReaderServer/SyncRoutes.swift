@@ -7,7 +7,9 @@ import ReaderModels
 public enum SyncRoutes {
     /// One endpoint: its method and path.
     public struct Endpoint: Hashable, Sendable {
+        /// The HTTP method, upper-case.
         public var method: String
+        /// The path, without a query.
         public var path: String
     }
 

@@ -1,10 +1,11 @@
 import Foundation
 
-/// A child process started with posix_spawn, so that `wait4` can report its peak RSS
-/// (`ru_maxrss`) exactly, which Foundation's `Process` does not expose.
+/// A child process started with posix_spawn, its peak RSS sampled while it runs (see
+/// `PeakSampler` for why not `wait4`'s figure).
 final class ChildProcess {
     let pid: pid_t
     private let stdoutRead: Int32?
+    private let sampler: PeakSampler
     private var result: (status: Int32, peakBytes: Int)?
 
     /// Starts `binary` with `arguments`; stdout is captured when `captureStdout` is set,
@@ -30,6 +31,7 @@ final class ChildProcess {
         guard status == 0 else { throw BenchError("cannot start \(binary): \(String(cString: strerror(status)))") }
         self.pid = pid
         stdoutRead = captureStdout ? pipeEnds[0] : nil
+        sampler = PeakSampler(pid: pid)
     }
 
     deinit {
@@ -50,11 +52,11 @@ final class ChildProcess {
     func wait() -> (status: Int32, peakBytes: Int) {
         if let result { return result }
         var status: Int32 = 0
-        var usage = rusage()
-        while wait4(pid, &status, 0, &usage) < 0, errno == EINTR {}
+        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
         let exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : -(status & 0x7f)
-        result = (exit, usage.ru_maxrss * 1024)
-        return (exit, usage.ru_maxrss * 1024)
+        let peak = sampler.stop()
+        result = (exit, peak)
+        return (exit, peak)
     }
 
     /// Stops the child with SIGTERM (once) and waits; returns its peak RSS in bytes.
@@ -96,3 +98,45 @@ final class ChildProcess {
         return path
     }
 }
+
+/// A child's peak RSS, read from its `/proc/PID/status` (`VmHWM`) every few milliseconds
+/// while it runs.
+///
+/// `wait4`'s `ru_maxrss` cannot be used here: at `exec` Linux folds the RSS of the memory
+/// the child was spawned from (this process, holding every feed the server sends) into the
+/// child's figure. `VmHWM` belongs to the new program's memory alone; it only grows, so the
+/// last reading before the child exits misses at most a few milliseconds of growth.
+final class PeakSampler: @unchecked Sendable {
+    // @unchecked because `peak` and `done` are LockedBoxes and `path` never changes.
+    private let path: String
+    private let peak = LockedBox(0)
+    private let done = LockedBox(false)
+    private let finished = DispatchSemaphore(value: 0)
+
+    init(pid: pid_t) {
+        path = "/proc/\(pid)/status"
+        Thread { [self] in
+            while !done.get() {
+                if let bytes = Self.highWater(path) { peak.update { $0 = max($0, bytes) } }
+                usleep(2000)
+            }
+            finished.signal()
+        }.start()
+    }
+
+    /// Stops sampling; the highest reading, in bytes.
+    func stop() -> Int {
+        done.set(true)
+        finished.wait()
+        return peak.get()
+    }
+
+    private static func highWater(_ path: String) -> Int? {
+        guard let status = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            return line.dropFirst(6).split(whereSeparator: \.isWhitespace).first.flatMap { Int($0) }.map { $0 * 1024 }
+        }
+        return nil
+    }
+}
+

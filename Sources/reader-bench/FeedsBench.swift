@@ -173,55 +173,13 @@ enum FeedsBench {
     private static func refreshOnce(_ reader: String, database: String) throws -> (seconds: Double, peakBytes: Int, summary: [String: Any]) {
         let started = ContinuousClock.now
         let child = try ChildProcess(reader, ["refresh", "--json", "--db", database], captureStdout: true)
-        let peak = PeakSampler(pid: child.pid)
         var output = ""
         while case let line = child.firstLine(), !line.isEmpty { output += line }
-        let (status, _) = child.wait()
+        let (status, peak) = child.wait()
         let seconds = (ContinuousClock.now - started).seconds
         guard status == 0 else { throw BenchError("reader refresh failed with status \(status)") }
         let summary = (try? JSONSerialization.jsonObject(with: Data(output.utf8))) as? [String: Any] ?? [:]
-        return (seconds, peak.stop(), summary)
-    }
-}
-
-/// A child's peak RSS, read from its `/proc/PID/status` (`VmHWM`) every few milliseconds
-/// while it runs.
-///
-/// `wait4`'s `ru_maxrss` cannot be used here: at `exec` Linux folds the RSS of the memory
-/// the child was spawned from (this process, holding every feed the server sends) into the
-/// child's figure. `VmHWM` belongs to the new program's memory alone; it only grows, so the
-/// last reading before the child exits misses at most a few milliseconds of growth.
-final class PeakSampler: @unchecked Sendable {
-    // @unchecked because `peak` and `done` are LockedBoxes and `path` never changes.
-    private let path: String
-    private let peak = LockedBox(0)
-    private let done = LockedBox(false)
-    private let finished = DispatchSemaphore(value: 0)
-
-    init(pid: pid_t) {
-        path = "/proc/\(pid)/status"
-        Thread { [self] in
-            while !done.get() {
-                if let bytes = Self.highWater(path) { peak.update { $0 = max($0, bytes) } }
-                usleep(2000)
-            }
-            finished.signal()
-        }.start()
-    }
-
-    /// Stops sampling; the highest reading, in bytes.
-    func stop() -> Int {
-        done.set(true)
-        finished.wait()
-        return peak.get()
-    }
-
-    private static func highWater(_ path: String) -> Int? {
-        guard let status = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
-        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-            return line.dropFirst(6).split(whereSeparator: \.isWhitespace).first.flatMap { Int($0) }.map { $0 * 1024 }
-        }
-        return nil
+        return (seconds, peak, summary)
     }
 }
 

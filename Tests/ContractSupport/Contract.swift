@@ -64,6 +64,7 @@ public struct ContractViolation: Error, CustomStringConvertible {
     /// One line per problem, starting with the JSON path.
     public var problems: [String]
 
+    /// The schema's name and every problem, one a line.
     public var description: String {
         "does not match \(schema).schema.json:\n  " + problems.joined(separator: "\n  ")
     }
@@ -71,5 +72,6 @@ public struct ContractViolation: Error, CustomStringConvertible {
 
 /// A schema that cannot be used: a missing file or a `$ref` to nowhere.
 public struct SchemaError: Error, CustomStringConvertible {
+    /// What is wrong with the schema files.
     public var description: String
 }

@@ -3,11 +3,17 @@ import Foundation
 /// A parsed JSON document. Parsed by hand rather than with `JSONSerialization`, which on
 /// Linux cannot always tell `true` from `1`, and the schemas care about the difference.
 public indirect enum JSONValue: Hashable, Sendable {
+    /// `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
+    /// Any number; whole numbers count as JSON Schema integers.
     case number(Double)
+    /// A string, unescaped.
     case string(String)
+    /// An array.
     case array([JSONValue])
+    /// An object; a repeated member name keeps the last value.
     case object([String: JSONValue])
 
     /// Parses a complete JSON text.
@@ -22,14 +28,17 @@ public indirect enum JSONValue: Hashable, Sendable {
         if case .object(let members) = self { members[name] } else { nil }
     }
 
+    /// The string, when this is one.
     public var stringValue: String? {
         if case .string(let value) = self { value } else { nil }
     }
 
+    /// The members, when this is an object.
     public var objectValue: [String: JSONValue]? {
         if case .object(let value) = self { value } else { nil }
     }
 
+    /// The elements, when this is an array.
     public var arrayValue: [JSONValue]? {
         if case .array(let value) = self { value } else { nil }
     }
@@ -49,9 +58,12 @@ public indirect enum JSONValue: Hashable, Sendable {
 
 /// Why a text is not JSON, with the byte offset where reading stopped.
 public struct JSONParseError: Error, CustomStringConvertible {
+    /// Where reading stopped, in bytes from the start.
     public var offset: Int
+    /// What was wrong there.
     public var reason: String
 
+    /// The offset and the reason in one line.
     public var description: String { "not JSON at byte \(offset): \(reason)" }
 }
 
