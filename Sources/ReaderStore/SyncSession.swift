@@ -252,19 +252,6 @@ struct SyncSession {
     /// The article's text changed: every quoted note on it is found again by its quote,
     /// or kept and flagged orphaned when the passage is gone.
     private mutating func reanchorNotes(articleID: String, text: String) throws {
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT id, quote_exact, quote_prefix, quote_suffix FROM notes WHERE article_id = ? AND quote_exact IS NOT NULL
-            """, arguments: [articleID])
-        for row in rows {
-            let quote = TextQuoteSelector(exact: row["quote_exact"], prefix: row["quote_prefix"] ?? "", suffix: row["quote_suffix"] ?? "")
-            if let found = QuoteAnchor.refind(quote, in: text) {
-                try db.execute(sql: """
-                    UPDATE notes SET quote_exact = ?, quote_prefix = ?, quote_suffix = ?, orphaned = 0 WHERE id = ?
-                    """, arguments: [found.exact, found.prefix, found.suffix, row["id"] as String])
-            } else {
-                try db.execute(sql: "UPDATE notes SET orphaned = 1 WHERE id = ?", arguments: [row["id"] as String])
-            }
-            report.changes.noteIDs.insert(row["id"])
-        }
+        report.changes.noteIDs.formUnion(try db.reanchorNotes(articleID: articleID, text: text))
     }
 }
