@@ -8,15 +8,26 @@ public enum Fingerprint {
     /// ("ab", "c") and ("a", "bc") differ.
     public static func sha256Hex(_ parts: [String]) -> String {
         var hasher = SHA256()
+        let separator: [UInt8] = [0x1F]
         for part in parts {
-            hasher.update(data: Data(part.utf8))
-            hasher.update(data: Data([0x1F]))
+            var part = part
+            part.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+            separator.withUnsafeBytes { hasher.update(bufferPointer: $0) }
         }
-        return hasher.finalize().map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        // Formatted through a table: this runs three times for every article imported.
+        let digest = hasher.finalize()
+        return String(unsafeUninitializedCapacity: SHA256.byteCount * 2) { buffer in
+            var index = 0
+            for byte in digest {
+                buffer[index] = hexDigits[Int(byte >> 4)]
+                buffer[index + 1] = hexDigits[Int(byte & 0x0F)]
+                index += 2
+            }
+            return index
+        }
     }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// An article's id: 16 hex digits derived from its source and guid.
     public static func articleID(sourceKey: String, guid: String) -> String {

@@ -67,6 +67,8 @@ struct ArticleWriter {
     private let db: Database
     private let now: String
     private var savedSources: Set<String> = []
+    /// Source ids by key, so a file's articles hash their source's key once.
+    private var sourceIDs: [String: String] = [:]
     private(set) var new = 0
     private(set) var updated = 0
     private(set) var unchanged = 0
@@ -117,10 +119,17 @@ struct ArticleWriter {
 
     mutating func save(_ draft: ArticleDraft) throws {
         let source = draft.source
-        try saveSource(id: source.id, key: source.key, kind: source.kind, title: source.title,
+        let sourceID: String
+        if let known = sourceIDs[source.key] {
+            sourceID = known
+        } else {
+            sourceID = source.id
+            sourceIDs[source.key] = sourceID
+        }
+        try saveSource(id: sourceID, key: source.key, kind: source.kind, title: source.title,
                        siteURL: source.siteURL, feedURL: source.feedURL)
         try saveRow(ArticleRow(
-            id: draft.id, sourceID: source.id, guid: draft.guid, url: draft.url, title: draft.title, author: draft.author,
+            id: draft.id, sourceID: sourceID, guid: draft.guid, url: draft.url, title: draft.title, author: draft.author,
             published: draft.published.map(Timestamp.format), updated: draft.updated.map(Timestamp.format),
             summary: draft.summary, html: draft.html, text: draft.text, contentHash: draft.contentHash, firstSeenAt: now
         ))

@@ -55,10 +55,9 @@ extension ReaderStore {
         }
     }
 
-    /// Records the end of a successful sync.
-    public func markSynced() throws {
-        let now = nowText()
-        try write { db in try db.execute(sql: "UPDATE sync_state SET last_sync_at = ? WHERE id = 1", arguments: [now]) }
+    /// How many mutations wait in the outbox.
+    public func pendingCount() throws -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox") ?? 0 }
     }
 
     /// The next batch of the outbox, oldest first, as it goes on the wire. Each row's
@@ -126,7 +125,8 @@ extension ReaderStore {
     }
 
     /// Applies one page of the change feed and stores its cursor in the same transaction,
-    /// so the cursor is never ahead of the data.
+    /// so the cursor is never ahead of the data. The last page (no more to come) also
+    /// records the time of the sync.
     @discardableResult
     public func applyChanges(_ page: ChangePage) throws -> PageReport {
         let now = nowText()
@@ -136,7 +136,10 @@ extension ReaderStore {
             try sync.retryDeferred()
             sync.clock.receive(page.serverHLC, wallMillis: sync.wallMillis)
             try db.execute(sql: "UPDATE sync_state SET cursor = ? WHERE id = 1", arguments: [page.nextCursor])
-            if !page.hasMore { try sync.endResyncIfRunning() }
+            if !page.hasMore {
+                try sync.endResyncIfRunning()
+                try db.execute(sql: "UPDATE sync_state SET last_sync_at = ? WHERE id = 1", arguments: [now])
+            }
             try sync.finish()
             return sync.report
         }

@@ -11,7 +11,8 @@ struct SyncSession {
     var clock: HybridClock
     let wallMillis: Int64
     var report = Report()
-    private var articles: ArticleWriter
+    /// Made on first use: a page without articles (a no-op sync) prepares nothing.
+    private var writer: ArticleWriter?
     private let resyncing: Bool
 
     struct Report {
@@ -29,11 +30,19 @@ struct SyncSession {
         clock = HybridClock(node: row["device_id"], last: HLC(row["clock"] as String))
         resyncing = row["resyncing"]
         wallMillis = Int64(((Timestamp.parse(now)?.timeIntervalSince1970 ?? 0) * 1000).rounded(.down))
-        articles = try ArticleWriter(db: db, now: now)
+    }
+
+    /// Runs `body` on the article writer, made on first use. The writer is moved out while
+    /// it works, so its tables are never copied.
+    private mutating func withWriter<T>(_ body: (inout ArticleWriter) throws -> T) throws -> T {
+        var current = try writer ?? ArticleWriter(db: db, now: now)
+        writer = nil
+        defer { writer = current }
+        return try body(&current)
     }
 
     mutating func finish() throws {
-        try articles.finish()
+        try writer?.finish()
         try db.execute(sql: "UPDATE sync_state SET clock = ? WHERE id = 1", arguments: [clock.last.description])
     }
 
@@ -101,9 +110,9 @@ struct SyncSession {
         }
         switch change {
         case .source(let record):
-            try articles.save(record)
+            try withWriter { try $0.save(record) }
         case .article(let record):
-            if try articles.save(record) {
+            if try withWriter({ try $0.save(record) }) {
                 try reanchorNotes(articleID: record.id, text: record.text)
             }
             report.pageReport.articles += 1

@@ -83,7 +83,6 @@ public actor SyncEngine {
         var report = SyncReport()
         try await push(into: &report)
         try await pull(into: &report)
-        do { try store.markSynced() } catch { throw .wrap(error) }
         progressContinuation.yield(.finished(report))
         return report
     }
@@ -92,7 +91,7 @@ public actor SyncEngine {
 
     private func push(into report: inout SyncReport) async throws(SyncError) {
         let total: Int
-        do { total = try store.status().pendingMutations } catch { throw .wrap(error) }
+        do { total = try store.pendingCount() } catch { throw .wrap(error) }
         var sent = 0
         // Only what was pending when the sync began: edits made meanwhile wait for the next.
         while sent < total {
