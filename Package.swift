@@ -62,7 +62,7 @@ let package = Package(
         .target(
             name: "ReaderServer",
             dependencies: [
-                "ReaderModels", "ReaderFeeds",
+                "ReaderModels", "ReaderFeeds", "ReaderFetch",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),
@@ -129,7 +129,7 @@ let package = Package(
         .testTarget(
             name: "ReaderServerTests",
             dependencies: [
-                "ReaderServer", "ContractSupport",
+                "ReaderServer", "ContractSupport", "ReaderFetch", "LoopbackHTTP",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict

@@ -108,6 +108,29 @@ extension SQLiteSyncRepository {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v2-feeds") { db in
+            // The feeds the server fetches for its users. Who reads a feed is not here: a
+            // user's `subscriptions` row with subscribed = 1 is the link, so a subscription
+            // pushed by a device and one made with `reader-server feeds add` are the same thing.
+            // `source_key` is the URL first subscribed to, so a feed that moves keeps its
+            // articles' ids; times are RFC 3339 UTC text, which sorts as time does.
+            try db.execute(sql: """
+                CREATE TABLE feeds (
+                  url TEXT PRIMARY KEY NOT NULL,
+                  title TEXT,
+                  site_url TEXT,
+                  etag TEXT,
+                  last_modified TEXT,
+                  last_fetch_at TEXT,
+                  last_status INTEGER,
+                  last_error TEXT,
+                  consecutive_failures INTEGER NOT NULL DEFAULT 0,
+                  next_fetch_at TEXT,
+                  source_key TEXT NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX subscriptions_subscribed_url ON subscriptions(url) WHERE subscribed = 1;
+                """)
+        }
         return migrator
     }
 }

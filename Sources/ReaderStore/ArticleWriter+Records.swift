@@ -12,7 +12,8 @@ extension ArticleWriter {
     /// stored got new content, so notes on it must be anchored again.
     @discardableResult
     mutating func save(_ record: ArticleRecord) throws -> Bool {
-        try saveRow(ArticleRow(
+        try ensureSource(id: record.sourceID)
+        return try saveRow(ArticleRow(
             id: record.id, sourceID: record.sourceID, guid: record.guid, url: record.url, title: record.title,
             author: record.author, published: record.publishedAt, updated: record.updatedAt, summary: record.summary,
             html: record.html, text: record.text, contentHash: record.contentHash, firstSeenAt: record.firstSeenAt

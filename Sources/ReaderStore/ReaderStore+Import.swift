@@ -69,6 +69,8 @@ struct ArticleWriter {
     private var savedSources: Set<String> = []
     /// Source ids by key, so a file's articles hash their source's key once.
     private var sourceIDs: [String: String] = [:]
+    /// Sources known to exist in this transaction (saved, or checked).
+    private var existingSources: Set<String> = []
     private(set) var new = 0
     private(set) var updated = 0
     private(set) var unchanged = 0
@@ -99,7 +101,7 @@ struct ArticleWriter {
         upsertSource = try db.cachedStatement(sql: """
             INSERT INTO sources (id, key, kind, title, site_url, feed_url, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (id) DO UPDATE SET title = excluded.title,
+            ON CONFLICT (id) DO UPDATE SET key = excluded.key, kind = excluded.kind, title = excluded.title,
               site_url = coalesce(excluded.site_url, site_url), feed_url = coalesce(excluded.feed_url, feed_url)
             """)
         indexNew = try db.cachedStatement(sql: """
@@ -133,6 +135,17 @@ struct ArticleWriter {
             published: draft.published.map(Timestamp.format), updated: draft.updated.map(Timestamp.format),
             summary: draft.summary, html: draft.html, text: draft.text, contentHash: draft.contentHash, firstSeenAt: now
         ))
+    }
+
+    /// Makes sure an article's source row exists before the article is written. A source
+    /// changed on the server moves forward in its change feed, past articles already
+    /// published from it, so a pull from the start can bring an article before its
+    /// source: a placeholder stands in until the source's record arrives and replaces it.
+    mutating func ensureSource(id: String) throws {
+        guard !savedSources.contains(id), existingSources.insert(id).inserted else { return }
+        try db.execute(sql: """
+            INSERT OR IGNORE INTO sources (id, key, kind, title, created_at) VALUES (?, 'pending:' || ?, 'rss', '', ?)
+            """, arguments: [id, id, now])
     }
 
     /// Writes a source once per transaction (later articles of the same source skip it).

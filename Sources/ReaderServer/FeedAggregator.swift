@@ -1,0 +1,110 @@
+import Foundation
+import ReaderFetch
+import ReaderHTTP
+
+/// The server's feed aggregation: the glue between ``FeedFetcher`` (which knows no store)
+/// and the repository (which knows no network). Users subscribe; a refresh fetches every
+/// feed someone is subscribed to and writes new and changed articles as content every user
+/// pulls, through the same writer as `articles import`.
+public struct FeedAggregator: Sendable {
+    /// Where subscriptions, feed state and articles live.
+    public let repository: SQLiteSyncRepository
+    /// How feeds are fetched (libcurl in the server, any `HTTPClient` in tests).
+    public let fetcher: FeedFetcher
+    /// How many feeds a refresh fetches at once.
+    public let maxConcurrent: Int
+
+    /// An aggregator over `repository`, fetching through `fetcher`.
+    public init(
+        repository: SQLiteSyncRepository, fetcher: FeedFetcher, maxConcurrent: Int = FeedFetcher.defaultConcurrency
+    ) {
+        self.repository = repository
+        self.fetcher = fetcher
+        self.maxConcurrent = maxConcurrent
+    }
+
+    /// An aggregator fetching over libcurl, with the server's User-Agent and a time cap per feed.
+    public init(repository: SQLiteSyncRepository, timeLimit: Duration = .seconds(30)) throws {
+        let client: CurlHTTPClient
+        do {
+            client = try CurlHTTPClient(configuration: HTTPClientConfiguration(product: "reader-server/\(ServerVersion.current)"))
+        } catch {
+            throw RepositoryError("cannot start the HTTP client: \(error.description)")
+        }
+        self.init(repository: repository, fetcher: FeedFetcher(client: client, timeLimit: timeLimit))
+    }
+
+    /// Subscribes the user named `user` to the feed at `address`, fetching it once first so a
+    /// bad address subscribes nothing. A web page is accepted: the feed it links to is the one
+    /// subscribed to. A URL without a scheme gets https://.
+    ///
+    /// - Throws: `RepositoryError` saying why (no such user, not an address, the fetch failed).
+    public func add(user: String, url address: String) async throws -> FeedAddReport {
+        _ = try await repository.userID(named: user)
+        guard let url = Self.feedURL(address) else {
+            throw RepositoryError("\"\(address)\" is not a valid http or https address")
+        }
+        let result: FeedFetchResult
+        do {
+            result = try await fetcher.fetch(FeedFetchRequest(url: url), discover: true)
+        } catch {
+            throw RepositoryError("\(error.description) Not subscribed.")
+        }
+        return try await repository.subscribe(user: user, to: result, given: url.absoluteString)
+    }
+
+    /// Unsubscribes the user named `user` from the feed at `address` (as given to `add`, or
+    /// as `reader-server feeds list` shows it); the feed stops being fetched when nobody reads it.
+    public func remove(user: String, url address: String) async throws {
+        let url = Self.feedURL(address)?.absoluteString ?? address
+        try await repository.unsubscribe(user: user, from: url)
+    }
+
+    /// Fetches every feed someone is subscribed to and that is not backing off (every one
+    /// with `force`), `maxConcurrent` at a time, writing each as it arrives.
+    ///
+    /// A feed that fails is marked in error with a backoff and never stops the others; only
+    /// a database failure throws.
+    public func refresh(force: Bool = false) async throws -> FeedRefreshReport {
+        var report = FeedRefreshReport()
+        let (stored, skipped) = try await repository.subscribedFeeds(force: force)
+        report.skipped = skipped
+        var feeds: [URL: StoredFeed] = [:]
+        var requests: [FeedFetchRequest] = []
+        for feed in stored {
+            guard let request = feed.request else {
+                try await repository.recordUnusable(feed)
+                report.failed += 1
+                continue
+            }
+            feeds[request.url] = feed
+            requests.append(request)
+        }
+        try await fetcher.refresh(requests, maxConcurrent: maxConcurrent) { request, result in
+            guard let feed = feeds[request.url] else { return }
+            let counts = try await repository.recordFetch(result, for: feed)
+            switch result {
+            case .success(let fetched):
+                if fetched.feed == nil { report.notModified += 1 } else { report.fetched += 1 }
+                if fetched.newURL != nil { report.moved += 1 }
+            case .failure:
+                report.failed += 1
+            }
+            report.new += counts.new
+            report.updated += counts.updated
+        }
+        return report
+    }
+
+    /// `address` as a feed URL: trimmed, `feed://` read as https, https:// added when no
+    /// scheme is given; nil unless it is an http or https URL with a host.
+    static func feedURL(_ address: String) -> URL? {
+        var text = address.trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.hasPrefix("feed://") { text = "https://" + text.dropFirst("feed://".count) }
+        if !text.contains("://") { text = "https://" + text }
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+              url.host?.isEmpty == false
+        else { return nil }
+        return url
+    }
+}

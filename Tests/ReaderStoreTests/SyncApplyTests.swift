@@ -1,0 +1,67 @@
+import Foundation
+import ReaderModels
+@testable import ReaderStore
+import Testing
+
+/// Applying pulled pages and push answers, on a real database file; the sync tests in
+/// ReaderSyncTests do the same against the real server.
+@Suite struct SyncApplyTests {
+    static let hlc = HLC(wallMillis: 1_764_000_000_000, counter: 0, node: "server")
+
+    static func article(_ id: String, source: String) -> ArticleRecord {
+        ArticleRecord(
+            id: id, sourceID: source, guid: "g-\(id)", url: nil, title: "Title \(id)", author: nil, publishedAt: nil,
+            updatedAt: nil, summary: nil, html: "<p>text \(id)</p>", text: "text \(id)", contentHash: "hash-\(id)",
+            firstSeenAt: "2026-11-20T10:00:00.000Z"
+        )
+    }
+
+    @Test func anArticleArrivingBeforeItsSourceIsKeptAndItsSourceFilledInLater() throws {
+        let test = try TestStore()
+        let source = Source(id: "5ource000001", key: "https://late.example/feed", kind: .atom, title: "Late Source", siteURL: nil, feedURL: nil)
+        try test.store.applyChanges(ChangePage(
+            changes: [SequencedChange(seq: 5, change: .article(Self.article("a000000000000001", source: source.id)))],
+            nextCursor: "5", hasMore: true, serverHLC: Self.hlc
+        ))
+        #expect(try test.store.article(id: "a000000000000001").title == "Title a000000000000001")
+        try test.store.applyChanges(ChangePage(
+            changes: [SequencedChange(seq: 9, change: .source(source))], nextCursor: "9", hasMore: false, serverHLC: Self.hlc
+        ))
+        #expect(try test.store.sources() == [source])
+        #expect(try test.store.article(id: "a000000000000001").sourceTitle == "Late Source")
+        #expect(try test.store.syncSettings().cursor == "9")
+        #expect(try test.store.syncSettings().lastSyncAt != nil)
+    }
+
+    @Test func aNoteArrivingBeforeItsArticleWaitsForIt() throws {
+        let test = try TestStore()
+        let source = Source(id: "5ource000002", key: "k", kind: .rss, title: "S", siteURL: nil, feedURL: nil)
+        let note = NoteRecord(
+            id: "n1", articleID: "a000000000000002", anchor: nil, body: "early", createdAt: "2026-11-20T10:00:00.000Z",
+            updatedAt: "2026-11-20T10:00:00.000Z", revision: 1, conflicted: false, bodyHLC: Self.hlc, anchorHLC: nil
+        )
+        try test.store.applyChanges(ChangePage(
+            changes: [SequencedChange(seq: 1, change: .source(source)), SequencedChange(seq: 2, change: .note(note))],
+            nextCursor: "2", hasMore: true, serverHLC: Self.hlc
+        ))
+        #expect(try test.store.notes().isEmpty)
+        try test.store.applyChanges(ChangePage(
+            changes: [SequencedChange(seq: 3, change: .article(Self.article("a000000000000002", source: source.id)))],
+            nextCursor: "3", hasMore: false, serverHLC: Self.hlc
+        ))
+        #expect(try test.store.notes().map(\.body) == ["early"])
+    }
+
+    @Test func pulledStampsMoveTheDeviceClockForward() throws {
+        let test = try TestStore()
+        let future = HLC(wallMillis: 4_000_000_000_000, counter: 7, node: "elsewhere")
+        try test.store.applyChanges(ChangePage(changes: [], nextCursor: "1", hasMore: false, serverHLC: future))
+        let source = try test.store.importArticles([
+            ArticleDraft(source: SourceDraft(key: "k2", title: "T", kind: .rss), guid: "g", title: "A", html: "x", text: "x"),
+        ])
+        #expect(source.new == 1)
+        let id = try #require(try test.store.articles().first?.id)
+        let mutation = try #require(try test.store.apply(.setRead(articleIDs: [id], read: true)).mutations.first)
+        #expect(mutation.hlc > future, "a local edit after seeing a stamp is later than it")
+    }
+}
