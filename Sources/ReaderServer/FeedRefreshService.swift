@@ -1,4 +1,5 @@
 import Foundation
+import ReaderModels
 import ServiceLifecycle
 
 /// Refreshes the subscribed feeds while the server runs: once at start, then every
@@ -23,7 +24,7 @@ public struct FeedRefreshService: Service {
     /// the disk full) is logged and retried at the next interval rather than stopping the
     /// server, which would also stop sync.
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 await refreshOnce()
                 do {

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import ReaderModels
+import ServiceLifecycle
 
 /// The router of the sync API over `repository`: what the tests drive with `app.test(.router)`.
 ///
@@ -34,16 +35,26 @@ public func buildApplication(
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
     let repository = try SQLiteSyncRepository(path: configuration.databasePath, tombstoneDays: configuration.tombstoneDays)
+    var services: [any Service] = []
+    if configuration.refreshIntervalSeconds > 0 {
+        services.append(FeedRefreshService(
+            aggregator: try FeedAggregator(repository: repository),
+            interval: .seconds(configuration.refreshIntervalSeconds), log: accessLog
+        ))
+    }
     return buildApplication(
         repository: repository, host: configuration.host, port: configuration.port, limits: configuration.limits,
-        accessLog: accessLog, onServerRunning: onServerRunning
+        accessLog: accessLog, services: services, onServerRunning: onServerRunning
     )
 }
 
 /// The server over an already opened repository.
+///
+/// - Parameter services: run beside the HTTP server and stopped with it (the feed refresh).
 public func buildApplication(
     repository: any SyncRepository, host: String = "127.0.0.1", port: Int = 0, limits: ServerLimits = ServerLimits(),
-    accessLog: AccessLogSink = .standardError, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    accessLog: AccessLogSink = .standardError, services: [any Service] = [],
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     var logger = Logger(label: "reader-server")
     // Hummingbird's own lines are for operators; the access log covers requests.
@@ -51,6 +62,7 @@ public func buildApplication(
     var app = Application(
         router: buildRouter(repository, limits: limits, accessLog: accessLog),
         configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: nil),
+        services: services,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
         logger: logger
     )

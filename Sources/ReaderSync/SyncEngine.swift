@@ -12,6 +12,8 @@ public struct SyncConfiguration: Sendable {
     public var pushBatchSize: Int
     /// Changes per pulled page (the server caps it at its `max_page`).
     public var pageSize: Int
+    /// A page of ~3 KB articles is about 1 MB of JSON at this size.
+    public static let defaultPageSize = 200
     /// How temporary failures are retried.
     public var retry: RetryPolicy
     /// Limits of each request.
@@ -20,7 +22,7 @@ public struct SyncConfiguration: Sendable {
     public var maxResponseBytes: Int
 
     public init(
-        serverURL: URL, token: String, pushBatchSize: Int = 200, pageSize: Int = 500, retry: RetryPolicy = RetryPolicy(),
+        serverURL: URL, token: String, pushBatchSize: Int = 200, pageSize: Int = SyncConfiguration.defaultPageSize, retry: RetryPolicy = RetryPolicy(),
         timeouts: HTTPTimeouts = HTTPTimeouts(connect: .seconds(10), total: .seconds(120)),
         maxResponseBytes: Int = 64 << 20
     ) {
@@ -206,7 +208,11 @@ public actor SyncEngine {
 
     private func decode<T: Decodable>(_ type: T.Type, _ response: HTTPResponse) throws(SyncError) -> T {
         do {
-            return try decoder.decode(type, from: Data(response.body))
+            // Decoded in place: a page is a megabyte or so, and a copy would double it.
+            return try response.body.withUnsafeBytes { bytes in
+                guard let base = bytes.baseAddress else { return try decoder.decode(type, from: Data()) }
+                return try decoder.decode(type, from: Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: bytes.count, deallocator: .none))
+            }
         } catch {
             throw .protocolViolation("cannot read the server's \(type) (\(response.body.count) bytes): \(error)")
         }

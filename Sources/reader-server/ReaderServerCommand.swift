@@ -10,7 +10,7 @@ struct ReaderServerCommand: AsyncParsableCommand {
         abstract: "The reference sync server for reader clients.",
         discussion: "Exit codes: 0 success, 1 failure (the line on stderr says why), 2 usage.",
         version: ServerVersion.current,
-        subcommands: [ServeCommand.self, UsersCommand.self, ArticlesCommand.self]
+        subcommands: [ServeCommand.self, UsersCommand.self, ArticlesCommand.self, FeedsCommand.self]
     )
 
     /// Runs the command line; every failure ends as one `reader-server: …` line on stderr.

@@ -3,7 +3,7 @@ import Foundation
 import Hummingbird
 import ReaderServer
 
-/// `reader-server serve --db PATH [--host H] [--port N] [--tombstone-days D]`.
+/// `reader-server serve --db PATH [--host H] [--port N] [--tombstone-days D] [--refresh-interval S]`.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
@@ -25,14 +25,22 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("tombstone-days"), help: "How many days deleted notes stay in the change feed.")
     var tombstoneDays = 30
 
+    @Option(
+        name: .customLong("refresh-interval"),
+        help: ArgumentHelp("Seconds between refreshes of the subscribed feeds; 0 turns them off.", valueName: "seconds")
+    )
+    var refreshInterval = 900
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         guard tombstoneDays >= 0 else { throw ValidationError("--tombstone-days must be 0 or more") }
+        guard refreshInterval >= 0 else { throw ValidationError("--refresh-interval must be 0 or more") }
     }
 
     func run() async throws {
         let configuration = ServerConfiguration(
-            databasePath: database.db, host: host, port: port, tombstoneDays: tombstoneDays
+            databasePath: database.db, host: host, port: port, tombstoneDays: tombstoneDays,
+            refreshIntervalSeconds: refreshInterval
         )
         let shownHost = host.contains(":") ? "[\(host)]" : host
         let app = try buildApplication(configuration) { port in

@@ -34,9 +34,9 @@ struct ServerOptions: ParsableArguments {
 
 extension SyncEngine {
     /// An engine over libcurl with the CLI's User-Agent.
-    static func make(store: ReaderStore, url: URL, token: String) throws -> SyncEngine {
+    static func make(store: ReaderStore, url: URL, token: String, pageSize: Int = SyncConfiguration.defaultPageSize) throws -> SyncEngine {
         let client = try CurlHTTPClient(configuration: HTTPClientConfiguration(product: "reader/\(ReaderVersion.current)"))
-        return SyncEngine(store: store, client: client, configuration: SyncConfiguration(serverURL: url, token: token))
+        return SyncEngine(store: store, client: client, configuration: SyncConfiguration(serverURL: url, token: token, pageSize: pageSize))
     }
 }
 
@@ -54,6 +54,12 @@ struct SyncCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var server: ServerOptions
     @OptionGroup var output: OutputOptions
+    @Option(help: ArgumentHelp("Changes per pulled page; smaller pages use less memory.", valueName: "n"))
+    var pageSize: Int = SyncConfiguration.defaultPageSize
+
+    func validate() throws {
+        guard (1...1000).contains(pageSize) else { throw ValidationError("--page-size must be between 1 and 1000") }
+    }
 
     func run() async throws {
         let store = try store.open()
@@ -62,7 +68,7 @@ struct SyncCommand: AsyncParsableCommand {
             if output.json { return try Output.json(summary) }
             return print("no sync server set; refreshed feeds: " + summary.line)
         }
-        let engine = try SyncEngine.make(store: store, url: url, token: token)
+        let engine = try SyncEngine.make(store: store, url: url, token: token, pageSize: pageSize)
         let bar = Output.isTerminal && !output.json ? Task { await ProgressBar.render(engine.progress) } : nil
         let report: SyncReport
         do {

@@ -1,0 +1,24 @@
+import ArgumentParser
+import ReaderServer
+
+/// `reader-server feeds rm USER URL --db PATH`.
+struct FeedsRemoveCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rm",
+        abstract: "Unsubscribe a user from a feed.",
+        discussion: "The user's devices pull the change; a feed nobody reads is no longer fetched."
+    )
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Argument(help: "The user's name.")
+    var user: String
+
+    @Argument(help: ArgumentHelp("The feed's address, as `feeds list` shows it.", valueName: "url"))
+    var url: String
+
+    func run() async throws {
+        let repository = try SQLiteSyncRepository(path: database.db)
+        try await FeedAggregator(repository: repository).remove(user: user, url: url)
+    }
+}
