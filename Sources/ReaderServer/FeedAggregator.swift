@@ -81,6 +81,8 @@ public struct FeedAggregator: Sendable {
             requests.append(request)
         }
         try await fetcher.refresh(requests, maxConcurrent: maxConcurrent) { request, result in
+            // A fetch cut short by shutdown is no failure of the feed's: record nothing.
+            try Task.checkCancellation()
             guard let feed = feeds[request.url] else { return }
             let counts = try await repository.recordFetch(result, for: feed)
             switch result {
