@@ -19,12 +19,19 @@ struct BenchOptions {
     static let usage = """
         usage: reader-bench [import|search|all] [--articles N,N] [--seed S] [--queries Q] [--workdir DIR]
                reader-bench http [--megabytes M] [--requests N] [--rounds R]
+               reader-bench sync [--articles N] [--edits E] [--seed S] [--workdir DIR]
+               reader-bench server [--articles N] [--mutations M] [--seed S] [--workdir DIR]
+               reader-bench feeds
 
           import     import N generated articles (a ~3 KB RSS file) against the raw SQLite floor
           search     search latency over the largest N articles against raw FTS5 queries
           all        both (the default), search reusing the import's database
           http       the HTTP client on loopback: a large download against the curl CLI, and
                      small sequential requests on a reused connection
+          sync       `reader sync` against a `reader-server` child: initial sync against the raw
+                     floor, a no-op sync, pushing note edits (needs release reader and reader-server)
+          server     the server alone: import, pull (gzip and identity) and push throughput, peak RSS
+          feeds      parse throughput, and `reader refresh` of 50 loopback feeds, first and unchanged
 
           --articles N,N   article counts (default 10000,100000)
           --seed S         generator seed (default 42)
