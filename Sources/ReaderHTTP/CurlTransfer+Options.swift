@@ -21,9 +21,10 @@ extension CurlTransfer {
         options.set(CURLOPT_SSL_VERIFYPEER, 1)
         options.set(CURLOPT_SSL_VERIFYHOST, 2)
         options.set(CURLOPT_USERAGENT, settings.userAgent)
-        // Large receive buffers for large bodies; small requests keep libcurl's default
-        // (16 KB), so a reused handle is not reallocated for each of them.
-        if hop.delivery.isLarge {
+        // A streamed body is handed over in chunks of the channel's buffer size. Collected
+        // bodies and downloads keep libcurl's default (16 KB): it stays in cache, and a
+        // 2 GB loopback download ran at 91-109% of the curl CLI with it, 76-81% with 256 KB or 1 MB.
+        if case .stream = hop.delivery {
             options.set(CURLOPT_BUFFERSIZE, BodyChannel.bufferSize)
         }
         options.pointer(CURLOPT_ERRORBUFFER, UnsafeMutableRawPointer(errorBuffer))
