@@ -35,7 +35,7 @@ extension EditSession {
         if let anchor {
             fields["anchor"] = ["exact": anchor.exact, "prefix": anchor.prefix, "suffix": anchor.suffix] as [String: any JSONValue]
         } else {
-            fields["anchor"] = AnyJSON.null
+            fields["anchor"] = WireValue.null
         }
         try record(.note, note.id, op: .create, baseRevision: nil, fields: fields, hlc: hlc)
         return note

@@ -67,11 +67,11 @@ extension EditSession {
     ) -> Folded? {
         switch (entity, pending, op) {
         case (.articleState, .set, .set), (.subscription, .set, .set):
-            let pendingKeys = Set(AnyJSON.members(of: pendingFields).keys)
+            let pendingKeys = Set(JSON.members(of: pendingFields).keys)
             return pendingKeys == Set(fields.keys) ? .replace(.set, JSON.encode(fields)) : nil
         case (.note, .create, .update), (.note, .update, .update):
             // Every note field is whole-valued, so the newer value of a field replaces the older.
-            var merged = AnyJSON.members(of: pendingFields)
+            var merged = JSON.members(of: pendingFields)
             for (key, value) in fields { merged[key] = value }
             return .replace(pending, JSON.encode(merged))
         case (.note, .create, .delete):

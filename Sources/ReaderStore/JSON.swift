@@ -1,4 +1,5 @@
 import Foundation
+import ReaderModels
 
 /// A value that can be written as canonical JSON (sorted keys, no insignificant space),
 /// so the same change always has the same bytes in the outbox.
@@ -82,20 +83,9 @@ extension Dictionary: JSONValue where Key == String, Value == any JSONValue {
     }
 }
 
-/// Any JSON value, for reading back a stored fields object so it can be merged.
-indirect enum AnyJSON: Decodable, JSONValue, Hashable {
-    case null, bool(Bool), number(Double), string(String), array([AnyJSON]), object([String: AnyJSON])
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() { self = .null }
-        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
-        else if let value = try? container.decode(Double.self) { self = .number(value) }
-        else if let value = try? container.decode(String.self) { self = .string(value) }
-        else if let value = try? container.decode([AnyJSON].self) { self = .array(value) }
-        else { self = .object(try container.decode([String: AnyJSON].self)) }
-    }
-
+/// The wire's JSON value, written canonically when a stored fields object is read back
+/// and merged.
+extension WireValue: JSONValue {
     func writeJSON(into out: inout String) {
         switch self {
         case .null: out += "null"
@@ -106,10 +96,12 @@ indirect enum AnyJSON: Decodable, JSONValue, Hashable {
         case .object(let value): value.mapValues { $0 as any JSONValue }.writeJSON(into: &out)
         }
     }
+}
 
+extension JSON {
     /// The members of a JSON object text; empty when the text is not an object.
     static func members(of text: String) -> [String: any JSONValue] {
-        guard case .object(let members)? = try? JSONDecoder().decode(AnyJSON.self, from: Data(text.utf8)) else { return [:] }
+        guard let members = try? JSONDecoder().decode(JSONObject.self, from: Data(text.utf8)) else { return [:] }
         return members.mapValues { $0 }
     }
 }

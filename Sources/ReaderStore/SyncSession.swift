@@ -233,7 +233,7 @@ struct SyncSession {
         var pendingFields: Set<String> = []
         for fields in try String.fetchAll(db, sql: "SELECT fields FROM outbox WHERE entity = 'article_state' AND entity_id = ?",
                                           arguments: [record.articleID]) {
-            pendingFields.formUnion(AnyJSON.members(of: fields).keys)
+            pendingFields.formUnion(JSON.members(of: fields).keys)
         }
         let values: [(String, (any DatabaseValueConvertible)?, HLC?)] = [
             ("read", record.read, record.hlc.read), ("starred", record.starred, record.hlc.starred),
