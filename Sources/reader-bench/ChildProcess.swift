@@ -107,17 +107,17 @@ final class ChildProcess {
 /// child's figure. `VmHWM` belongs to the new program's memory alone; it only grows, so the
 /// last reading before the child exits misses at most a few milliseconds of growth.
 final class PeakSampler: @unchecked Sendable {
-    // @unchecked because `peak` and `done` are LockedBoxes and `path` never changes.
-    private let path: String
+    // @unchecked because `peak` and `done` are LockedBoxes and `pid` never changes.
+    private let pid: pid_t
     private let peak = LockedBox(0)
     private let done = LockedBox(false)
     private let finished = DispatchSemaphore(value: 0)
 
     init(pid: pid_t) {
-        path = "/proc/\(pid)/status"
+        self.pid = pid
         Thread { [self] in
             while !done.get() {
-                if let bytes = Self.highWater(path) { peak.update { $0 = max($0, bytes) } }
+                if let bytes = peakResidentBytes(of: pid) { peak.update { $0 = max($0, bytes) } }
                 usleep(2000)
             }
             finished.signal()
@@ -129,14 +129,6 @@ final class PeakSampler: @unchecked Sendable {
         done.set(true)
         finished.wait()
         return peak.get()
-    }
-
-    private static func highWater(_ path: String) -> Int? {
-        guard let status = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
-        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-            return line.dropFirst(6).split(whereSeparator: \.isWhitespace).first.flatMap { Int($0) }.map { $0 * 1024 }
-        }
-        return nil
     }
 }
 

@@ -48,7 +48,7 @@ enum HTTPBenchmark {
             return
         }
         let options = try Options(arguments: arguments)
-        try waitFor { try await measureAll(options) }
+        try blockingWait { try await measureAll(options) }
     }
 
     private static func measureAll(_ options: Options) async throws {
@@ -175,24 +175,6 @@ enum HTTPBenchmark {
 
     private static func micros(_ seconds: Double) -> String {
         Report.fixed(seconds * 1e6, 1) + " µs"
-    }
-
-    /// Runs async work from the synchronous benchmark driver: the work runs on the global
-    /// executor while this (non-pool) thread waits.
-    private static func waitFor(_ body: @escaping @Sendable () async throws -> Void) throws {
-        let outcome = LockedBox<Result<Void, any Error>?>(nil)
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            do {
-                try await body()
-                outcome.set(.success(()))
-            } catch {
-                outcome.set(.failure(error))
-            }
-            done.signal()
-        }
-        done.wait()
-        try outcome.get()?.get()
     }
 }
 

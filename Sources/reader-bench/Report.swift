@@ -92,13 +92,32 @@ func measure<T>(_ body: () throws -> T) rethrows -> (T, Double) {
     return (result, (ContinuousClock.now - start).seconds)
 }
 
-/// The peak resident set size of this process so far (`VmHWM` in `/proc/self/status`),
-/// in bytes; nil where there is no such file.
-func peakResidentBytes() -> Int? {
-    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
+/// The peak resident set size so far (`VmHWM` in `/proc/PID/status`) of this process, or of
+/// the process `pid`, in bytes; nil where there is no such file (or the process is gone).
+func peakResidentBytes(of pid: pid_t? = nil) -> Int? {
+    let path = "/proc/\(pid.map(String.init) ?? "self")/status"
+    guard let status = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
     for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
         let kilobytes = line.dropFirst(6).split(whereSeparator: \.isWhitespace).first.flatMap { Int($0) }
         return kilobytes.map { $0 * 1024 }
     }
     return nil
+}
+
+/// Runs async work from a synchronous benchmark driver: the work runs on the global
+/// executor while this (non-pool) thread waits for it.
+func blockingWait(_ body: @escaping @Sendable () async throws -> Void) throws {
+    let outcome = LockedBox<Result<Void, any Error>?>(nil)
+    let done = DispatchSemaphore(value: 0)
+    Task {
+        do {
+            try await body()
+            outcome.set(.success(()))
+        } catch {
+            outcome.set(.failure(error))
+        }
+        done.signal()
+    }
+    done.wait()
+    try outcome.get()?.get()
 }

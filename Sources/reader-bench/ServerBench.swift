@@ -94,7 +94,7 @@ enum ServerBench {
             Report.line("server", count, "push, batches of \(batchSize)", Report.rate(count, pushSeconds, unit: "mutations/s"),
                         "(\(Report.fixed(pushSeconds, 2)) s, \(Report.fixed(pushSeconds / Double((count + batchSize - 1) / batchSize) * 1000, 1)) ms a batch)")
         }
-        if let peak = residentPeak(of: server.pid) {
+        if let peak = peakResidentBytes(of: server.pid) {
             Report.line("server", options.articles, "peak RSS of reader-server", Report.megabytes(peak), "(VmHWM: import by another process, pulls, pushes)")
         }
         Report.note("load average at the end \(loadAverage())")
@@ -177,31 +177,5 @@ enum ServerBench {
             guard result.results.allSatisfy({ $0.status == .applied }) else { throw BenchError("a pushed mutation was not applied") }
         }
         return (ContinuousClock.now - start).seconds
-    }
-
-    /// `VmHWM` of a running process, in bytes.
-    private static func residentPeak(of pid: pid_t) -> Int? {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
-        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-            return line.dropFirst(6).split(whereSeparator: \.isWhitespace).first.flatMap { Int($0) }.map { $0 * 1024 }
-        }
-        return nil
-    }
-
-    /// Runs async work from the synchronous benchmark driver and waits for it.
-    private static func blockingWait(_ body: @escaping @Sendable () async throws -> Void) throws {
-        let outcome = LockedBox<Result<Void, any Error>?>(nil)
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            do {
-                try await body()
-                outcome.set(.success(()))
-            } catch {
-                outcome.set(.failure(error))
-            }
-            done.signal()
-        }
-        done.wait()
-        try outcome.get()?.get()
     }
 }

@@ -45,12 +45,7 @@ import Testing
     }
 
     @Test func concurrentEditsOfOneNoteKeepEveryAddedLine() async throws {
-        let server = try TestServer()
-        let token = try server.addUser("alice")
-        let laptop = try Device("laptop", server: server, token: token)
-        let phone = try Device("phone", server: server, token: token)
-        try await laptop.sync()
-        try await phone.sync()
+        let (_, _, laptop, phone) = try await TestServer.withTwoDevices("laptop", "phone")
         let article = try #require(try laptop.store.articles().first?.id)
         let note = try laptop.store.addNote(articleID: article, body: "first line\nsecond line\nthird line")
         try await laptop.sync()
@@ -81,12 +76,7 @@ import Testing
     }
 
     @Test func anEditBeatsAConcurrentDelete() async throws {
-        let server = try TestServer()
-        let token = try server.addUser("alice")
-        let a = try Device("a", server: server, token: token)
-        let b = try Device("b", server: server, token: token)
-        try await a.sync()
-        try await b.sync()
+        let (_, _, a, b) = try await TestServer.withTwoDevices("a", "b")
         let article = try #require(try a.store.articles().first?.id)
         let note = try a.store.addNote(articleID: article, body: "keep me")
         try await a.sync()

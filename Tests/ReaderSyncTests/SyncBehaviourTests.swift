@@ -35,11 +35,7 @@ import Testing
     /// An edit made while a push is in flight survives the push's settlement and goes out
     /// with the next sync.
     @Test func anEditMadeDuringAPushSurvivesAndGoesOutNext() async throws {
-        let server = try TestServer()
-        let token = try server.addUser("alice")
-        let device = try Device("device", server: server, token: token)
-        let other = try Device("other", server: server, token: token)
-        try await device.sync()
+        let (server, token, device, other) = try await TestServer.withTwoDevices("device", "other")
         let article = try #require(try device.store.articles().first?.id)
         let note = try device.store.addNote(articleID: article, body: "draft one")
 
@@ -125,12 +121,7 @@ import Testing
 
     /// The observation API says which changes came from local edits and which from the server.
     @Test func observersSeeLocalEditsAndServerChangesApart() async throws {
-        let server = try TestServer()
-        let token = try server.addUser("alice")
-        let a = try Device("a", server: server, token: token)
-        let b = try Device("b", server: server, token: token)
-        try await a.sync()
-        try await b.sync()
+        let (_, _, a, b) = try await TestServer.withTwoDevices("a", "b")
         let article = try #require(try a.store.articles().first?.id)
 
         let stream = b.store.changes()

@@ -55,6 +55,17 @@ final class TestServer: Sendable {
         try? FileManager.default.removeItem(at: folder)
     }
 
+    /// A server with the samples, a user, and two of its devices that have pulled everything.
+    static func withTwoDevices(_ first: String, _ second: String) async throws -> (server: TestServer, token: String, Device, Device) {
+        let server = try TestServer()
+        let token = try server.addUser("alice")
+        let a = try Device(first, server: server, token: token)
+        let b = try Device(second, server: server, token: token)
+        try await a.sync()
+        try await b.sync()
+        return (server, token, a, b)
+    }
+
     /// Adds a user and returns its token.
     func addUser(_ name: String) throws -> String {
         let output = try Self.run(Self.binary("reader-server"), ["users", "add", name, "--db", db])
@@ -112,10 +123,14 @@ struct Device {
     let name: String
     let store: ReaderStore
     let engine: SyncEngine
+    /// The server the device was made for: kept running as long as the device is used
+    /// (its database folder holds the device's file too).
+    let server: TestServer
 
     init(_ name: String, server: TestServer, token: String, folder: URL? = nil, environment: StoreEnvironment = .live,
          url: URL? = nil, retry: RetryPolicy = RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(10), maxDelay: .milliseconds(50))) throws {
         self.name = name
+        self.server = server
         let folder = folder ?? server.folder
         store = try ReaderStore(path: folder.appendingPathComponent("\(name)-\(UUID().uuidString.prefix(8)).sqlite").path,
                                 environment: environment)
@@ -128,6 +143,7 @@ struct Device {
     /// The same device (same database) talking to another server address.
     init(reopening device: Device, url: URL, token: String) throws {
         name = device.name
+        server = device.server
         store = device.store
         engine = SyncEngine(store: store, client: try CurlHTTPClient(), configuration: SyncConfiguration(
             serverURL: url, token: token, pushBatchSize: 50, pageSize: 20,
