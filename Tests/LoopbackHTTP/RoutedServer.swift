@@ -13,8 +13,34 @@ public final class RoutedServer: Sendable {
         case redirect(Int, to: String)
         /// A bare status with a short text body.
         case status(Int)
-        /// Never answers: holds the connection until the client gives up (or 20 s pass).
+        /// Holds the connection unanswered until the client gives up, the test sets the path
+        /// to another route (which then answers it), or 20 s pass.
         case hang
+    }
+
+    /// What the server did, in the order it did it.
+    public enum Event: Sendable, Equatable {
+        /// A request for this path was answered (any route but `.hang`).
+        case answered(String)
+        /// A `.hang` on this path ended.
+        case hangEnded(String, Hang)
+    }
+
+    /// How a `.hang` ended, as the server saw it: a client's time cap seen from outside,
+    /// whatever the client's own threads were busy with.
+    public struct Hang: Sendable, Equatable {
+        public enum End: Sendable, Equatable {
+            /// The client hung up.
+            case clientHungUp
+            /// The test set the path to another route, which answered.
+            case released
+            /// The server's own 20 s ran out, or the server stopped.
+            case expired
+        }
+
+        /// How long the connection was held.
+        public let held: Duration
+        public let end: End
     }
 
     /// The server underneath, for its URLs and counters.
@@ -24,7 +50,7 @@ public final class RoutedServer: Sendable {
     /// The routes, shared with the server's connection threads.
     private final class RouteTable: Sendable {
         let routes: Mutex<[String: Route]>
-        let held = Mutex<[Duration]>([])
+        let events = Mutex<[Event]>([])
 
         init(_ routes: [String: Route]) {
             self.routes = Mutex(routes)
@@ -37,26 +63,35 @@ public final class RoutedServer: Sendable {
         self.routes = table
         server = try LoopbackServer { request, connection in
             let route = table.routes.withLock { $0[request.path] } ?? .status(404)
-            guard case .hang = route else { return Self.answer(request, on: connection, with: route) }
+            guard case .hang = route else {
+                Self.answer(request, on: connection, with: route)
+                table.events.withLock { $0.append(.answered(request.path)) }
+                return
+            }
             let started = ContinuousClock.now
-            _ = connection.waitForPeerClose(timeout: .seconds(20))
+            let end = Self.hold(request, on: connection, routes: table)
             connection.close()
-            table.held.withLock { $0.append(ContinuousClock.now - started) }
+            let hang = Hang(held: ContinuousClock.now - started, end: end)
+            table.events.withLock { $0.append(.hangEnded(request.path, hang)) }
         }
     }
 
-    /// How long each `.hang` request was held before the client hung up (or 20 s passed), as
-    /// the server measured it: a client's time cap seen from outside, whatever the client's
-    /// own threads were busy with.
+    /// Everything answered and every hang ended so far, in order.
+    public var events: [Event] { routes.events.withLock { $0 } }
+
+    /// How each `.hang` request ended.
     ///
     /// The server notices a hang-up up to a poll interval after the client has moved on, so
-    /// this waits (up to 5 s) for `count` of them to be recorded.
-    public func hangs(count: Int = 1) async -> [Duration] {
-        let deadline = ContinuousClock.now + .seconds(5)
-        while routes.held.withLock({ $0.count }) < count, ContinuousClock.now < deadline {
+    /// this waits (up to 15 s, less than a hold's 20 s) for `count` of them to be recorded.
+    public func hangs(count: Int = 1) async -> [Hang] {
+        func ended() -> [Hang] {
+            events.compactMap { if case .hangEnded(_, let hang) = $0 { hang } else { nil } }
+        }
+        let deadline = ContinuousClock.now + .seconds(15)
+        while ended().count < count, ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
         }
-        return routes.held.withLock { $0 }
+        return ended()
     }
 
     deinit {
@@ -73,6 +108,25 @@ public final class RoutedServer: Sendable {
 
     /// How many requests have arrived so far.
     public var requests: Int { server.statistics.requests }
+
+    /// Holds a `.hang` request until the client hangs up, its path is set to another route
+    /// (which answers it), or 20 s pass.
+    private static func hold(_ request: LoopbackServer.Request, on connection: Connection, routes table: RouteTable) -> Hang.End {
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline, !connection.server.isStopped {
+            if connection.waitForPeerClose(timeout: .milliseconds(100)) { return .clientHungUp }
+            let route = table.routes.withLock { $0[request.path] } ?? .status(404)
+            if case .hang = route { continue }
+            answer(request, on: connection, with: route)
+            return .released
+        }
+        return .expired
+    }
+
+    /// How many requests have been answered so far (held ones excluded until released).
+    public var answered: Int {
+        events.count { if case .answered = $0 { true } else { false } }
+    }
 
     private static func answer(_ request: LoopbackServer.Request, on connection: Connection, with route: Route) {
         switch route {

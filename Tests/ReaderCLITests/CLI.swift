@@ -1,4 +1,5 @@
 import Foundation
+import LoopbackHTTP
 import Testing
 
 /// Runs the built `reader` binary, the way a person or a script does.
@@ -42,11 +43,16 @@ struct CLI {
 
     /// Runs `reader ARGS --db DB` (the database option goes after the subcommand path).
     @discardableResult
-    func run(_ arguments: [String], db: String? = nil, environment: [String: String] = [:]) throws -> Result {
-        try Self.exec(arguments + ["--db", db ?? self.db], environment: environment)
+    func run(_ arguments: [String], db: String? = nil, environment: [String: String] = [:]) async throws -> Result {
+        try await Self.exec(arguments + ["--db", db ?? self.db], environment: environment)
     }
 
-    static func exec(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+    /// Runs `reader ARGS`, waiting for it on a thread of its own (see ``onOwnThread(_:)``).
+    static func exec(_ arguments: [String], environment: [String: String] = [:]) async throws -> Result {
+        try await onOwnThread { try execBlocking(arguments, environment: environment) }
+    }
+
+    private static func execBlocking(_ arguments: [String], environment: [String: String]) throws -> Result {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -81,8 +87,8 @@ struct CLI {
         return url.path
     }
 
-    func json(_ arguments: [String]) throws -> [String: Any] {
-        let result = try run(arguments + ["--json"])
+    func json(_ arguments: [String]) async throws -> [String: Any] {
+        let result = try await run(arguments + ["--json"])
         #expect(result.status == 0, "\(arguments): \(result.stderr)")
         return try JSONSerialization.jsonObject(with: result.stdoutData) as? [String: Any] ?? [:]
     }

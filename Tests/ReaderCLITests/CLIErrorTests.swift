@@ -4,29 +4,29 @@ import Testing
 /// Failures: one line on stderr that names what was wrong, a documented exit code, and
 /// nothing half-written.
 @Suite struct CLIErrorTests {
-    @Test func unknownIDsExitSixAndNameTheID() throws {
+    @Test func unknownIDsExitSixAndNameTheID() async throws {
         let cli = try CLI()
-        _ = try cli.run(["import", CLI.sample("night-sky.json")])
+        _ = try await cli.run(["import", CLI.sample("night-sky.json")])
         for arguments in [["articles", "show", "feedface"], ["mark", "read", "feedface"], ["notes", "add", "feedface", "x"], ["notes", "edit", "feedface", "x"]] {
-            let result = try cli.run(arguments)
+            let result = try await cli.run(arguments)
             #expect(result.status == 6, "\(arguments)")
             #expect(result.stderr == "reader: no article with id feedface\n" || result.stderr == "reader: no note with id feedface\n", "\(arguments): \(result.stderr)")
             #expect(result.stdout.isEmpty)
         }
     }
 
-    @Test func aQuoteNotInTheArticleIsRefused() throws {
+    @Test func aQuoteNotInTheArticleIsRefused() async throws {
         let cli = try CLI()
-        _ = try cli.run(["import", CLI.sample("night-sky.json")])
-        let articles = try cli.json(["articles", "list"])["articles"] as? [[String: Any]] ?? []
+        _ = try await cli.run(["import", CLI.sample("night-sky.json")])
+        let articles = try await cli.json(["articles", "list"])["articles"] as? [[String: Any]] ?? []
         let id = articles.first?["id"] as? String ?? ""
-        let result = try cli.run(["notes", "add", id, "hmm", "--quote", "a passage nobody wrote"])
+        let result = try await cli.run(["notes", "add", id, "hmm", "--quote", "a passage nobody wrote"])
         #expect(result.status == 7)
         #expect(result.stderr == "reader: the passage “a passage nobody wrote” is not in article \(id)\n")
-        #expect(try cli.json(["status"])["notes"] as? Int == 0)
+        #expect(try await cli.json(["status"])["notes"] as? Int == 0)
     }
 
-    @Test func malformedFilesAreNamedWithTheLineAndImportNothing() throws {
+    @Test func malformedFilesAreNamedWithTheLineAndImportNothing() async throws {
         let cli = try CLI()
         let good = CLI.sample("night-sky.json")
         let broken = try cli.file("broken.xml", """
@@ -35,48 +35,48 @@ import Testing
             <item><title>Complete item</title><guid>1</guid><description>Fine.</description></item>
             <item><title>Cut off</title><guid>2</guid><description>Where did
             """)
-        let result = try cli.run(["import", broken, good])
+        let result = try await cli.run(["import", broken, good])
         #expect(result.status == 7)
         let lines = result.stderr.split(separator: "\n")
         #expect(lines.count == 1, "one line: \(result.stderr)")
         #expect(lines.first?.hasPrefix("reader: \(broken):") == true, "\(result.stderr)")
         #expect(result.stdout.contains("night-sky.json: 3 new"), "the other file is still imported")
-        let status = try cli.json(["status"])
+        let status = try await cli.json(["status"])
         #expect(status["articles"] as? Int == 3, "nothing of the broken file is kept")
     }
 
-    @Test func aMissingFileIsAnInputError() throws {
+    @Test func aMissingFileIsAnInputError() async throws {
         let cli = try CLI()
-        let result = try cli.run(["import", "/nonexistent/feed.xml"])
+        let result = try await cli.run(["import", "/nonexistent/feed.xml"])
         #expect(result.status == 7)
         #expect(result.stderr.hasPrefix("reader: /nonexistent/feed.xml"))
         #expect(result.stderr.split(separator: "\n").count == 1)
     }
 
-    @Test func usageErrorsExitTwo() throws {
+    @Test func usageErrorsExitTwo() async throws {
         let cli = try CLI()
         for arguments in [["mark", "sideways", "abcd"], ["articles", "list", "--limit", "0"], ["frobnicate"], ["import"]] {
-            let result = try cli.run(arguments)
+            let result = try await cli.run(arguments)
             #expect(result.status == 2, "\(arguments): \(result.status) \(result.stderr)")
             #expect(!result.stderr.isEmpty)
         }
-        let help = try CLI.exec(["--help"])
+        let help = try await CLI.exec(["--help"])
         #expect(help.status == 0)
         #expect(help.stdout.contains("Exit codes"))
     }
 
-    @Test func aDatabaseFolderThatCannotBeMadeExitsEight() throws {
+    @Test func aDatabaseFolderThatCannotBeMadeExitsEight() async throws {
         let cli = try CLI()
         let file = try cli.file("plain-file", "not a folder")
-        let result = try cli.run(["status"], db: file + "/sub/reader.sqlite")
+        let result = try await cli.run(["status"], db: file + "/sub/reader.sqlite")
         #expect(result.status == 8)
         #expect(result.stderr == "reader: cannot create the folder \(file)/sub for the database: check that the path is right and writable\n")
     }
 
-    @Test func aFileThatIsNotADatabaseExitsEight() throws {
+    @Test func aFileThatIsNotADatabaseExitsEight() async throws {
         let cli = try CLI()
         let notADatabase = try cli.file("notes.sqlite", String(repeating: "plain text, not SQLite\n", count: 100))
-        let result = try cli.run(["status"], db: notADatabase)
+        let result = try await cli.run(["status"], db: notADatabase)
         #expect(result.status == 8)
         #expect(result.stderr == "reader: \(notADatabase) is not a reader database or is damaged\n")
     }

@@ -4,15 +4,14 @@ import Testing
 
 /// Entity expansion and external entities are refused before the parser sees them.
 @Suite struct XMLSafetyTests {
-    @Test func rejectsBillionLaughsQuicklyFromMemory() throws {
+    /// Refused on reading the DOCTYPE, before any entity is expanded: the reason names it.
+    @Test func rejectsBillionLaughsFromMemoryBeforeExpandingIt() throws {
         let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: Fixture.path("billion-laughs.xml"))))
-        let started = ContinuousClock.now
         #expect {
             try FeedDocument.parse(bytes, url: "https://laughs.example/feed")
         } throws: { error in
             "\(error)".contains("declares entities in its DOCTYPE")
         }
-        #expect(ContinuousClock.now - started < .seconds(1))
     }
 
     @Test func rejectsBillionLaughsFromAFile() {

@@ -16,10 +16,9 @@ import Testing
         let server = try TestRoutes.start()
         defer { server.stop() }
         let timeouts = HTTPTimeouts(lowSpeed: .init(bytesPerSecond: 1, duration: .seconds(1)))
-        let start = ContinuousClock.now
         let error = await failure { try await makeClient().send(HTTPRequest(url: server.url("/stall"), timeouts: timeouts)) }
         #expect(error == .timeout(.lowSpeed, host: "127.0.0.1:\(server.port)"))
-        #expect(ContinuousClock.now - start < .seconds(15), "well before the server's 30 s")
+        // The client hung up while the server was still stalling (it would for 30 s).
         #expect(await eventually { server.statistics.peerClosedEarly.contains("/stall") })
     }
 
@@ -64,10 +63,8 @@ import Testing
         let client = try makeClient()
         let task = Task { try await client.send(HTTPRequest(url: server.url("/silent"))) }
         #expect(await eventually { server.statistics.requests == 1 })
-        let start = ContinuousClock.now
         task.cancel()
         let result = await task.result
-        #expect(ContinuousClock.now - start < .seconds(5))
         #expect(throws: HTTPError.cancelled) { try result.get() }
         #expect(await eventually { server.statistics.peerClosedEarly.contains("/silent") })
     }
@@ -90,10 +87,8 @@ import Testing
         var iterator = firstChunk.makeAsyncIterator()
         let received = await iterator.next()
         #expect((received ?? 0) > 0)
-        let start = ContinuousClock.now
         task.cancel()
         let result = await task.result
-        #expect(ContinuousClock.now - start < .seconds(5), "well before the server's 30 s")
         #expect(throws: HTTPError.cancelled) { try result.get() }
         #expect(await eventually { server.statistics.peerClosedEarly.contains("/slow-body") })
     }

@@ -9,8 +9,8 @@ import Testing
     @Test func devicesMakingRandomOfflineEditsConverge() async throws {
         let seed = testSeed()
         var rng = SeededGenerator(seed: seed)
-        let server = try TestServer()
-        let token = try server.addUser("alice")
+        let server = try await TestServer()
+        let token = try await server.addUser("alice")
         let devices = try (0..<4).map { try Device("device\($0)", server: server, token: token) }
         for device in devices { try await device.sync() }
         let articleIDs = try devices[0].store.articles().map(\.id)

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import LoopbackHTTP
 import ReaderStore
 import Testing
 
@@ -14,8 +15,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         // Enough content that a kill can land while pages are downloaded and applied.
         let feed = try writeFeed(articles: 1500, to: folder.appendingPathComponent("big.xml").path)
-        let server = try TestServer(imports: [feed])
-        let token = try server.addUser("alice")
+        let server = try await TestServer(imports: [feed])
+        let token = try await server.addUser("alice")
         let db = folder.appendingPathComponent("client.sqlite").path
         let store = try ReaderStore(path: db)
         var written: [String: String] = [:] // note id -> the text last written
@@ -41,25 +42,14 @@ import Testing
             }
             let pendingBefore = try store.pendingMutations()
 
-            let process = Process()
-            process.executableURL = TestServer.binary("reader")
-            process.arguments = ["sync", "--db", db, "--server", server.url.absoluteString, "--token", token]
-            process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+            let arguments = ["sync", "--db", db, "--server", server.url.absoluteString, "--token", token]
+            let delay = UInt32(Int.random(in: 30_000...600_000, using: &rng))
             let errors = folder.appendingPathComponent("sync-stderr.txt")
-            _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
-            process.standardError = try FileHandle(forWritingTo: errors)
-            try process.run()
-            // A thread sleep, not Task.sleep: when other suites keep the cooperative pool
-            // busy, a task wakes late and the sync would end before it is killed.
-            usleep(UInt32(Int.random(in: 30_000...600_000, using: &rng)))
-            if process.isRunning {
-                kill(process.processIdentifier, SIGKILL)
-                killed += 1
-            }
-            process.waitUntilExit()
-            if process.terminationReason == .exit, process.terminationStatus != 0 {
-                outcomes.append("exit \(process.terminationStatus): \((try? String(contentsOf: errors, encoding: .utf8)) ?? "")")
-            }
+            // On a thread of its own: a thread sleep keeps the kill on time however busy the
+            // cooperative pool is, and holds none of the pool's threads meanwhile.
+            let run = try await onOwnThread { try Self.runAndKill(arguments, after: delay, errors: errors) }
+            if run.killed { killed += 1 }
+            if let outcome = run.outcome { outcomes.append(outcome) }
 
             #expect(try integrityCheck(db) == "ok", "seed \(seed)")
             // A mutation pending before the kill either is still pending or left the outbox
@@ -70,7 +60,7 @@ import Testing
         }
         #expect(killed > 0, "no sync was killed; failed syncs: \(outcomes)")
 
-        _ = try TestServer.run(TestServer.binary("reader"), ["sync", "--db", db, "--server", server.url.absoluteString, "--token", token])
+        _ = try await TestServer.run(TestServer.binary("reader"), ["sync", "--db", db, "--server", server.url.absoluteString, "--token", token])
         #expect(try store.status().pendingMutations == 0)
         #expect(try store.articles(ArticleFilter(limit: 5000)).count == 1500)
         let fresh = try Device("fresh", server: server, token: token, folder: folder)
@@ -80,6 +70,27 @@ import Testing
             #expect(body == text, "note \(id) should read \(text.debugDescription), reads \(body.debugDescription); seed \(seed)")
         }
         #expect(try fresh.export() == String(decoding: try store.exportUserState().canonicalJSON(), as: UTF8.self))
+    }
+
+    /// Starts `reader ARGS`, SIGKILLs it after `delay` µs if it is still running, and says
+    /// whether it was killed or how it failed on its own.
+    private static func runAndKill(_ arguments: [String], after delay: UInt32, errors: URL) throws -> (killed: Bool, outcome: String?) {
+        let process = Process()
+        process.executableURL = TestServer.binary("reader")
+        process.arguments = arguments
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: errors)
+        try process.run()
+        usleep(delay)
+        var killed = false
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            killed = true
+        }
+        process.waitUntilExit()
+        guard process.terminationReason == .exit, process.terminationStatus != 0 else { return (killed, nil) }
+        return (killed, "exit \(process.terminationStatus): \((try? String(contentsOf: errors, encoding: .utf8)) ?? "")")
     }
 
     /// The mutation ids the server has applied, read from its database.

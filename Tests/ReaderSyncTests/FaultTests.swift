@@ -10,8 +10,8 @@ import Testing
     @Test func devicesConvergeThroughAFaultyNetwork() async throws {
         let seed = testSeed()
         var rng = SeededGenerator(seed: seed)
-        let server = try TestServer()
-        let token = try server.addUser("alice")
+        let server = try await TestServer()
+        let token = try await server.addUser("alice")
         let proxy = try FaultProxy(upstream: server.url, seed: seed)
         let retry = RetryPolicy(maxAttempts: 4, baseDelay: .milliseconds(5), maxDelay: .milliseconds(40), maxRetryAfter: .seconds(2))
         let devices = try (0..<3).map { try Device("device\($0)", server: server, token: token, url: proxy.url, retry: retry) }

@@ -7,8 +7,8 @@ import Testing
 /// and the device pulls everything again without losing its pending mutations.
 @Suite struct ResyncTests {
     @Test func anExpiredCursorTriggersAFullResyncThatKeepsPendingEdits() async throws {
-        let first = try TestServer(extraArguments: ["--tombstone-days", "0"])
-        let token = try first.addUser("alice")
+        let first = try await TestServer(extraArguments: ["--tombstone-days", "0"])
+        let token = try await first.addUser("alice")
         let a = try Device("a", server: first, token: token)
         let b = try Device("b", server: first, token: token)
         try await a.sync()
@@ -22,7 +22,7 @@ import Testing
         try await a.sync()
 
         // A server process started later collects the tombstone at start-up (0 days).
-        let second = try TestServer(extraArguments: ["--tombstone-days", "0"], sharing: first)
+        let second = try await TestServer(extraArguments: ["--tombstone-days", "0"], sharing: first)
         let away = try Device(reopening: b, url: second.url, token: token)
         try away.store.editNote(id: kept.id, body: "kept, edited offline")
         let report = try await away.sync()

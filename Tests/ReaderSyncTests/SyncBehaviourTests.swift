@@ -10,8 +10,8 @@ import Testing
     /// SYNC.md invariant 8: a device whose clock runs hours ahead does not win against an
     /// edit made later, causally, on another device.
     @Test func aSkewedClockDoesNotBeatACausallyLaterEdit() async throws {
-        let server = try TestServer()
-        let token = try server.addUser("alice")
+        let server = try await TestServer()
+        let token = try await server.addUser("alice")
         let sixHours: TimeInterval = 6 * 3600
         let ahead = try Device("ahead", server: server, token: token, environment: StoreEnvironment(
             now: { Date().addingTimeInterval(sixHours) }, makeID: { UUID().uuidString.lowercased() }
@@ -64,8 +64,8 @@ import Testing
     /// A mutation the server rejects is recorded with its reason and does not block the
     /// mutations behind it.
     @Test func aRejectedMutationIsRecordedAndDoesNotBlockTheQueue() async throws {
-        let server = try TestServer()
-        let token = try server.addUser("alice")
+        let server = try await TestServer()
+        let token = try await server.addUser("alice")
         let device = try Device("device", server: server, token: token)
         try await device.sync()
         let articles = try device.store.articles().map(\.id)
@@ -88,8 +88,8 @@ import Testing
     }
 
     @Test func aWrongTokenIsAnAuthenticationErrorAndKeepsTheOutbox() async throws {
-        let server = try TestServer()
-        _ = try server.addUser("alice")
+        let server = try await TestServer()
+        _ = try await server.addUser("alice")
         let device = try Device("device", server: server, token: "not-a-token")
         try device.store.importFile(at: TestServer.samples[0])
         let article = try #require(try device.store.articles().first?.id)
@@ -104,8 +104,8 @@ import Testing
     }
 
     @Test func aRefusedConnectionIsTemporaryAndKeepsTheOutbox() async throws {
-        let server = try TestServer()
-        let token = try server.addUser("alice")
+        let server = try await TestServer()
+        let token = try await server.addUser("alice")
         let device = try Device("device", server: server, token: token, url: URL(string: "http://127.0.0.1:9")!)
         try device.store.importFile(at: TestServer.samples[0])
         let article = try #require(try device.store.articles().first?.id)

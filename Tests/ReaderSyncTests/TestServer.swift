@@ -1,4 +1,5 @@
 import Foundation
+import LoopbackHTTP
 import ReaderHTTP
 import ReaderStore
 import ReaderSync
@@ -21,13 +22,13 @@ final class TestServer: Sendable {
 
     /// Starts a server whose database holds `imports` (the samples by default), or a second
     /// server process on the database of `sharing`.
-    init(imports: [String] = TestServer.samples, extraArguments: [String] = [], sharing: TestServer? = nil) throws {
+    init(imports: [String] = TestServer.samples, extraArguments: [String] = [], sharing: TestServer? = nil) async throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("reader-sync-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         db = sharing?.db ?? folder.appendingPathComponent("server.sqlite").path
         let imports = sharing == nil ? imports : []
         if !imports.isEmpty {
-            try Self.run(Self.binary("reader-server"), ["articles", "import", "--db", db] + imports)
+            try await Self.run(Self.binary("reader-server"), ["articles", "import", "--db", db] + imports)
         }
         let process = Process()
         process.executableURL = Self.binary("reader-server")
@@ -38,9 +39,13 @@ final class TestServer: Sendable {
         try process.run()
         self.process = process
         // The first line of stdout is the base URL.
-        var line = Data()
-        while let byte = try stdout.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) {
-            line += byte
+        let output = stdout.fileHandleForReading
+        let line = try await onOwnThread {
+            var line = Data()
+            while let byte = try output.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) {
+                line += byte
+            }
+            return line
         }
         guard let url = URL(string: String(decoding: line, as: UTF8.self)) else {
             process.terminate()
@@ -57,8 +62,8 @@ final class TestServer: Sendable {
 
     /// A server with the samples, a user, and two of its devices that have pulled everything.
     static func withTwoDevices(_ first: String, _ second: String) async throws -> (server: TestServer, token: String, Device, Device) {
-        let server = try TestServer()
-        let token = try server.addUser("alice")
+        let server = try await TestServer()
+        let token = try await server.addUser("alice")
         let a = try Device(first, server: server, token: token)
         let b = try Device(second, server: server, token: token)
         try await a.sync()
@@ -67,8 +72,8 @@ final class TestServer: Sendable {
     }
 
     /// Adds a user and returns its token.
-    func addUser(_ name: String) throws -> String {
-        let output = try Self.run(Self.binary("reader-server"), ["users", "add", name, "--db", db])
+    func addUser(_ name: String) async throws -> String {
+        let output = try await Self.run(Self.binary("reader-server"), ["users", "add", name, "--db", db])
         return output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
@@ -83,9 +88,14 @@ final class TestServer: Sendable {
         return Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent(name)
     }
 
-    /// Runs a binary to completion and returns its stdout; a non-zero exit throws.
+    /// Runs a binary to completion and returns its stdout; a non-zero exit throws. The wait
+    /// is on a thread of its own (see ``onOwnThread(_:)``).
     @discardableResult
-    static func run(_ binary: URL, _ arguments: [String], environment: [String: String] = [:]) throws -> String {
+    static func run(_ binary: URL, _ arguments: [String], environment: [String: String] = [:]) async throws -> String {
+        try await onOwnThread { try runBlocking(binary, arguments, environment: environment) }
+    }
+
+    private static func runBlocking(_ binary: URL, _ arguments: [String], environment: [String: String]) throws -> String {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
