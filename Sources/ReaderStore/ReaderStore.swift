@@ -44,11 +44,7 @@ public final class ReaderStore: Sendable {
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(5)
         config.label = "reader"
-        config.prepareDatabase { db in
-            // Defaults that suit a phone as well as a laptop: bounded cache, WAL synced at
-            // checkpoints (a crash loses no committed transaction, a power cut may lose the last).
-            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -8000")
-        }
+        config.prepareDatabase { db in try db.execute(sql: Self.connectionPragmas) }
         do {
             pool = try DatabasePool(path: path, configuration: config)
             try Schema.migrator.migrate(pool)
@@ -56,6 +52,20 @@ public final class ReaderStore: Sendable {
             throw StoreError.wrap(error, path: path)
         }
     }
+
+    /// What every connection is set to. Defaults that suit a phone as well as a laptop:
+    /// - an 8 MB page cache;
+    /// - WAL synced at checkpoints: a crash loses no committed transaction, a power cut may
+    ///   lose the last;
+    /// - a checkpoint once the WAL holds 8,192 pages (32 MB) rather than SQLite's 1,000: a
+    ///   refresh or a first sync commits many transactions that rewrite the same index pages,
+    ///   and each checkpoint copies them into the database again. `reader-bench feeds`
+    ///   measured 20% fewer page writes, 37% fewer page reads and a first refresh of 50
+    ///   feeds 0.5 s faster (with the search index's merge setting, see ``Schema``). The WAL
+    ///   file may reach that size during bulk writes; it is removed when the store closes.
+    ///
+    /// `reader-bench` gives its raw-SQLite floor the same settings, so the two stay comparable.
+    public static let connectionPragmas = "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -8000; PRAGMA wal_autocheckpoint = 8192"
 
     /// Runs a read, turning database failures into `StoreError`.
     func read<T>(_ body: (Database) throws -> T) throws -> T {

@@ -49,7 +49,7 @@ enum RawFloor {
     static func run(_ variant: Variant, count: Int, generator: ArticleGenerator, path: String) throws -> Double {
         if variant.isStoreSchema { _ = try ReaderStore(path: path) }
         let db = try RawDatabase(path: path)
-        try db.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -8000")
+        try db.execute("PRAGMA journal_mode = WAL; " + ReaderStore.connectionPragmas)
         let now = Timestamp.format(Date())
         let source = ArticleGenerator.source
         if variant.isStoreSchema {
@@ -64,7 +64,7 @@ enum RawFloor {
             try insertSource.run()
         } else {
             try db.execute(plainSchema)
-            if variant != .plain { try db.execute(ftsTable) }
+            if variant != .plain { try db.execute(ftsTable + "; " + ftsMerges) }
             if variant == .fts { try db.execute(ftsTrigger) }
         }
         let insert = try db.prepare("""
@@ -124,6 +124,9 @@ enum RawFloor {
           tokenize='unicode61 remove_diacritics 2'
         )
         """
+
+    /// The store's merge setting (its `v4-search-merges` migration).
+    private static let ftsMerges = "INSERT INTO articles_fts(articles_fts, rank) VALUES ('automerge', 8)"
 
     private static let ftsTrigger = """
         CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN

@@ -38,7 +38,19 @@ import Testing
     @Test func migrationsAreNamedAndAllApplied() throws {
         let test = try TestStore()
         let applied = try test.store.pool.read { db in try Schema.migrator.appliedIdentifiers(db) }
-        #expect(applied == ["v1-content", "v1-user-state", "v1-outbox-and-sync", "v1-search", "v2-batched-article-index", "v3-sync", "v3-feeds"])
+        #expect(applied == ["v1-content", "v1-user-state", "v1-outbox-and-sync", "v1-search", "v2-batched-article-index", "v3-sync", "v3-feeds", "v4-search-merges"])
+    }
+
+    @Test func searchIndexMergesEightSegmentsAtATimeAndTheWALWaitsFor8192Pages() throws {
+        let test = try TestStore()
+        let (automerge, checkpoint) = try test.store.pool.write { db in
+            (
+                try Int.fetchOne(db, sql: "SELECT v FROM articles_fts_config WHERE k = 'automerge'"),
+                try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint")
+            )
+        }
+        #expect(automerge == 8)
+        #expect(checkpoint == 8192)
     }
 
     @Test func databaseUsesWALAndForeignKeys() throws {
