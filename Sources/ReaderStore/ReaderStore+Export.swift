@@ -26,12 +26,8 @@ public struct UserExport: Hashable, Sendable, Codable {
     /// Feeds followed, by URL.
     public var subscriptions: [Subscription]
 
-    /// The canonical bytes: sorted keys, two-space indentation, a final newline.
-    public func canonicalJSON() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return try encoder.encode(self) + Data("\n".utf8)
-    }
+    /// The canonical bytes (see ``CanonicalJSON``).
+    public func canonicalJSON() throws -> Data { try CanonicalJSON.encode(self) }
 }
 
 extension ReaderStore {

@@ -1,4 +1,5 @@
 import Foundation
+import ReaderStore
 
 /// Writing to the terminal: JSON documents, aligned text, and error lines.
 enum Output {
@@ -6,9 +7,7 @@ enum Output {
     static let isTerminal = isatty(STDOUT_FILENO) == 1
 
     static func json(_ value: some Encodable) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        FileHandle.standardOutput.write(try encoder.encode(value) + Data("\n".utf8))
+        FileHandle.standardOutput.write(try CanonicalJSON.encode(value))
     }
 
     static func error(_ message: String) {

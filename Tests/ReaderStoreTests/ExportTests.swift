@@ -29,6 +29,31 @@ import Testing
         #expect(text.hasSuffix("}\n"))
     }
 
+    @Test func emptyArraysAndObjectsPrintAsABracePair() throws {
+        let empty = String(decoding: try TestStore().store.exportUserState().canonicalJSON(), as: UTF8.self)
+        #expect(empty == """
+            {
+              "articles" : [],
+              "format" : "reader-export/1",
+              "notes" : [],
+              "subscriptions" : []
+            }
+
+            """)
+        struct Nested: Encodable {
+            var lists: [[Int]] = [[], [1]]
+            var map: [String: [String]] = ["none": [], "text": ["[\n\n]", "{ }"]]
+            var object: [String: Int] = [:]
+        }
+        let nested = String(decoding: try CanonicalJSON.encode(Nested()), as: UTF8.self)
+        #expect(nested.contains(#""object" : {}"#))
+        #expect(nested.contains(#""none" : []"#))
+        #expect(nested.contains(#""[\n\n]","#), "a string that looks like an empty array is kept as it was")
+        #expect(nested.contains(#""{ }""#))
+        let decoded = try JSONSerialization.jsonObject(with: Data(nested.utf8)) as? [String: Any]
+        #expect((decoded?["lists"] as? [[Int]]) == [[], [1]])
+    }
+
     @Test func exportHoldsLiveNotesAndSubscriptionsOnly() throws {
         let test = try TestStore()
         let id = try test.seed([("Tide tables", "High water at noon.")])[0]
