@@ -62,7 +62,7 @@ let package = Package(
         .target(
             name: "ReaderServer",
             dependencies: [
-                "ReaderModels", "ReaderFeeds", "ReaderFetch",
+                "ReaderModels", "ReaderFeeds", "ReaderFetch", "ReaderHTTP",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),

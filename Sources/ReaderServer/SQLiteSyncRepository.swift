@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import ReaderHTTP
 import ReaderModels
 
 /// The embedded storage engine: one SQLite file in WAL mode through a GRDB `DatabasePool`,

@@ -1,4 +1,5 @@
 import Foundation
+import ReaderHTTP
 import ReaderModels
 
 /// The server's hybrid logical clock (node `server`). Every mutation's stamp is received,

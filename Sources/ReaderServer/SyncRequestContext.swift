@@ -1,4 +1,5 @@
 import Hummingbird
+import ReaderHTTP
 
 /// The context of one request: Hummingbird's core storage, the authenticated user, and a
 /// slot the access log reads the user's name from after the response is made.

@@ -1,4 +1,5 @@
 import Foundation
+import ReaderHTTP
 
 /// A child process started with posix_spawn, its peak RSS sampled while it runs (see
 /// `PeakSampler` for why not `wait4`'s figure).
@@ -107,17 +108,17 @@ final class ChildProcess {
 /// child's figure. `VmHWM` belongs to the new program's memory alone; it only grows, so the
 /// last reading before the child exits misses at most a few milliseconds of growth.
 final class PeakSampler: @unchecked Sendable {
-    // @unchecked because `peak` and `done` are LockedBoxes and `pid` never changes.
+    // @unchecked because `peak` and `done` are Lockedes and `pid` never changes.
     private let pid: pid_t
-    private let peak = LockedBox(0)
-    private let done = LockedBox(false)
+    private let peak = Locked(0)
+    private let done = Locked(false)
     private let finished = DispatchSemaphore(value: 0)
 
     init(pid: pid_t) {
         self.pid = pid
         Thread { [self] in
             while !done.get() {
-                if let bytes = peakResidentBytes(of: pid) { peak.update { $0 = max($0, bytes) } }
+                if let bytes = peakResidentBytes(of: pid) { peak.withLock { $0 = max($0, bytes) } }
                 usleep(2000)
             }
             finished.signal()

@@ -1,4 +1,5 @@
 import Foundation
+import ReaderHTTP
 import ReaderFeeds
 import ReaderModels
 
@@ -186,12 +187,12 @@ enum FeedsBench {
 /// Serves the benchmark's feeds on loopback, a thread per connection with keep-alive:
 /// `GET /feeds/N` answers feed N with an `ETag`, or 304 when the request sends that tag back.
 // @unchecked Sendable because `feeds` and `listener` never change after init and `stopped`
-// is a `LockedBox`.
+// is a `Locked`.
 final class FeedBenchServer: @unchecked Sendable {
     let port: Int
     private let listener: Int32
     private let feeds: [[UInt8]]
-    private let stopped = LockedBox(false)
+    private let stopped = Locked(false)
 
     init(feeds: [[UInt8]]) throws {
         self.feeds = feeds

@@ -178,33 +178,10 @@ enum HTTPBenchmark {
     }
 }
 
-/// A value shared between threads behind a lock.
-final class LockedBox<Value: Sendable>: @unchecked Sendable {
-    // @unchecked because `value` is only read and written while holding `lock`.
-    private let lock = NSLock()
-    private var value: Value
-
-    init(_ value: Value) {
-        self.value = value
-    }
-
-    func set(_ newValue: Value) {
-        lock.lock()
-        value = newValue
-        lock.unlock()
-    }
-
-    func get() -> Value {
-        lock.lock()
-        defer { lock.unlock() }
-        return value
-    }
-
-    func update(_ body: (inout Value) -> Void) {
-        lock.lock()
-        body(&value)
-        lock.unlock()
-    }
+/// What the benchmarks' threads share: a locked value read and replaced whole.
+extension Locked {
+    func get() -> Value { withLock { $0 } }
+    func set(_ newValue: Value) { withLock { $0 = newValue } }
 }
 
 /// A minimal keep-alive HTTP/1.1 client on a raw socket: the floor for small requests.
@@ -293,12 +270,12 @@ enum BenchSocket {
 /// The loopback server the HTTP benchmark talks to: a thread per connection, keep-alive,
 /// `GET /bytes/N` (N bytes written from one buffer) and `GET /small` (a 2-byte body).
 // @unchecked Sendable because the listener never changes after init and the counters are
-// behind `LockedBox`.
+// behind `Locked`.
 final class BenchHTTPServer: @unchecked Sendable {
     let port: Int
     private let listener: Int32
-    private let stopped = LockedBox(false)
-    private let counters = LockedBox((connections: 0, serverNanoseconds: 0))
+    private let stopped = Locked(false)
+    private let counters = Locked((connections: 0, serverNanoseconds: 0))
     private static let block = [UInt8](repeating: 0x78, count: 1 << 20)
 
     init() throws {
@@ -327,7 +304,7 @@ final class BenchHTTPServer: @unchecked Sendable {
     var serverTime: Double { Double(counters.get().serverNanoseconds) / 1e9 }
 
     func resetServerTime() {
-        counters.update { $0.serverNanoseconds = 0 }
+        counters.withLock { $0.serverNanoseconds = 0 }
     }
 
     func stop() {
@@ -341,7 +318,7 @@ final class BenchHTTPServer: @unchecked Sendable {
             let client = accept(listener, nil, nil)
             guard client >= 0 else { continue }
             BenchSocket.noDelay(client)
-            counters.update { $0.connections += 1 }
+            counters.withLock { $0.connections += 1 }
             Thread { [self] in serve(client) }.start()
         }
     }
@@ -371,7 +348,7 @@ final class BenchHTTPServer: @unchecked Sendable {
             let ok = BenchSocket.writeAll(fd, Array("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".utf8))
             let elapsed = ContinuousClock.now - started
             let nanos = Int(elapsed.components.seconds) * 1_000_000_000 + Int(elapsed.components.attoseconds / 1_000_000_000)
-            counters.update { $0.serverNanoseconds += nanos }
+            counters.withLock { $0.serverNanoseconds += nanos }
             return ok
         }
         guard path.hasPrefix("/bytes/"), let size = Int(path.dropFirst(7)) else {

@@ -1,4 +1,5 @@
 import Foundation
+import ReaderHTTP
 
 /// Prints benchmark figures one per line, in aligned columns:
 /// family, size, what was measured, the figure, details, and a goal with its verdict.
@@ -107,7 +108,7 @@ func peakResidentBytes(of pid: pid_t? = nil) -> Int? {
 /// Runs async work from a synchronous benchmark driver: the work runs on the global
 /// executor while this (non-pool) thread waits for it.
 func blockingWait(_ body: @escaping @Sendable () async throws -> Void) throws {
-    let outcome = LockedBox<Result<Void, any Error>?>(nil)
+    let outcome = Locked<Result<Void, any Error>?>(nil)
     let done = DispatchSemaphore(value: 0)
     Task {
         do {
