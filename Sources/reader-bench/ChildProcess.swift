@@ -108,7 +108,7 @@ final class ChildProcess {
 /// child's figure. `VmHWM` belongs to the new program's memory alone; it only grows, so the
 /// last reading before the child exits misses at most a few milliseconds of growth.
 final class PeakSampler: @unchecked Sendable {
-    // @unchecked because `peak` and `done` are Lockedes and `pid` never changes.
+    // @unchecked because `peak` and `done` are `Locked` and `pid` never changes.
     private let pid: pid_t
     private let peak = Locked(0)
     private let done = Locked(false)
