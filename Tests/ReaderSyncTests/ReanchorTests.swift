@@ -34,6 +34,13 @@ import Testing
         #expect(orphan.body == "which pier?", "an orphaned note is kept")
         #expect(try device.store.status().orphanedNotes == 1)
         #expect(try device.store.article(id: tides).text.contains("April"))
+
+        // A device that arrives after the change ends with the same anchors and orphans.
+        let fresh = try Device("fresh", server: server, token: token)
+        try await fresh.sync()
+        #expect(try fresh.export() == device.export())
+        #expect(try fresh.store.note(id: kept.id).anchor == moved.anchor)
+        #expect(try fresh.store.status().orphanedNotes == 1)
     }
 
     private func writeFeed(_ path: String, first: String, second: String) throws {
