@@ -41,7 +41,7 @@ public struct FeedAggregator: Sendable {
     /// - Throws: `RepositoryError` saying why (no such user, not an address, the fetch failed).
     public func add(user: String, url address: String) async throws -> FeedAddReport {
         _ = try await repository.userID(named: user)
-        guard let url = Self.feedURL(address) else {
+        guard let url = FeedAddress.url(address) else {
             throw RepositoryError("\"\(address)\" is not a valid http or https address")
         }
         let result: FeedFetchResult
@@ -56,7 +56,7 @@ public struct FeedAggregator: Sendable {
     /// Unsubscribes the user named `user` from the feed at `address` (as given to `add`, or
     /// as `reader-server feeds list` shows it); the feed stops being fetched when nobody reads it.
     public func remove(user: String, url address: String) async throws {
-        let url = Self.feedURL(address)?.absoluteString ?? address
+        let url = FeedAddress.url(address)?.absoluteString ?? address
         try await repository.unsubscribe(user: user, from: url)
     }
 
@@ -96,17 +96,5 @@ public struct FeedAggregator: Sendable {
             report.updated += counts.updated
         }
         return report
-    }
-
-    /// `address` as a feed URL: trimmed, `feed://` read as https, https:// added when no
-    /// scheme is given; nil unless it is an http or https URL with a host.
-    static func feedURL(_ address: String) -> URL? {
-        var text = address.trimmingCharacters(in: .whitespacesAndNewlines)
-        if text.hasPrefix("feed://") { text = "https://" + text.dropFirst("feed://".count) }
-        if !text.contains("://") { text = "https://" + text }
-        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
-              url.host?.isEmpty == false
-        else { return nil }
-        return url
     }
 }

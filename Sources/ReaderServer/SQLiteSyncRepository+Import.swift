@@ -5,11 +5,11 @@ import ReaderModels
 
 extension SQLiteSyncRepository {
     /// Imports a feed or bundle file in one write transaction; a malformed file imports nothing.
-    public func importFile(at path: String) async throws -> ArticleImportReport {
+    public func importFile(at path: String) async throws -> ImportReport {
         try await pool.write { db in
             var writer = try ContentWriter(db: db, now: self.nowText)
             let format = try FeedFile.read(path: path) { draft in try writer.save(draft) }
-            return ArticleImportReport(
+            return ImportReport(
                 file: path, format: format.rawValue, new: writer.new, updated: writer.updated, unchanged: writer.unchanged
             )
         }

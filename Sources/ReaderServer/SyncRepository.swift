@@ -34,7 +34,7 @@ public protocol SyncRepository: Sendable {
     func users() async throws -> [UserSummary]
 
     /// Imports a feed or bundle file as content every user sees, in one transaction.
-    func importFile(at path: String) async throws -> ArticleImportReport
+    func importFile(at path: String) async throws -> ImportReport
 
     /// Forgets deleted notes whose tombstones are older than the retention horizon.
     func purgeTombstones() async throws -> PurgeReport
@@ -80,29 +80,6 @@ public struct PushOutcome: Hashable, Sendable {
     public init(results: [Data], serverHLC: HLC) {
         self.results = results
         self.serverHLC = serverHLC
-    }
-}
-
-/// What importing one file into the server did.
-public struct ArticleImportReport: Hashable, Sendable {
-    /// The file imported.
-    public var file: String
-    /// The format it was read as (`rss`, `atom`, `json_feed`, `bundle`).
-    public var format: String
-    /// Articles not seen before.
-    public var new: Int
-    /// Articles already stored whose content changed: updated in place, moved forward in the feed.
-    public var updated: Int
-    /// Articles already stored with the same content.
-    public var unchanged: Int
-
-    /// A report of these counts.
-    public init(file: String, format: String, new: Int, updated: Int, unchanged: Int) {
-        self.file = file
-        self.format = format
-        self.new = new
-        self.updated = updated
-        self.unchanged = unchanged
     }
 }
 

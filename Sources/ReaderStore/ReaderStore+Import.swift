@@ -1,28 +1,7 @@
 import Foundation
 import GRDB
 import ReaderFeeds
-
 import ReaderModels
-
-/// What importing one file did.
-public struct ImportReport: Hashable, Sendable, Codable {
-    public var file: String
-    public var format: String
-    /// Articles not seen before.
-    public var new: Int
-    /// Articles already stored whose content changed.
-    public var updated: Int
-    /// Articles already stored with the same content.
-    public var unchanged: Int
-
-    public init(file: String, format: String, new: Int, updated: Int, unchanged: Int) {
-        self.file = file
-        self.format = format
-        self.new = new
-        self.updated = updated
-        self.unchanged = unchanged
-    }
-}
 
 extension ReaderStore {
     /// Imports an RSS, Atom, JSON Feed or plain-text bundle file, streaming it.

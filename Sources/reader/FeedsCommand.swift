@@ -37,7 +37,7 @@ struct FeedsCommand: AsyncParsableCommand {
         var timeout = 30
 
         func run() async throws {
-            guard let address = FeedsCommand.feedURL(url) else {
+            guard let address = FeedAddress.url(url) else {
                 throw StoreError.invalidValue("\"\(url)\" is not a valid http or https address")
             }
             let store = try store.open()
@@ -208,7 +208,7 @@ struct FeedsCommand: AsyncParsableCommand {
             var added = 0
             var skipped: [String] = []
             for feed in feeds {
-                guard let url = FeedsCommand.feedURL(feed.url)?.absoluteString else {
+                guard let url = FeedAddress.url(feed.url)?.absoluteString else {
                     skipped.append(feed.url)
                     continue
                 }
@@ -240,16 +240,5 @@ struct FeedsCommand: AsyncParsableCommand {
             }
             FileHandle.standardOutput.write(Data(OPML.export(feeds).utf8))
         }
-    }
-
-    /// `text` as an http(s) URL: trimmed, with `https://` added when there is no scheme.
-    static func feedURL(_ text: String) -> URL? {
-        var text = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if text.hasPrefix("feed://") { text = "https://" + text.dropFirst("feed://".count) }
-        if !text.contains("://") { text = "https://" + text }
-        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
-              url.host?.isEmpty == false
-        else { return nil }
-        return url
     }
 }

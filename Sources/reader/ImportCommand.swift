@@ -1,4 +1,5 @@
 import ArgumentParser
+import ReaderModels
 import ReaderStore
 
 struct ImportCommand: ParsableCommand {

@@ -87,10 +87,7 @@ public final class RoutedServer: Sendable {
         func ended() -> [Hang] {
             events.compactMap { if case .hangEnded(_, let hang) = $0 { hang } else { nil } }
         }
-        let deadline = ContinuousClock.now + .seconds(15)
-        while ended().count < count, ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(20))
-        }
+        _ = await eventually(timeout: .seconds(15)) { ended().count >= count }
         return ended()
     }
 

@@ -61,12 +61,7 @@ import Testing
         let refresh = Task { try await FeedRefresh.refresh(store: store, fetcher: fetcher) }
 
         // Far longer than 49 loopback fetches need, and less than the server's 20 s hold.
-        var waited = 0
-        while server.answered < 49, waited < 150 {
-            try await Task.sleep(for: .milliseconds(100))
-            waited += 1
-        }
-        #expect(server.answered == 49, "the others waited behind the hanging feed")
+        #expect(await eventually(timeout: .seconds(15)) { server.answered == 49 }, "the others waited behind the hanging feed")
         #expect(await server.hangs(count: 0).isEmpty, "the hanging feed is still held")
 
         server.set("/feeds/7", .body(Fixture.rss(title: "Feed7", count: 2), contentType: "text/xml"))

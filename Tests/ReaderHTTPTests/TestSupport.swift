@@ -30,16 +30,5 @@ func residentBytes() -> Int {
     return 0
 }
 
-/// Polls `condition` until it holds or `timeout` passes. The timeout is generous: it only
-/// bounds a failing test, and a loaded machine can be slow to get there.
-func eventually(timeout: Duration = .seconds(20), _ condition: () -> Bool) async -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if condition() { return true }
-        try? await Task.sleep(for: .milliseconds(20))
-    }
-    return condition()
-}
-
 /// A port on 127.0.0.1 that nothing listens on.
 func closedPort() -> Int { LoopbackServer.closedPort() }

@@ -174,8 +174,7 @@ import Testing
             aggregator: harness.aggregator, interval: .milliseconds(50), log: AccessLogSink { log.append($0) }
         )
         let running = Task { try await service.run() }
-        let deadline = ContinuousClock.now + .seconds(20)
-        while log.all.count < 2, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        _ = await eventually { log.all.count >= 2 }
         running.cancel()
         try await running.value
         #expect(log.all.count >= 2)

@@ -45,7 +45,7 @@ struct TestServer {
     @discardableResult
     func importArticles(
         _ count: Int, start: Int = 0, revision: String = "", source: String = "Test Feed"
-    ) async throws -> ArticleImportReport {
+    ) async throws -> ImportReport {
         let path = folder.appendingPathComponent("feed-\(UUID().uuidString).xml").path
         try Self.rss(count: count, start: start, revision: revision, source: source).write(toFile: path, atomically: true, encoding: .utf8)
         return try await repository.importFile(at: path)
