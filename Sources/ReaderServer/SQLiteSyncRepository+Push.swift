@@ -20,14 +20,20 @@ extension SQLiteSyncRepository {
                 """)
             var results: [Data] = []
             results.reserveCapacity(request.mutations.count)
+            // One reading of the wall clock judges every stamp of the push, so a stamp that
+            // passed the check is received against the same time and cannot be refused then.
+            let wall = self.clock.now()
             for mutation in request.mutations {
-                self.clock.receive(mutation.hlc)
                 let key: StatementArguments = [user.id, request.clientID, mutation.id]
                 if let stored = try Data.fetchOne(lookup, arguments: key) {
                     results.append(stored)
                     continue
                 }
-                let data = try encoder.encode(try applier.apply(mutation))
+                let result = try applier.apply(mutation, wallMillis: wall)
+                // Only an applied mutation moves the clock: a rejected one changed nothing,
+                // and its stamp (checked or not) must not reach what every user shares.
+                if result.status != .rejected { try self.clock.receive(mutation.hlc, at: wall) }
+                let data = try encoder.encode(result)
                 try remember.execute(arguments: key + [data, now])
                 results.append(data)
             }
@@ -46,8 +52,17 @@ struct MutationApplier {
     let user: Int64
     let now: String
 
-    func apply(_ mutation: WireMutation) throws -> MutationResult {
+    /// The server's answer to one mutation. A stamp further ahead of `wallMillis` (the
+    /// server's clock) than `HLC.maxLeadMillis` is rejected before anything is looked up:
+    /// adopted, it would make every later edit of the field lose.
+    func apply(_ mutation: WireMutation, wallMillis: Int64) throws -> MutationResult {
         do {
+            guard !mutation.hlc.isTooFarAhead(of: wallMillis) else {
+                throw Resolver.Rejection(
+                    .clockTooFarAhead,
+                    "the mutation's clock stamp \(mutation.hlc) is more than \(HLC.maxLeadMillis / 3_600_000) hours ahead of the server's clock; check the device's date and time"
+                )
+            }
             let (outcome, status) = switch mutation.entity {
             case .note: try applyNote(mutation)
             case .articleState: try applyState(mutation)
@@ -75,10 +90,10 @@ struct MutationApplier {
         }
         var baseBody: String?
         if let base = Resolver.effectiveBaseRevision(mutation.baseRevision) {
-            baseBody = try String.fetchOne(
-                db, sql: "SELECT body FROM note_revisions WHERE user_id = ? AND note_id = ? AND revision = ?",
+            baseBody = try Data.fetchOne(
+                db, sql: "SELECT \(ExactText.column("body")) FROM note_revisions WHERE user_id = ? AND note_id = ? AND revision = ?",
                 arguments: [user, mutation.entityID, base]
-            )
+            ).map { String(decoding: $0, as: UTF8.self) }
         }
         let result = try Resolver.applyNote(
             op: mutation.op, noteID: mutation.entityID, fields: mutation.fields, baseRevision: mutation.baseRevision,

@@ -57,17 +57,18 @@ enum RecordRows {
         )
     }
 
+    /// The note's text (quote and body) is read byte-exact: see `ExactText`.
     static let noteColumns = """
-        id, article_id, anchor_exact, anchor_prefix, anchor_suffix, body, created_at, updated_at,
+        id, article_id, \(ExactText.column("anchor_exact")), \(ExactText.column("anchor_prefix")),
+        \(ExactText.column("anchor_suffix")), \(ExactText.column("body")), created_at, updated_at,
         revision, conflicted, body_hlc, anchor_hlc, deleted
         """
 
     static func note(_ row: Row) -> Resolver.StoredNote {
-        let exact: String? = row[2]
         let record = NoteRecord(
             id: row[0], articleID: row[1],
-            anchor: exact.map { TextQuoteSelector(exact: $0, prefix: row[3] ?? "", suffix: row[4] ?? "") },
-            body: row[5], createdAt: row[6], updatedAt: row[7], revision: row[8], conflicted: row[9],
+            anchor: row.exactText(2).map { TextQuoteSelector(exact: $0, prefix: row.exactText(3) ?? "", suffix: row.exactText(4) ?? "") },
+            body: row.exactText(5) ?? "", createdAt: row[6], updatedAt: row[7], revision: row[8], conflicted: row[9],
             bodyHLC: hlc(row[10]) ?? .zero, anchorHLC: hlc(row[11])
         )
         return Resolver.StoredNote(record: record, deleted: row[12])
@@ -79,7 +80,7 @@ enum RecordRows {
             sql: """
                 INSERT INTO notes (user_id, id, article_id, anchor_exact, anchor_prefix, anchor_suffix,
                   body, created_at, updated_at, revision, conflicted, body_hlc, anchor_hlc, deleted)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                VALUES (?, ?, ?, CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (user_id, id) DO UPDATE SET article_id = excluded.article_id,
                   anchor_exact = excluded.anchor_exact, anchor_prefix = excluded.anchor_prefix,
                   anchor_suffix = excluded.anchor_suffix, body = excluded.body,
@@ -88,15 +89,16 @@ enum RecordRows {
                   body_hlc = excluded.body_hlc, anchor_hlc = excluded.anchor_hlc, deleted = excluded.deleted
                 """,
             arguments: [
-                user, record.id, record.articleID, record.anchor?.exact, record.anchor?.prefix,
-                record.anchor?.suffix, record.body, record.createdAt, record.updatedAt, record.revision,
+                user, record.id, record.articleID, ExactText.argument(record.anchor?.exact),
+                ExactText.argument(record.anchor?.prefix), ExactText.argument(record.anchor?.suffix),
+                ExactText.argument(record.body), record.createdAt, record.updatedAt, record.revision,
                 record.conflicted, record.bodyHLC.description, record.anchorHLC?.description, note.deleted,
             ]
         )
         // The body at every revision, so a later edit made on this revision merges against it.
         try db.execute(
-            sql: "INSERT OR REPLACE INTO note_revisions (user_id, note_id, revision, body) VALUES (?, ?, ?, ?)",
-            arguments: [user, record.id, record.revision, record.body]
+            sql: "INSERT OR REPLACE INTO note_revisions (user_id, note_id, revision, body) VALUES (?, ?, ?, CAST(? AS TEXT))",
+            arguments: [user, record.id, record.revision, ExactText.argument(record.body)]
         )
     }
 

@@ -2,16 +2,22 @@ import Foundation
 import ReaderHTTP
 import ReaderModels
 
-/// The server's hybrid logical clock (node `server`). Every mutation's stamp is received,
-/// so the stamp in a response is later than anything a client has sent, and a client that
-/// adopts it cannot issue a stamp that sorts before what the server already holds.
+/// The server's hybrid logical clock (node `server`). The stamp of every mutation it applies
+/// is received, so the stamp in a response is later than anything a client has had
+/// applied, and a client that adopts it cannot issue a stamp that sorts before what the
+/// server already holds. A stamp more than `HLC.maxLeadMillis` ahead of the server's own
+/// clock is refused, and a rejected mutation's stamp is never received, so no client can
+/// push the clock every user shares into the future.
 final class ServerClock: Sendable {
     private let state: Locked<HybridClock>
     private let wallMillis: @Sendable () -> Int64
 
     /// - Parameter last: the largest stamp a previous run issued, so a restart never goes back.
+    ///   A saved stamp beyond the bound (from a version that adopted any stamp) is not
+    ///   resumed: the clock starts again from the wall clock.
     init(last: HLC?, wallMillis: @escaping @Sendable () -> Int64) {
-        state = Locked(HybridClock(node: Self.node, last: last))
+        let sane = last.flatMap { $0.isTooFarAhead(of: wallMillis()) ? nil : $0 }
+        state = Locked(HybridClock(node: Self.node, last: sane))
         self.wallMillis = wallMillis
     }
 
@@ -23,10 +29,19 @@ final class ServerClock: Sendable {
         return state.withLock { $0.tick(wallMillis: now) }
     }
 
-    /// Moves the clock past a stamp a client sent.
-    func receive(_ remote: HLC) {
-        let now = wallMillis()
-        state.withLock { _ = $0.receive(remote, wallMillis: now) }
+    /// Moves the clock past the stamp of a mutation the server applied, judged against the
+    /// wall time `now` it was checked at; a stamp beyond the bound is refused and the clock
+    /// does not move.
+    func receive(_ remote: HLC, at now: Int64) throws(StampTooFarAhead) {
+        let outcome = state.withLock { clock -> Result<Void, StampTooFarAhead> in
+            do throws(StampTooFarAhead) {
+                try clock.receive(remote, wallMillis: now)
+                return .success(())
+            } catch {
+                return .failure(error)
+            }
+        }
+        try outcome.get()
     }
 
     /// The largest stamp issued or received so far.

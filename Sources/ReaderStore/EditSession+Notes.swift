@@ -26,9 +26,10 @@ extension EditSession {
         try db.execute(sql: """
             INSERT INTO notes (id, article_id, quote_exact, quote_prefix, quote_suffix, body, created_at,
               updated_at, body_hlc, anchor_hlc)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), ?, ?, ?, ?)
             """, arguments: [
-                note.id, articleID, anchor?.exact, anchor?.prefix, anchor?.suffix, body, note.createdAt,
+                note.id, articleID, ExactText.argument(anchor?.exact), ExactText.argument(anchor?.prefix),
+                ExactText.argument(anchor?.suffix), ExactText.argument(body), note.createdAt,
                 note.updatedAt, hlc.description, anchor == nil ? nil : hlc.description,
             ])
         var fields: [String: any JSONValue] = ["article_id": articleID, "body": body, "created_at": note.createdAt]
@@ -51,8 +52,8 @@ extension EditSession {
         note.updatedAt = nowText
         note.conflicted = false
         try db.execute(
-            sql: "UPDATE notes SET body = ?, updated_at = ?, body_hlc = ?, conflicted = 0 WHERE id = ?",
-            arguments: [body, note.updatedAt, hlc.description, id]
+            sql: "UPDATE notes SET body = CAST(? AS TEXT), updated_at = ?, body_hlc = ?, conflicted = 0 WHERE id = ?",
+            arguments: [ExactText.argument(body), note.updatedAt, hlc.description, id]
         )
         try record(.note, id, op: .update, baseRevision: note.revision, fields: ["body": body], hlc: hlc)
         return note

@@ -47,19 +47,30 @@ extension ArticleSummary {
 }
 
 extension Note {
+    /// What `init(row:)` reads, from the notes table (aliased `table`, when given); the
+    /// text is selected byte-exact (see `ExactText`).
+    static func columns(of table: String? = nil) -> String {
+        let plain = ["id", "article_id", "created_at", "updated_at", "revision", "deleted", "conflicted"]
+            .map { (table.map { $0 + "." } ?? "") + $0 }
+        let text = ["quote_exact", "quote_prefix", "quote_suffix", "body"].map { ExactText.column($0, of: table) }
+        return (plain + text).joined(separator: ", ")
+    }
+
+    /// A note from a row selected with `columns(of:)`.
     init(row: Row) {
-        let exact: String? = row["quote_exact"]
         self.init(
             id: row["id"], articleID: row["article_id"],
-            anchor: exact.map { TextQuoteSelector(exact: $0, prefix: row["quote_prefix"] ?? "", suffix: row["quote_suffix"] ?? "") },
-            body: row["body"], createdAt: row["created_at"], updatedAt: row["updated_at"],
+            anchor: row.exactText("quote_exact").map {
+                TextQuoteSelector(exact: $0, prefix: row.exactText("quote_prefix") ?? "", suffix: row.exactText("quote_suffix") ?? "")
+            },
+            body: row.exactText("body") ?? "", createdAt: row["created_at"], updatedAt: row["updated_at"],
             revision: row["revision"], deleted: row["deleted"], conflicted: row["conflicted"]
         )
     }
 
     /// The note with this id unless it is deleted.
     static func fetchLive(_ db: Database, id: String) throws -> Note? {
-        try Row.fetchOne(db, sql: "SELECT * FROM notes WHERE id = ? AND deleted = 0", arguments: [id]).map(Note.init(row:))
+        try Row.fetchOne(db, sql: "SELECT \(columns()) FROM notes WHERE id = ? AND deleted = 0", arguments: [id]).map(Note.init(row:))
     }
 }
 

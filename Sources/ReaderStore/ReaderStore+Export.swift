@@ -44,7 +44,8 @@ extension ReaderStore {
                     progress: state.progress, tags: state.tags
                 )
             }
-            let notes = try Row.fetchAll(db, sql: "SELECT * FROM notes WHERE deleted = 0 ORDER BY id").map(Note.init(row:))
+            let notes = try Row.fetchAll(db, sql: "SELECT \(Note.columns()) FROM notes WHERE deleted = 0 ORDER BY id")
+                .map(Note.init(row:))
             let subscriptions = try Row.fetchAll(db, sql: "SELECT * FROM subscriptions WHERE subscribed = 1 ORDER BY url").map { row in
                 Subscription(url: row["url"], title: row["title"], tags: JSON.decodeStrings(row["tags"]))
             }
@@ -56,7 +57,7 @@ extension ReaderStore {
     public func notesMarkdown() throws -> String {
         try read { db in
             let rows = try Row.fetchAll(db, sql: """
-                SELECT n.*, a.title AS article_title, a.url AS article_url, s.title AS source_title
+                SELECT \(Note.columns(of: "n")), a.title AS article_title, a.url AS article_url, s.title AS source_title
                 FROM notes n JOIN articles a ON a.id = n.article_id JOIN sources s ON s.id = a.source_id
                 WHERE n.deleted = 0 ORDER BY a.sort_at DESC, a.id, n.created_at, n.id
                 """)

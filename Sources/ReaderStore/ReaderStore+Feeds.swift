@@ -203,15 +203,22 @@ extension Database {
     @discardableResult
     func reanchorNotes(articleID: String, text: String) throws -> [String] {
         let rows = try Row.fetchAll(self, sql: """
-            SELECT id, quote_exact, quote_prefix, quote_suffix FROM notes WHERE article_id = ? AND quote_exact IS NOT NULL
+            SELECT id, \(ExactText.column("quote_exact")), \(ExactText.column("quote_prefix")), \(ExactText.column("quote_suffix"))
+            FROM notes WHERE article_id = ? AND quote_exact IS NOT NULL
             """, arguments: [articleID])
         for row in rows {
-            let quote = TextQuoteSelector(exact: row["quote_exact"], prefix: row["quote_prefix"] ?? "", suffix: row["quote_suffix"] ?? "")
+            let quote = TextQuoteSelector(
+                exact: row.exactText("quote_exact") ?? "", prefix: row.exactText("quote_prefix") ?? "",
+                suffix: row.exactText("quote_suffix") ?? ""
+            )
             let id: String = row["id"]
             if let found = QuoteAnchor.refind(quote, in: text) {
                 try execute(sql: """
-                    UPDATE notes SET quote_exact = ?, quote_prefix = ?, quote_suffix = ?, orphaned = 0 WHERE id = ?
-                    """, arguments: [found.exact, found.prefix, found.suffix, id])
+                    UPDATE notes SET quote_exact = CAST(? AS TEXT), quote_prefix = CAST(? AS TEXT),
+                      quote_suffix = CAST(? AS TEXT), orphaned = 0 WHERE id = ?
+                    """, arguments: [
+                        ExactText.argument(found.exact), ExactText.argument(found.prefix), ExactText.argument(found.suffix), id,
+                    ])
             } else {
                 try execute(sql: "UPDATE notes SET orphaned = 1 WHERE id = ?", arguments: [id])
             }

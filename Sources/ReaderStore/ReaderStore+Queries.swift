@@ -80,7 +80,7 @@ extension ReaderStore {
             if let articleID, try !db.exists("articles WHERE id = ?", [articleID]) {
                 throw StoreError.articleNotFound(articleID)
             }
-            var sql = "SELECT * FROM notes WHERE deleted = 0"
+            var sql = "SELECT \(Note.columns()) FROM notes WHERE deleted = 0"
             var arguments: StatementArguments = []
             if let articleID {
                 sql += " AND article_id = ?"

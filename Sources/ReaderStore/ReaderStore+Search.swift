@@ -57,7 +57,7 @@ extension ReaderStore {
 
             let articleRow = try db.cachedStatement(sql: "SELECT id, title, author, summary, text FROM articles WHERE seq = ?")
             let noteRow = try db.cachedStatement(sql: """
-                SELECT n.id, n.article_id, n.body, n.quote_exact, a.title
+                SELECT n.id, n.article_id, \(ExactText.column("body", of: "n")), \(ExactText.column("quote_exact", of: "n")), a.title
                 FROM notes n JOIN articles a ON a.id = n.article_id WHERE n.seq = ?
                 """)
             return try ranked.compactMap { hit in
@@ -70,7 +70,7 @@ extension ReaderStore {
                     }
                 case .note:
                     return try Row.fetchOne(noteRow, arguments: [hit.rowid]).map { row in
-                        let fields: [String] = [row["body"], row["quote_exact"] ?? ""]
+                        let fields: [String] = [row.exactText("body") ?? "", row.exactText("quote_exact") ?? ""]
                         return SearchHit(kind: .note, id: row["id"], articleID: row["article_id"], title: row["title"],
                                          snippet: snippet.make(fields, open: highlight.open, close: highlight.close), score: hit.score)
                     }

@@ -110,13 +110,17 @@ extension ReaderStore {
     /// Settles the outbox with the server's answer to a push, in one transaction: each
     /// answered mutation leaves the outbox, and the canonical entity replaces the local copy
     /// unless the person has edited it again since (those edits go out next time).
+    ///
+    /// An answer holding a clock stamp more than `HLC.maxLeadMillis` ahead of this device's
+    /// clock is refused whole with `StampTooFarAhead`: nothing is settled or adopted.
     @discardableResult
     public func settle(_ response: PushResponse) throws -> SettleReport {
         let now = nowText()
         let report = try write { db in
             var sync = try SyncSession(db: db, now: now)
+            try sync.refuseStampsTooFarAhead(response.stamps)
             for result in response.results { try sync.settle(result) }
-            sync.clock.receive(response.serverHLC, wallMillis: sync.wallMillis)
+            try sync.see(response.serverHLC)
             try sync.finish()
             return sync.report
         }
@@ -127,14 +131,19 @@ extension ReaderStore {
     /// Applies one page of the change feed and stores its cursor in the same transaction,
     /// so the cursor is never ahead of the data. The last page (no more to come) also
     /// records the time of the sync.
+    ///
+    /// A page holding a clock stamp more than `HLC.maxLeadMillis` ahead of this device's
+    /// clock is refused whole with `StampTooFarAhead`: nothing is applied or adopted and the
+    /// cursor stays.
     @discardableResult
     public func applyChanges(_ page: ChangePage) throws -> PageReport {
         let now = nowText()
         let report = try write { db in
             var sync = try SyncSession(db: db, now: now)
+            try sync.refuseStampsTooFarAhead(page.stamps)
             for change in page.changes { try sync.apply(change.change) }
             try sync.retryDeferred()
-            sync.clock.receive(page.serverHLC, wallMillis: sync.wallMillis)
+            try sync.see(page.serverHLC)
             try db.execute(sql: "UPDATE sync_state SET cursor = ? WHERE id = 1", arguments: [page.nextCursor])
             if !page.hasMore {
                 try sync.endResyncIfRunning()

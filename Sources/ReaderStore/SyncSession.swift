@@ -46,8 +46,11 @@ struct SyncSession {
         try db.execute(sql: "UPDATE sync_state SET clock = ? WHERE id = 1", arguments: [clock.last.description])
     }
 
-    private mutating func see(_ hlc: HLC?) {
-        if let hlc { clock.receive(hlc, wallMillis: wallMillis) }
+    /// Moves the device clock past a stamp from the server; one too far ahead of this
+    /// device's clock is refused (``refuseStampsTooFarAhead(_:)`` has already checked every
+    /// stamp of the page or answer, so this is the last guard, not the first).
+    mutating func see(_ hlc: HLC?) throws {
+        if let hlc { try clock.receive(hlc, wallMillis: wallMillis) }
     }
 
     // MARK: Push results
@@ -89,7 +92,7 @@ struct SyncSession {
             } else {
                 try saveNote(record)
             }
-            see(record.bodyHLC); see(record.anchorHLC)
+            try see(record.bodyHLC); try see(record.anchorHLC)
         case .noteDeleted(let id)?:
             if try pendingCount(.note, id) == 0 { try deleteNote(id) }
         case .articleState(let record)?:
@@ -123,7 +126,7 @@ struct SyncSession {
         case .note(let record):
             report.pageReport.notes += 1
             if try pendingCount(.note, record.id) == 0 { try saveNote(record) }
-            see(record.bodyHLC); see(record.anchorHLC)
+            try see(record.bodyHLC); try see(record.anchorHLC)
         case .subscription(let record):
             try saveSubscription(record)
         case .tombstone(let entity, let id):
@@ -205,14 +208,15 @@ struct SyncSession {
         try db.execute(sql: """
             INSERT INTO notes (id, article_id, quote_exact, quote_prefix, quote_suffix, body, created_at, updated_at,
               revision, body_hlc, anchor_hlc, deleted, conflicted, orphaned)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)
+            VALUES (?, ?, CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), ?, ?, ?, ?, ?, 0, ?, ?)
             ON CONFLICT (id) DO UPDATE SET article_id = excluded.article_id, quote_exact = excluded.quote_exact,
               quote_prefix = excluded.quote_prefix, quote_suffix = excluded.quote_suffix, body = excluded.body,
               created_at = excluded.created_at, updated_at = excluded.updated_at, revision = excluded.revision,
               body_hlc = excluded.body_hlc, anchor_hlc = excluded.anchor_hlc, deleted = 0,
               conflicted = excluded.conflicted, orphaned = excluded.orphaned
             """, arguments: [
-                record.id, record.articleID, anchor?.exact, anchor?.prefix, anchor?.suffix, record.body, record.createdAt,
+                record.id, record.articleID, ExactText.argument(anchor?.exact), ExactText.argument(anchor?.prefix),
+                ExactText.argument(anchor?.suffix), ExactText.argument(record.body), record.createdAt,
                 record.updatedAt, record.revision, record.bodyHLC.description, record.anchorHLC?.description,
                 record.conflicted, orphaned,
             ])
@@ -243,13 +247,13 @@ struct SyncSession {
         for (column, value, hlc) in values where !pendingFields.contains(column) {
             try db.execute(sql: "UPDATE article_states SET \(column) = ?, \(column)_hlc = ? WHERE article_id = ?",
                            arguments: [value, hlc?.description, record.articleID])
-            see(hlc)
+            try see(hlc)
         }
         report.changes.articleIDs.insert(record.articleID)
     }
 
     private mutating func saveSubscription(_ record: SubscriptionRecord) throws {
-        see(record.hlc)
+        try see(record.hlc)
         guard try pendingCount(.subscription, record.url) == 0 else { return }
         try db.execute(sql: """
             INSERT INTO subscriptions (url, title, tags, subscribed, hlc) VALUES (?, ?, ?, ?, ?)

@@ -62,6 +62,12 @@ public enum SyncError: Error, Sendable, Equatable, CustomStringConvertible {
         switch error {
         case let error as SyncError: error
         case let error as StoreError: .store(error)
+        // Raised by the store when a page or an answer carries a stamp from too far ahead:
+        // the server broke the protocol's clock bound, and retrying will not change it.
+        case let error as StampTooFarAhead:
+            .protocolViolation(
+                "it holds the clock stamp \(error.stamp), more than \(HLC.maxLeadMillis / 3_600_000) hours ahead of this device's clock; check the date and time here and on the server"
+            )
         case is CancellationError: .cancelled
         default: .store(.database(String(describing: error)))
         }

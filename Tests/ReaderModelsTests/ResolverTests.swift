@@ -108,7 +108,7 @@ import Testing
         var slow = HybridClock(node: "slow")
         let first = fast.tick(wallMillis: now + skew)
         let (afterFirst, _) = try Resolver.applyState(["read": .bool(true)], hlc: first, to: Self.blank)
-        slow.receive(first, wallMillis: now + 1)
+        try slow.receive(first, wallMillis: now + 1)
         let second = slow.tick(wallMillis: now + 2)
         #expect(second > first)
         let (afterSecond, status) = try Resolver.applyState(["read": .bool(false)], hlc: second, to: afterFirst)

@@ -54,7 +54,8 @@ import Testing
 
     @Test func pulledStampsMoveTheDeviceClockForward() throws {
         let test = try TestStore()
-        let future = HLC(wallMillis: 4_000_000_000_000, counter: 7, node: "elsewhere")
+        // Six hours ahead of the store's clock: a clock that is off, but within the bound.
+        let future = HLC(wallMillis: 1_764_000_000_000 + 6 * 3_600_000, counter: 7, node: "elsewhere")
         try test.store.applyChanges(ChangePage(changes: [], nextCursor: "1", hasMore: false, serverHLC: future))
         let source = try test.store.importArticles([
             ArticleDraft(source: SourceDraft(key: "k2", title: "T", kind: .rss), guid: "g", title: "A", html: "x", text: "x"),

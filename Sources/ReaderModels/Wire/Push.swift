@@ -207,6 +207,9 @@ public enum APIErrorCode: String, Hashable, Sendable, Codable, CaseIterable {
     case unknownArticle = "unknown_article"
     case unknownNote = "unknown_note"
     case invalidMutation = "invalid_mutation"
+    /// The mutation's `hlc` is more than `HLC.maxLeadMillis` (24 hours) ahead of the
+    /// server's clock; the server's clock did not move. Fix the device's clock.
+    case clockTooFarAhead = "clock_too_far_ahead"
 }
 
 /// The wrapper the server puts around an error: `{"error": {...}}`.
