@@ -3,12 +3,27 @@ import ReaderModels
 /// The hand-written JSON of a change page, the one large response: the same document
 /// `JSONEncoder` makes of `ChangePage` (a test holds them equal), several times faster.
 enum ChangePageJSON {
-    static func encode(_ page: ChangePage) -> [UInt8] {
-        var writer = JSONWriter(capacity: estimatedSize(page))
+    /// The page's JSON. With a `budget`, changes stop once the JSON would pass it (the
+    /// first change always goes, whatever its size) and the page then says `has_more`
+    /// with the cursor of the last change it carries.
+    static func encode(_ page: ChangePage, budget: Int = .max) -> [UInt8] {
+        var writer = JSONWriter(capacity: min(estimatedSize(page), budget) + 1024)
+        var page = page
+        // What follows the changes: the members after them, with the longest cursor.
+        let trailer = 64 + String(Int64.max).utf8.count + page.serverHLC.description.utf8.count
         writer.beginObject()
         writer.key("changes")
         writer.beginArray()
-        for change in page.changes { write(change, to: &writer) }
+        for (index, change) in page.changes.enumerated() {
+            let mark = writer.mark
+            write(change, to: &writer)
+            if index > 0, writer.count + trailer > budget {
+                writer.rewind(to: mark)
+                page.hasMore = true
+                page.nextCursor = String(page.changes[index - 1].seq)
+                break
+            }
+        }
         writer.endArray()
         writer.key("has_more")
         writer.bool(page.hasMore)
@@ -18,6 +33,24 @@ enum ChangePageJSON {
         writer.string(page.serverHLC.description)
         writer.endObject()
         return writer.bytes
+    }
+
+    /// The bytes of text in a change's record: no more than its JSON, so a page read up to
+    /// a text budget holds at least what the JSON budget lets through.
+    static func textBytes(_ sequenced: SequencedChange) -> Int {
+        func count(_ text: String?) -> Int { text?.utf8.count ?? 0 }
+        return switch sequenced.change {
+        case .tombstone(_, let id): count(id)
+        case .source(let record): count(record.id) + count(record.key) + count(record.title) + count(record.siteURL) + count(record.feedURL)
+        case .article(let record):
+            count(record.guid) + count(record.url) + count(record.title) + count(record.author) + count(record.summary)
+                + count(record.html) + count(record.text) + 128
+        case .articleState(let record): record.tags.reduce(count(record.articleID)) { $0 + count($1) }
+        case .note(let record):
+            count(record.id) + count(record.body) + count(record.anchor?.exact) + count(record.anchor?.prefix)
+                + count(record.anchor?.suffix) + count(record.createdAt)
+        case .subscription(let record): record.tags.reduce(count(record.url) + count(record.title)) { $0 + count($1) }
+        }
     }
 
     /// Roughly the encoded size, so the buffer grows at most once or twice.

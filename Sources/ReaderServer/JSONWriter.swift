@@ -15,6 +15,18 @@ struct JSONWriter {
 
     var text: String { String(decoding: bytes, as: UTF8.self) }
 
+    /// The bytes written so far.
+    var count: Int { bytes.count }
+
+    /// A point to come back to with `rewind(to:)`.
+    var mark: (count: Int, needsComma: Bool) { (bytes.count, needsComma) }
+
+    /// Drops what was written after `mark`.
+    mutating func rewind(to mark: (count: Int, needsComma: Bool)) {
+        bytes.removeSubrange(mark.count...)
+        needsComma = mark.needsComma
+    }
+
     mutating func beginObject() {
         separate()
         bytes.append(UInt8(ascii: "{"))

@@ -4,7 +4,9 @@ import ReaderModels
 
 extension SQLiteSyncRepository {
     /// The changes visible to `user` after `cursor`: content (user 0) and the user's own rows.
-    public func changes(for user: UserAccount, since cursor: Int64, limit: Int) async throws -> ChangePage {
+    /// Records are read a few at a time and reading stops once their text passes
+    /// `maxBytes`, so a page of large notes never sits in memory whole.
+    public func changes(for user: UserAccount, since cursor: Int64, limit: Int, maxBytes: Int) async throws -> ChangePage {
         let limit = max(limit, 1)
         let (changes, hasMore, next) = try await pool.read { db in
             try Self.checkCursor(cursor, db)
@@ -21,14 +23,30 @@ extension SQLiteSyncRepository {
             let page: [ChangeRow] = rows.prefix(limit).map { row in
                 ChangeRow(seq: row[0], entity: ChangeEntity(rawValue: row[2]) ?? .source, id: row[3], deleted: row[4])
             }
-            let hasMore = rows.count > limit
+            var changes: [SequencedChange] = []
+            var bytes = 0
+            var start = 0
+            reading: while start < page.count {
+                let chunk = Array(page[start..<min(start + Self.recordChunk, page.count)])
+                for change in try Self.records(for: chunk, user: user.id, db) {
+                    changes.append(change)
+                    bytes += ChangePageJSON.textBytes(change)
+                    if bytes >= maxBytes { break reading }
+                }
+                start += chunk.count
+            }
+            let hasMore = changes.count < page.count || rows.count > limit
             // At the end of the feed the cursor moves to the newest seq of all (other users'
             // changes and purged tombstones included), so it never trails the purge horizon.
-            let next = hasMore ? page.last?.seq ?? cursor : max(page.last?.seq ?? cursor, try Self.lastSeq(db))
-            return (try Self.records(for: page, user: user.id, db), hasMore, next)
+            let next = hasMore ? changes.last?.seq ?? cursor : max(changes.last?.seq ?? cursor, try Self.lastSeq(db))
+            return (changes, hasMore, next)
         }
         return ChangePage(changes: changes, nextCursor: String(next), hasMore: hasMore, serverHLC: clock.tick())
     }
+
+    /// Records read per query while a page is built: few enough that the records read past
+    /// the byte budget stay small (16 of the largest articles are about 25 MB of text).
+    static let recordChunk = 16
 
     /// A cursor below the purge horizon may have missed a tombstone; one beyond the last
     /// change belongs to another database. Either way the client must start again.
@@ -92,8 +110,8 @@ extension SQLiteSyncRepository {
             let tombstone = SequencedChange(seq: row.seq, change: .tombstone(row.entity, id: row.id))
             guard !row.deleted else { return tombstone }
             let change: Change? = switch row.entity {
-            case .source: sources[row.id].map(Change.source)
-            case .article: articles[row.id].map(Change.article)
+            case .source: sources[row.id].map { Change.source($0.clippedToLimits()) }
+            case .article: articles[row.id].map { Change.article($0.clippedToLimits()) }
             case .articleState: states[row.id].map(Change.articleState)
             case .note: notes[row.id].map { $0.deleted ? .tombstone(.note, id: row.id) : .note($0.record) }
             case .subscription: subscriptions[row.id].map(Change.subscription)

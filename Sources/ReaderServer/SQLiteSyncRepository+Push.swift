@@ -57,6 +57,8 @@ struct MutationApplier {
     /// adopted, it would make every later edit of the field lose.
     func apply(_ mutation: WireMutation, wallMillis: Int64) throws -> MutationResult {
         do {
+            // Every field against the contract first: nothing of a malformed mutation is looked up.
+            try mutation.check()
             guard !mutation.hlc.isTooFarAhead(of: wallMillis) else {
                 throw Resolver.Rejection(
                     .clockTooFarAhead,

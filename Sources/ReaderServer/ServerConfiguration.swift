@@ -1,3 +1,5 @@
+import ReaderModels
+
 /// What a running sync server needs to know: where to listen, where its database is, and
 /// the limits it holds clients to.
 public struct ServerConfiguration: Sendable {
@@ -38,19 +40,29 @@ public struct ServerLimits: Sendable, Hashable {
     public var maxPage: Int
     /// The page size when the client names none.
     public var defaultPage: Int
+    /// A page stops taking changes once its JSON would pass this many bytes (it always
+    /// carries one change, whatever its size).
+    public var maxPageBytes: Int
+    /// Pages built at once; more pulls wait their turn, so the memory that building pages
+    /// takes does not grow with the number of clients pulling.
+    public var maxConcurrentPages: Int
     /// Response bodies at least this long are gzipped for a client that accepts gzip;
     /// below it the gzip header costs more than it saves.
     public var gzipMinimumBytes: Int
 
-    /// The limits with the documented defaults: 8 MB bodies, 500 mutations, pages of 500 up to 1000.
+    /// The limits with the documented defaults: 8 MB bodies, 500 mutations, pages of 500 up
+    /// to 1000 changes and 4 MB, two pages built at once.
     public init(
-        maxBodyBytes: Int = 8 << 20, maxBatch: Int = 500, maxPage: Int = 1000, defaultPage: Int = 500,
+        maxBodyBytes: Int = WireLimits.maxPushBodyBytes, maxBatch: Int = WireLimits.maxPushMutations, maxPage: Int = 1000,
+        defaultPage: Int = 500, maxPageBytes: Int = WireLimits.pageBudgetBytes, maxConcurrentPages: Int = 2,
         gzipMinimumBytes: Int = 1024
     ) {
         self.maxBodyBytes = maxBodyBytes
         self.maxBatch = maxBatch
         self.maxPage = maxPage
         self.defaultPage = defaultPage
+        self.maxPageBytes = maxPageBytes
+        self.maxConcurrentPages = max(maxConcurrentPages, 1)
         self.gzipMinimumBytes = gzipMinimumBytes
     }
 }

@@ -10,11 +10,12 @@ public protocol SyncRepository: Sendable {
     func authenticate(token: String) async throws -> UserAccount?
 
     /// The changes visible to `user` after `cursor` (0 = from the start), at most `limit`
-    /// of them, oldest first, each entity once at its latest version.
+    /// of them, oldest first, each entity once at its latest version, and no more than
+    /// `maxBytes` of their text (the first change always comes, whatever its size).
     ///
     /// - Throws: `ServerError` `cursor_expired` for a non-zero cursor older than the
     ///   tombstone horizon.
-    func changes(for user: UserAccount, since cursor: Int64, limit: Int) async throws -> ChangePage
+    func changes(for user: UserAccount, since cursor: Int64, limit: Int, maxBytes: Int) async throws -> ChangePage
 
     /// Applies a push in one transaction and returns one stored result per mutation, in
     /// order. A mutation already applied for this user and client gets its stored result,

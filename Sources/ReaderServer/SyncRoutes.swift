@@ -20,6 +20,28 @@ public enum SyncRoutes {
         Endpoint(method: "GET", path: "/v1/changes"),
         Endpoint(method: "POST", path: "/v1/mutations"),
     ]
+
+    /// The methods a request may name; on a path of the API, each one it does not serve
+    /// answers 405 `method_not_allowed` with `Allow` listing those it does.
+    static let methods: [HTTPRequest.Method] = [.get, .head, .post, .put, .delete, .patch, .options, .trace]
+
+    /// Adds the 405 answers to `router` (after its middleware, so they are logged and are JSON).
+    public static func addMethodNotAllowed(to router: Router<SyncRequestContext>) {
+        let paths = Dictionary(grouping: all, by: \.path)
+        for (path, endpoints) in paths {
+            let allowed = endpoints.map(\.method)
+            let allow = allowed.joined(separator: ", ")
+            for method in methods where !allowed.contains(method.rawValue) {
+                router.on(RouterPath(path), method: method) { request, _ -> Response in
+                    var response = JSONResponder.error(ServerError(
+                        .methodNotAllowed, "\(path) does not take \(request.method.rawValue); it takes \(allow)"
+                    ))
+                    response.headers[.allow] = allow
+                    return response
+                }
+            }
+        }
+    }
 }
 
 /// The handlers behind the routes.
@@ -27,6 +49,15 @@ struct SyncHandlers: Sendable {
     let repository: any SyncRepository
     let limits: ServerLimits
     let responder: JSONResponder
+    /// Bounds how many pages are built (read, encoded, gzipped) at once.
+    let pages: PageGate
+
+    init(repository: any SyncRepository, limits: ServerLimits, responder: JSONResponder) {
+        self.repository = repository
+        self.limits = limits
+        self.responder = responder
+        pages = PageGate(permits: limits.maxConcurrentPages)
+    }
 
     func health(_ request: Request, _ context: SyncRequestContext) throws -> Response {
         responder.respond(Array(#"{"status":"ok"}"#.utf8), to: request)
@@ -45,21 +76,29 @@ struct SyncHandlers: Sendable {
         let user = try Self.user(context)
         let query = request.uri.queryParameters
         var cursor: Int64 = 0
-        if let text = query["since"], !text.isEmpty {
-            guard let value = Int64(String(text)), value >= 0 else {
+        if let text = query["since"].map(String.init) {
+            guard Self.isDigits(text) else {
                 throw ServerError(.badRequest, "since must be a cursor this server returned, or 0")
             }
-            cursor = value
+            // More digits than any seq has is a cursor this server never issued: 410 below.
+            cursor = Int64(text) ?? .max
         }
         var limit = limits.defaultPage
-        if let text = query["limit"] {
-            guard let value = Int(String(text)), value > 0 else {
+        if let text = query["limit"].map(String.init) {
+            guard Self.isDigits(text), text.contains(where: { $0 != "0" }) else {
                 throw ServerError(.badRequest, "limit must be a whole number from 1 to \(limits.maxPage)")
             }
-            limit = min(value, limits.maxPage)
+            limit = min(Int(text) ?? .max, limits.maxPage)
         }
-        let page = try await repository.changes(for: user, since: cursor, limit: limit)
-        return responder.respond(ChangePageJSON.encode(page), to: request)
+        let (repository, limits, responder, since, count) = (repository, limits, responder, cursor, limit)
+        return try await pages.run {
+            let page = try await repository.changes(for: user, since: since, limit: count, maxBytes: limits.maxPageBytes)
+            return responder.respond(ChangePageJSON.encode(page, budget: limits.maxPageBytes), to: request)
+        }
+    }
+
+    private static func isDigits(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
     }
 
     func mutations(_ request: Request, _ context: SyncRequestContext) async throws -> Response {
@@ -79,7 +118,7 @@ struct SyncHandlers: Sendable {
         } catch {
             throw ServerError(.badRequest, "the body is not a push request: \(Self.describe(error))")
         }
-        guard !push.clientID.isEmpty else { throw ServerError(.badRequest, "client_id must not be empty") }
+        if let problem = push.envelopeProblem { throw ServerError(.badRequest, problem) }
         guard push.mutations.count <= limits.maxBatch else {
             throw ServerError(.tooLarge, "a push carries at most \(limits.maxBatch) mutations, not \(push.mutations.count)")
         }

@@ -29,10 +29,10 @@ import Testing
                 Make.editNote("e4", note: "note-2", base: 1, body: "gamma", at: 33, node: "device-b"),
                 // An older stamp loses to the stored one.
                 Make.state("s2", article: article, ["read": .bool(false)], at: 5, node: "device-b"),
-                Make.state("s3", article: "no-such-article", ["read": .bool(true)], at: 40),
+                Make.state("s3", article: "0000000000000000", ["read": .bool(true)], at: 40),
                 Make.editNote("e5", note: "no-such-note", base: 1, body: "x", at: 41),
                 Make.state("s4", article: article, ["colour": .string("red")], at: 42),
-                Make.createNote("c3", note: "note-3", article: "no-such-article", body: "x", at: 43),
+                Make.createNote("c3", note: "note-3", article: "0000000000000000", body: "x", at: 43),
             ], token: token, requestIsValid: false)
             let statuses = edited.results.map(\.status)
             #expect(statuses == [.applied, .merged, .applied, .keptBoth, .merged, .rejected, .rejected, .rejected, .rejected])

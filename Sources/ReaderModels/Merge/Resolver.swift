@@ -143,6 +143,11 @@ public enum Resolver {
                     status = .merged
                 }
             }
+            // Keeping both texts can pass the limit the edits each kept: refused, not stored,
+            // so no stored note is ever too long to sync.
+            guard WireText.fits(record.body, WireLimits.maxNoteBodyBytes) else {
+                throw Rejection(.tooLong, "the merged text would be over \(WireLimits.maxNoteBodyBytes) bytes; shorten the note and sync again")
+            }
             if current.deleted, status == .applied { status = .merged }
             let changed = current.deleted || record != current.record
             if changed {

@@ -210,6 +210,11 @@ public enum APIErrorCode: String, Hashable, Sendable, Codable, CaseIterable {
     /// The mutation's `hlc` is more than `HLC.maxLeadMillis` (24 hours) ahead of the
     /// server's clock; the server's clock did not move. Fix the device's clock.
     case clockTooFarAhead = "clock_too_far_ahead"
+    /// A text, an id or a list over its limit in `WireLimits` (a note's body over 256 KiB,
+    /// say); the mutation is rejected alone and nothing is stored.
+    case tooLong = "too_long"
+    /// 405: the path exists but not with this method; the `Allow` header lists the methods it has.
+    case methodNotAllowed = "method_not_allowed"
 }
 
 /// The wrapper the server puts around an error: `{"error": {...}}`.

@@ -1,0 +1,139 @@
+extension PushRequest {
+    /// What makes the request itself malformed, before any mutation is looked at: a
+    /// client or mutation id outside `WireText.isID`. The server answers 400 to it (the
+    /// ids key its memory of applied mutations, so they must be sound to be remembered).
+    public var envelopeProblem: String? {
+        guard WireText.isID(clientID) else {
+            return "client_id must be 1 to \(WireLimits.maxIDBytes) letters, digits or -_.:~"
+        }
+        for (index, mutation) in mutations.enumerated() where !WireText.isID(mutation.id) {
+            return "mutations[\(index)].id must be 1 to \(WireLimits.maxIDBytes) letters, digits or -_.:~"
+        }
+        return nil
+    }
+}
+
+extension WireMutation {
+    /// Checks every field against the contract (`Schemas/json/mutation.schema.json` and
+    /// `WireLimits`) without looking anything up. A failure rejects this mutation alone:
+    /// `too_long` for text, ids or lists over their limit, `invalid_mutation` for the rest.
+    public func check() throws(Resolver.Rejection) {
+        try checkEntity()
+        if let baseRevision, baseRevision < 0 {
+            throw Resolver.Rejection(.invalidMutation, "base_revision must be 0 or more")
+        }
+        for (name, value) in fields {
+            try Self.check(field: name, value, of: entity)
+        }
+        if entity == .note, op == .create {
+            guard fields["article_id"] != nil, fields["body"] != nil else {
+                throw Resolver.Rejection(.invalidMutation, "a note create needs article_id and body")
+            }
+        }
+    }
+
+    private func checkEntity() throws(Resolver.Rejection) {
+        switch entity {
+        case .note:
+            guard op != .set else {
+                throw Resolver.Rejection(.invalidMutation, "a note is changed by create, update or delete, not set")
+            }
+            try Self.checkID(entityID, "entity_id", valid: WireText.isID, limit: WireLimits.maxIDBytes, rule: "a note id")
+        case .articleState:
+            guard op == .set else {
+                throw Resolver.Rejection(.invalidMutation, "article state is changed by set, not \(op.rawValue)")
+            }
+            guard WireText.isArticleID(entityID) else {
+                throw Resolver.Rejection(.invalidMutation, "entity_id must be an article id (16 lower-case hex digits)")
+            }
+        case .subscription:
+            guard op == .set else {
+                throw Resolver.Rejection(.invalidMutation, "a subscription is changed by set, not \(op.rawValue)")
+            }
+            try Self.checkID(entityID, "entity_id", valid: WireText.isURL, limit: WireLimits.maxURLBytes, rule: "a feed URL")
+        }
+    }
+
+    private static func checkID(
+        _ id: String, _ name: String, valid: (String) -> Bool, limit: Int, rule: String
+    ) throws(Resolver.Rejection) {
+        if id.utf8.count > limit {
+            throw Resolver.Rejection(.tooLong, "\(name) is over \(limit) bytes")
+        }
+        guard valid(id) else {
+            throw Resolver.Rejection(.invalidMutation, "\(name) must be \(rule) without spaces or control characters")
+        }
+    }
+
+    private static let allowed: [EntityKind: Set<String>] = [
+        .note: ["article_id", "body", "created_at", "anchor"],
+        .articleState: ["read", "starred", "progress", "tags"],
+        .subscription: ["subscribed", "tags", "title"],
+    ]
+
+    private static func check(field name: String, _ value: WireValue, of entity: EntityKind) throws(Resolver.Rejection) {
+        guard allowed[entity]?.contains(name) == true else {
+            throw Resolver.Rejection(.invalidMutation, "\(entity.rawValue) has no field \"\(name)\"")
+        }
+        switch name {
+        case "article_id":
+            guard let id = value.stringValue, WireText.isArticleID(id) else {
+                throw invalid(name, "an article id (16 lower-case hex digits)")
+            }
+        case "body":
+            try checkText(name, value, limit: WireLimits.maxNoteBodyBytes)
+        case "created_at":
+            guard let text = value.stringValue, WireText.isTimestamp(text) else {
+                throw invalid(name, "an RFC 3339 UTC time such as 2026-11-25T09:30:00.000Z")
+            }
+        case "anchor":
+            try checkAnchor(value)
+        case "read", "starred", "subscribed":
+            guard value.boolValue != nil else { throw invalid(name, "true or false") }
+        case "progress":
+            guard let number = value.numberValue, number >= 0, number <= 1 else { throw invalid(name, "a number from 0 to 1") }
+        case "tags":
+            guard let tags = value.stringArray else { throw invalid(name, "an array of strings") }
+            if tags.count > WireLimits.maxTags || tags.contains(where: { $0.utf8.count > WireLimits.maxTagBytes }) {
+                throw Resolver.Rejection(
+                    .tooLong, "at most \(WireLimits.maxTags) tags of at most \(WireLimits.maxTagBytes) bytes each"
+                )
+            }
+            guard tags.allSatisfy(WireText.isTag) else { throw invalid(name, "non-empty tags without control characters") }
+        case "title":
+            try checkText(name, value, limit: WireLimits.maxSubscriptionTitleBytes)
+        default:
+            break
+        }
+    }
+
+    private static func checkText(_ name: String, _ value: WireValue, limit: Int) throws(Resolver.Rejection) {
+        guard let text = value.stringValue else { throw invalid(name, "text") }
+        guard WireText.fits(text, limit) else {
+            throw Resolver.Rejection(.tooLong, "field \"\(name)\" is over its limit of \(limit) bytes")
+        }
+    }
+
+    private static func checkAnchor(_ value: WireValue) throws(Resolver.Rejection) {
+        if value == .null { return }
+        let expected = "null or an object with a non-empty \"exact\" and optional \"prefix\" and \"suffix\""
+        guard let object = value.objectValue, let exact = object["exact"]?.stringValue, !exact.isEmpty,
+              Set(object.keys).isSubset(of: ["exact", "prefix", "suffix"])
+        else { throw invalid("anchor", expected) }
+        let prefix = object["prefix"].map { $0.stringValue } ?? ""
+        let suffix = object["suffix"].map { $0.stringValue } ?? ""
+        guard let prefix, let suffix else { throw invalid("anchor", expected) }
+        guard WireText.fits(exact, WireLimits.maxQuoteBytes), WireText.fits(prefix, WireLimits.maxQuoteContextBytes),
+              WireText.fits(suffix, WireLimits.maxQuoteContextBytes)
+        else {
+            throw Resolver.Rejection(
+                .tooLong,
+                "the quote is over \(WireLimits.maxQuoteBytes) bytes or its context over \(WireLimits.maxQuoteContextBytes)"
+            )
+        }
+    }
+
+    private static func invalid(_ field: String, _ expected: String) -> Resolver.Rejection {
+        Resolver.Rejection(.invalidMutation, "field \"\(field)\" must be \(expected)")
+    }
+}

@@ -1,0 +1,129 @@
+import ContractSupport
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import ReaderModels
+@testable import ReaderServer
+import Testing
+
+/// The contract's text rules and limits as the server enforces them where requests enter.
+@Suite struct WireRuleTests {
+    @Test func idsWithNULOrOutsideTheirCharacterSetAreRefused() async throws {
+        let server = try TestServer()
+        let token = try await server.addUser("ada")
+        try await server.importArticles(1)
+        let article = TestServer.articleID(0)
+        try await server.app.test(.router) { client in
+            // A client or mutation id keys the server's memory of a push: the whole push is refused.
+            for (clientID, mutationID) in [("dev\u{0}ice", "m1"), ("device", "m\u{0}1"), (String(repeating: "d", count: 129), "m1")] {
+                let body = try JSONEncoder().encode(PushRequest(clientID: clientID, mutations: [
+                    Make.createNote(mutationID, note: "n1", article: article, body: "x", at: 10),
+                ]))
+                let response = try await client.send(.post, "/v1/mutations", token: token, body: body)
+                #expect(response.status == .badRequest)
+                try Contract.validate(response.data, against: "error")
+            }
+            // An entity id is the mutation's own business: that mutation alone is refused.
+            let (answer, _) = try await client.push([
+                Make.createNote("m1", note: "keep\u{0}cut", article: article, body: "x", at: 10),
+                Make.createNote("m2", note: "keep", article: article, body: "kept", at: 11),
+                Make.createNote("m3", note: "has space", article: article, body: "x", at: 12),
+                Make.createNote("m4", note: String(repeating: "n", count: 129), article: article, body: "x", at: 13),
+                Make.subscribe("m5", url: "https://a.example/feed\u{0}", true, at: 14),
+                Make.state("m6", article: "ABCDEF0123456789", ["read": .bool(true)], at: 15),
+            ], token: token, requestIsValid: false)
+            #expect(answer.results.map(\.status) == [.rejected, .applied, .rejected, .rejected, .rejected, .rejected])
+            #expect(answer.results.map { $0.error?.code } == [.invalidMutation, nil, .invalidMutation, .tooLong, .invalidMutation, .invalidMutation])
+            let (changes, _) = try await client.pullAll(token: token, limit: 100)
+            #expect(changes.filter { $0.change.entity == .note }.map(\.change.id) == ["keep"])
+        }
+    }
+
+    @Test func aNoteWhoseCreatedAtIsNotADateIsRefusedAndNotStored() async throws {
+        let server = try TestServer()
+        let token = try await server.addUser("ada")
+        try await server.importArticles(1)
+        var mutation = Make.createNote("m1", note: "n1", article: TestServer.articleID(0), body: "x", at: 10)
+        mutation.fields["created_at"] = .string("not a date")
+        let undated = mutation
+        try await server.app.test(.router) { client in
+            let (answer, _) = try await client.push([undated], token: token, requestIsValid: false)
+            #expect(answer.results[0].status == .rejected && answer.results[0].error?.code == .invalidMutation)
+            let (changes, _) = try await client.pullAll(token: token, limit: 100)
+            #expect(!changes.contains { $0.change.entity == .note })
+        }
+    }
+
+    @Test func textOverItsLimitIsRefusedWithTooLong() async throws {
+        let server = try TestServer()
+        let token = try await server.addUser("ada")
+        try await server.importArticles(1)
+        let article = TestServer.articleID(0)
+        let limit = WireLimits.maxNoteBodyBytes
+        var quoted = Make.createNote("m3", note: "n3", article: article, body: "x", at: 12)
+        quoted.fields["anchor"] = .object(["exact": .string(String(repeating: "q", count: WireLimits.maxQuoteBytes + 1))])
+        var tagged = Make.state("m4", article: article, ["tags": .array((0...WireLimits.maxTags).map { .string("t\($0)") })], at: 13)
+        tagged.hlc = Make.stamp(13)
+        let (longQuote, manyTags) = (quoted, tagged)
+        try await server.app.test(.router) { client in
+            let (answer, _) = try await client.push([
+                Make.createNote("m1", note: "n1", article: article, body: String(repeating: "é", count: limit / 2), at: 10),
+                Make.createNote("m2", note: "n2", article: article, body: String(repeating: "é", count: limit / 2) + "x", at: 11),
+                longQuote, manyTags,
+            ], token: token, requestIsValid: false)
+            #expect(answer.results.map(\.status) == [.applied, .rejected, .rejected, .rejected])
+            #expect(answer.results.dropFirst().allSatisfy { $0.error?.code == .tooLong })
+            let (changes, _) = try await client.pullAll(token: token, limit: 100)
+            #expect(changes.filter { $0.change.entity == .note }.map(\.change.id) == ["n1"])
+        }
+    }
+
+    /// Deleting a note the server never had is answered `applied` with `deleted: true`
+    /// (the note is gone either way) and puts nothing in the change feed.
+    @Test func deletingANoteThatDoesNotExistIsAppliedAndChangesNothing() async throws {
+        let server = try TestServer()
+        let token = try await server.addUser("ada")
+        try await server.app.test(.router) { client in
+            let (answer, _) = try await client.push([Make.deleteNote("d1", note: "never-was", base: 0, at: 10)], token: token)
+            #expect(answer.results[0].status == .applied)
+            #expect(answer.results[0].outcome == .noteDeleted(id: "never-was"))
+            let (changes, _) = try await client.pullAll(token: token, limit: 100)
+            #expect(changes.isEmpty)
+        }
+    }
+
+    @Test func anEmptyOrMalformedCursorOrLimitIs400() async throws {
+        let server = try TestServer()
+        let token = try await server.addUser("ada")
+        try await server.app.test(.router) { client in
+            for query in ["since=", "since=-1", "since=%200", "limit=", "limit=-3", "limit=00", "limit=1e3"] {
+                let response = try await client.send(.get, "/v1/changes?\(query)", token: token)
+                #expect(response.status == .badRequest, "\(query)")
+                try Contract.validate(response.data, against: "error")
+            }
+            // Larger than any seq: a cursor this server never issued.
+            let huge = try await client.send(.get, "/v1/changes?since=99999999999999999999999", token: token)
+            #expect(huge.status == .gone)
+            let clamped = try await client.send(.get, "/v1/changes?since=0&limit=99999999999999999999999", token: token)
+            #expect(clamped.status == .ok)
+        }
+    }
+
+    @Test func aMethodARouteDoesNotHaveIs405WithAllow() async throws {
+        let server = try TestServer()
+        let token = try await server.addUser("ada")
+        try await server.app.test(.router) { client in
+            let cases: [(HTTPRequest.Method, String, String)] = [
+                (.post, "/v1/changes", "GET"), (.delete, "/v1/changes", "GET"), (.get, "/v1/mutations", "POST"),
+                (.put, "/v1/mutations", "POST"), (.patch, "/v1/me", "GET"), (.post, "/health", "GET"),
+                (.options, "/v1/me", "GET"), (.trace, "/health", "GET"),
+            ]
+            for (method, path, allow) in cases {
+                let response = try await client.send(method, path, token: token)
+                #expect(response.status == .methodNotAllowed, "\(method) \(path)")
+                #expect(response.headers[.allow] == allow, "\(method) \(path)")
+                try Contract.validate(response.data, against: "error")
+            }
+        }
+    }
+}
