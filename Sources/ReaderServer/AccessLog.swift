@@ -82,13 +82,16 @@ struct ErrorMiddleware: RouterMiddleware {
             return JSONResponder.error(error)
         } catch let error as any HTTPResponseError {
             switch error.status {
-            case .notFound:
-                return JSONResponder.error(ServerError(.notFound, "no endpoint \(request.method.rawValue) \(request.uri.path)"))
-            case .methodNotAllowed:
+            case .notFound, .methodNotAllowed:
+                // The router has no route for the method, whatever it is (QUERY included):
+                // on a path of the API that is a 405 naming the methods it has.
+                guard let allow = SyncRoutes.allow(for: request.uri.path) else {
+                    return JSONResponder.error(ServerError(.notFound, "no endpoint \(request.method.rawValue) \(request.uri.path)"))
+                }
                 var response = JSONResponder.error(
-                    ServerError(.notFound, "\(request.uri.path) does not take \(request.method.rawValue)")
+                    ServerError(.methodNotAllowed, "\(request.uri.path) does not take \(request.method.rawValue); it takes \(allow)")
                 )
-                response.status = .methodNotAllowed
+                response.headers[.allow] = allow
                 return response
             case .contentTooLarge:
                 return JSONResponder.error(ServerError(.tooLarge, "the request body is over the server's limit"))

@@ -22,7 +22,6 @@ public func buildRouter(
     v1.get("/me", use: handlers.me)
     v1.get("/changes", use: handlers.changes)
     v1.post("/mutations", use: handlers.mutations)
-    SyncRoutes.addMethodNotAllowed(to: router)
     return router
 }
 

@@ -21,26 +21,12 @@ public enum SyncRoutes {
         Endpoint(method: "POST", path: "/v1/mutations"),
     ]
 
-    /// The methods a request may name; on a path of the API, each one it does not serve
-    /// answers 405 `method_not_allowed` with `Allow` listing those it does.
-    static let methods: [HTTPRequest.Method] = [.get, .head, .post, .put, .delete, .patch, .options, .trace]
-
-    /// Adds the 405 answers to `router` (after its middleware, so they are logged and are JSON).
-    public static func addMethodNotAllowed(to router: Router<SyncRequestContext>) {
-        let paths = Dictionary(grouping: all, by: \.path)
-        for (path, endpoints) in paths {
-            let allowed = endpoints.map(\.method)
-            let allow = allowed.joined(separator: ", ")
-            for method in methods where !allowed.contains(method.rawValue) {
-                router.on(RouterPath(path), method: method) { request, _ -> Response in
-                    var response = JSONResponder.error(ServerError(
-                        .methodNotAllowed, "\(path) does not take \(request.method.rawValue); it takes \(allow)"
-                    ))
-                    response.headers[.allow] = allow
-                    return response
-                }
-            }
-        }
+    /// The methods `path` is served with, comma-separated for an `Allow` header; nil for a
+    /// path that is not the API's. A request with another method on one of these paths is
+    /// answered 405 `method_not_allowed` with this `Allow`.
+    static func allow(for path: String) -> String? {
+        let methods = all.filter { $0.path == path }.map(\.method)
+        return methods.isEmpty ? nil : methods.joined(separator: ", ")
     }
 }
 

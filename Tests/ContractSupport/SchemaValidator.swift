@@ -3,7 +3,8 @@ import Foundation
 /// Validates JSON against the subset of JSON Schema 2020-12 the contract uses: `type`
 /// (one name or a list), `properties`, `required`, `additionalProperties`, `items`, `enum`,
 /// `const`, `$ref` (to a sibling file, `#/$defs/…`, or both), `oneOf`, `anyOf`, `allOf`,
-/// `minimum`, `maximum`, `minLength`, `minItems`, `pattern`. Other keywords are ignored.
+/// `minimum`, `maximum`, `minLength`, `maxLength`, `minItems`, `maxItems`, `pattern`. Other
+/// keywords are ignored.
 struct SchemaValidator {
     let directory: URL
     private var documents: [String: JSONValue] = [:]
@@ -72,6 +73,9 @@ struct SchemaValidator {
             if let minimum = keywords["minItems"].flatMap(Self.number), Double(elements.count) < minimum {
                 problems.append("\(path): fewer than \(Int(minimum)) items")
             }
+            if let maximum = keywords["maxItems"].flatMap(Self.number), Double(elements.count) > maximum {
+                problems.append("\(path): more than \(Int(maximum)) items")
+            }
             if let items = keywords["items"] {
                 for (index, element) in elements.enumerated() {
                     try check(element, items, file: file, path: "\(path)[\(index)]", into: &problems)
@@ -87,6 +91,10 @@ struct SchemaValidator {
         case .string(let text):
             if let minimum = keywords["minLength"].flatMap(Self.number), Double(text.count) < minimum {
                 problems.append("\(path): shorter than \(Int(minimum)) characters")
+            }
+            // JSON Schema counts characters as code points, not as Swift's grapheme clusters.
+            if let maximum = keywords["maxLength"].flatMap(Self.number), Double(text.unicodeScalars.count) > maximum {
+                problems.append("\(path): longer than \(Int(maximum)) characters")
             }
             if let pattern = keywords["pattern"]?.stringValue {
                 let expression = try NSRegularExpression(pattern: pattern)

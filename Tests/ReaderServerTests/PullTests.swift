@@ -112,10 +112,10 @@ import Testing
                 firstSeenAt: "2026-11-24T10:00:00.000Z"
             ))),
             SequencedChange(seq: 3, change: .articleState(ArticleStateRecord(
-                articleID: "a", read: true, starred: false, progress: 0.3, tags: ["x"], hlc: StateStamps(read: stamp)
+                articleID: "0123456789abcdef", read: true, starred: false, progress: 0.3, tags: ["x"], hlc: StateStamps(read: stamp)
             ))),
             SequencedChange(seq: 4, change: .note(NoteRecord(
-                id: "n", articleID: "a", anchor: TextQuoteSelector(exact: "e", prefix: "p", suffix: "s"), body: "b",
+                id: "n", articleID: "0123456789abcdef", anchor: TextQuoteSelector(exact: "e", prefix: "p", suffix: "s"), body: "b",
                 createdAt: "c", updatedAt: "2026-11-24T10:00:00.000Z", revision: 2, conflicted: true, bodyHLC: stamp, anchorHLC: nil
             ))),
             SequencedChange(seq: 5, change: .subscription(SubscriptionRecord(url: "u", title: nil, tags: [], subscribed: false, hlc: stamp))),

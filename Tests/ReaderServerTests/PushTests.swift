@@ -31,7 +31,7 @@ import Testing
                 Make.state("s2", article: article, ["read": .bool(false)], at: 5, node: "device-b"),
                 Make.state("s3", article: "0000000000000000", ["read": .bool(true)], at: 40),
                 Make.editNote("e5", note: "no-such-note", base: 1, body: "x", at: 41),
-                Make.state("s4", article: article, ["colour": .string("red")], at: 42),
+                Make.state("s4", article: article, ["body": .string("red")], at: 42),
                 Make.createNote("c3", note: "note-3", article: "0000000000000000", body: "x", at: 43),
             ], token: token, requestIsValid: false)
             let statuses = edited.results.map(\.status)

@@ -43,14 +43,47 @@ import Testing
         let server = try TestServer()
         let token = try await server.addUser("ada")
         try await server.importArticles(1)
-        var mutation = Make.createNote("m1", note: "n1", article: TestServer.articleID(0), body: "x", at: 10)
-        mutation.fields["created_at"] = .string("not a date")
-        let undated = mutation
+        let article = TestServer.articleID(0)
+        var shapeless = Make.createNote("m1", note: "n1", article: article, body: "x", at: 10)
+        shapeless.fields["created_at"] = .string("not a date")
+        var unreal = Make.createNote("m2", note: "n2", article: article, body: "x", at: 11)
+        unreal.fields["created_at"] = .string("2026-02-30T10:00:00.000Z")
+        let (notADate, february30) = (shapeless, unreal)
         try await server.app.test(.router) { client in
-            let (answer, _) = try await client.push([undated], token: token, requestIsValid: false)
+            // Not the schema's pattern: the request breaks the schema and is refused whole.
+            let body = try JSONEncoder().encode(PushRequest(clientID: "device-a", mutations: [notADate]))
+            let response = try await client.send(.post, "/v1/mutations", token: token, body: body)
+            #expect(response.status == .badRequest)
+            #expect(response.text.contains("created_at"))
+            // The pattern, but no such day: that mutation alone is refused.
+            let (answer, _) = try await client.push([february30], token: token)
             #expect(answer.results[0].status == .rejected && answer.results[0].error?.code == .invalidMutation)
             let (changes, _) = try await client.pullAll(token: token, limit: 100)
             #expect(!changes.contains { $0.change.entity == .note })
+        }
+    }
+
+    @Test func fieldsOrMembersTheSchemaDoesNotHaveAre400() async throws {
+        let server = try TestServer()
+        let token = try await server.addUser("ada")
+        try await server.app.test(.router) { client in
+            let article = TestServer.articleID(0)
+            let mutation = #"{"id":"m1","entity":"article_state","entity_id":"\#(article)","op":"set","hlc":"0000000000000010-0000-a""#
+            for body in [
+                #"{"client_id":"d","mutations":[],"extra":1}"#,
+                mutation + #","fields":{"read":true},"extra":1}"#,
+                mutation + #","fields":{"colour":"red"}}"#,
+                mutation + #","fields":{"read":"yes"}}"#,
+                mutation + #","fields":{"progress":2}}"#,
+                mutation + #","fields":{"read":true},"base_revision":null}"#,
+                mutation + #","fields":{"read":true},"base_revision":-1}"#,
+                mutation + #","fields":{"anchor":{"exact":"x"}}}"#,
+            ] {
+                let wrapped = body.hasPrefix(#"{"client_id""#) ? body : #"{"client_id":"d","mutations":["# + body + "]}"
+                let response = try await client.send(.post, "/v1/mutations", token: token, body: Data(wrapped.utf8))
+                #expect(response.status == .badRequest, "\(wrapped)")
+                try Contract.validate(response.data, against: "error")
+            }
         }
     }
 
@@ -61,7 +94,9 @@ import Testing
         let article = TestServer.articleID(0)
         let limit = WireLimits.maxNoteBodyBytes
         var quoted = Make.createNote("m3", note: "n3", article: article, body: "x", at: 12)
-        quoted.fields["anchor"] = .object(["exact": .string(String(repeating: "q", count: WireLimits.maxQuoteBytes + 1))])
+        quoted.fields["anchor"] = .object([
+            "exact": .string(String(repeating: "q", count: WireLimits.maxQuoteBytes + 1)), "prefix": .string(""), "suffix": .string(""),
+        ])
         var tagged = Make.state("m4", article: article, ["tags": .array((0...WireLimits.maxTags).map { .string("t\($0)") })], at: 13)
         tagged.hlc = Make.stamp(13)
         let (longQuote, manyTags) = (quoted, tagged)

@@ -10,7 +10,35 @@ public struct PushRequest: Hashable, Sendable, Codable {
         self.mutations = mutations
     }
 
-    enum CodingKeys: String, CodingKey { case clientID = "client_id", mutations }
+    enum CodingKeys: String, CodingKey, CaseIterable { case clientID = "client_id", mutations }
+
+    /// Refuses a member the schema does not have, as `additionalProperties: false` says.
+    public init(from decoder: any Decoder) throws {
+        try WireMember.refuseUnknown(in: decoder, known: CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        clientID = try container.decode(String.self, forKey: .clientID)
+        mutations = try container.decode([WireMutation].self, forKey: .mutations)
+    }
+}
+
+/// The member names of a JSON object, to refuse the ones a record does not have.
+enum WireMember {
+    struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    static func refuseUnknown<Keys: CodingKey & CaseIterable>(in decoder: any Decoder, known: Keys.Type) throws {
+        let container = try decoder.container(keyedBy: AnyKey.self)
+        let names = Set(Keys.allCases.map(\.stringValue))
+        if let unknown = container.allKeys.first(where: { !names.contains($0.stringValue) }) {
+            throw DecodingError.dataCorruptedError(
+                forKey: unknown, in: container, debugDescription: "no member \(unknown.stringValue) here"
+            )
+        }
+    }
 }
 
 /// One mutation as it is pushed. `fields` is the outbox row's JSON object, as written.
@@ -42,8 +70,22 @@ public struct WireMutation: Hashable, Sendable, Codable {
         self.hlc = hlc
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case id, entity, entityID = "entity_id", op, baseRevision = "base_revision", fields, hlc
+    }
+
+    /// Refuses a member the schema does not have, as `additionalProperties: false` says.
+    public init(from decoder: any Decoder) throws {
+        try WireMember.refuseUnknown(in: decoder, known: CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        entity = try container.decode(EntityKind.self, forKey: .entity)
+        entityID = try container.decode(String.self, forKey: .entityID)
+        op = try container.decode(MutationOp.self, forKey: .op)
+        // Absent, not null: the schema's base_revision is an integer when it is there.
+        baseRevision = container.contains(.baseRevision) ? try container.decode(Int.self, forKey: .baseRevision) : nil
+        fields = try container.decode(JSONObject.self, forKey: .fields)
+        hlc = try container.decode(HLC.self, forKey: .hlc)
     }
 }
 

@@ -26,6 +26,9 @@ public enum WireLimits {
     public static let maxTags = 32
     /// An HLC stamp's text: 16 digits, `-`, 4 hex digits, `-`, a node of up to 64 bytes.
     public static let maxHLCBytes = 22 + HLC.maxNodeBytes
+    /// The largest note revision a mutation may name: 2^53 - 1, the largest whole number
+    /// every JSON reader holds exactly.
+    public static let maxRevision = 9_007_199_254_740_991
     /// An RFC 3339 timestamp as `Timestamp` writes it (`2026-11-25T09:30:00.000Z`).
     public static let timestampBytes = 24
 

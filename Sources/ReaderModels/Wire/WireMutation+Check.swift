@@ -1,13 +1,25 @@
 extension PushRequest {
-    /// What makes the request itself malformed, before any mutation is looked at: a
-    /// client or mutation id outside `WireText.isID`. The server answers 400 to it (the
-    /// ids key its memory of applied mutations, so they must be sound to be remembered).
+    /// What makes the request itself break `Schemas/json/push-request.schema.json`, before
+    /// any mutation is applied: a client or mutation id outside `WireText.isID`, a negative
+    /// base revision, a field the schema does not have or of the wrong type. The server
+    /// answers 400 to it. (Limits and the rules that depend on the entity are checked per
+    /// mutation by `WireMutation.check()`, so one bad mutation does not hold up the rest.)
     public var envelopeProblem: String? {
         guard WireText.isID(clientID) else {
             return "client_id must be 1 to \(WireLimits.maxIDBytes) letters, digits or -_.:~"
         }
-        for (index, mutation) in mutations.enumerated() where !WireText.isID(mutation.id) {
-            return "mutations[\(index)].id must be 1 to \(WireLimits.maxIDBytes) letters, digits or -_.:~"
+        for (index, mutation) in mutations.enumerated() {
+            guard WireText.isID(mutation.id) else {
+                return "mutations[\(index)].id must be 1 to \(WireLimits.maxIDBytes) letters, digits or -_.:~"
+            }
+            if let baseRevision = mutation.baseRevision, baseRevision < 0 || baseRevision > WireLimits.maxRevision {
+                return "mutations[\(index)].base_revision must be from 0 to \(WireLimits.maxRevision)"
+            }
+            for (name, value) in mutation.fields.sorted(by: { $0.key < $1.key }) {
+                if let problem = WireMutation.shapeProblem(name, value) {
+                    return "mutations[\(index)].fields.\(name) \(problem)"
+                }
+            }
         }
         return nil
     }
@@ -62,6 +74,43 @@ extension WireMutation {
         }
         guard valid(id) else {
             throw Resolver.Rejection(.invalidMutation, "\(name) must be \(rule) without spaces or control characters")
+        }
+    }
+
+    /// Why a field breaks the schema's shape for it (name, type, pattern, range); nil when it fits.
+    static func shapeProblem(_ name: String, _ value: WireValue) -> String? {
+        switch name {
+        case "article_id":
+            guard let id = value.stringValue, WireText.isArticleID(id) else { return "must be 16 lower-case hex digits" }
+        case "created_at":
+            guard let text = value.stringValue, text.utf8.count == WireLimits.timestampBytes, isTimestampShape(text) else {
+                return "must be an RFC 3339 UTC time such as 2026-11-25T09:30:00.000Z"
+            }
+        case "body", "title":
+            guard value.stringValue != nil else { return "must be a string" }
+        case "read", "starred", "subscribed":
+            guard value.boolValue != nil else { return "must be true or false" }
+        case "progress":
+            guard let number = value.numberValue, number >= 0, number <= 1 else { return "must be a number from 0 to 1" }
+        case "tags":
+            guard value.stringArray != nil else { return "must be an array of strings" }
+        case "anchor":
+            if value == .null { return nil }
+            guard let object = value.objectValue, Set(object.keys) == ["exact", "prefix", "suffix"],
+                  let exact = object["exact"]?.stringValue, !exact.isEmpty,
+                  object["prefix"]?.stringValue != nil, object["suffix"]?.stringValue != nil
+            else { return "must be null or an object of a non-empty exact, a prefix and a suffix" }
+        default:
+            return "is not a field of any mutation"
+        }
+        return nil
+    }
+
+    /// `^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z$`, the schema's pattern.
+    private static func isTimestampShape(_ text: String) -> Bool {
+        let shape = Array("dddd-dd-ddTdd:dd:dd.dddZ".utf8)
+        return zip(text.utf8, shape).allSatisfy { byte, expected in
+            expected == UInt8(ascii: "d") ? (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) : byte == expected
         }
     }
 

@@ -38,9 +38,11 @@ public enum WireText {
         tags.count <= WireLimits.maxTags && tags.allSatisfy(isTag)
     }
 
-    /// An instant in the one form the core writes (`2026-11-25T09:30:00.000Z`), and a real one.
+    /// An instant in the one form the core writes (`2026-11-25T09:30:00.000Z`), and a real
+    /// one: it reads back as itself, so February 30 or 24:00 is not one.
     public static func isTimestamp(_ text: String) -> Bool {
-        text.utf8.count == WireLimits.timestampBytes && Timestamp.parse(text) != nil
+        guard text.utf8.count == WireLimits.timestampBytes, let date = Timestamp.parse(text) else { return false }
+        return Timestamp.format(millis: Int64((date.timeIntervalSince1970 * 1000).rounded())) == text
     }
 
     /// Whether `text` is at most `limit` bytes of UTF-8.
