@@ -15,8 +15,7 @@ struct CLI {
     let db: String
 
     init() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("reader-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        folder = try TestFolder.make("cli")
         db = folder.appendingPathComponent("reader.sqlite").path
     }
 
@@ -61,8 +60,7 @@ struct CLI {
         for (key, value) in environment { env[key] = value }
         process.environment = env
         // Output goes to files, so a large output can never fill a pipe and stall the child.
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("reader-cli-out-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        let scratch = try TestFolder.make("cli-out")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let outURL = scratch.appendingPathComponent("stdout")
         let errURL = scratch.appendingPathComponent("stderr")

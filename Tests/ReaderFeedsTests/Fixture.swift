@@ -21,9 +21,7 @@ enum Fixture {
 
     /// Writes `bytes` to a new file in a fresh temporary folder and returns its path.
     static func temporary(_ name: String, _ bytes: some Sequence<UInt8>) throws -> String {
-        let folder = FileManager.default.temporaryDirectory
-            .appendingPathComponent("ReaderFeedsTests-" + UUID().uuidString)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try TestFolder.make("feeds")
         let url = folder.appendingPathComponent(name)
         try Data(bytes).write(to: url)
         return url.path

@@ -10,7 +10,7 @@ import Testing
 @Suite struct FeedRefreshTests {
     /// A store on a temporary file, subscribed to `paths` of `server`.
     static func store(subscribedTo paths: [String], on server: RoutedServer) throws -> ReaderStore {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("reader-fetch-\(UUID().uuidString)")
+        let folder = TestFolder.url("fetch")
         let store = try ReaderStore(path: folder.appendingPathComponent("reader.sqlite").path)
         for path in paths { try store.subscribeFeed(url: server.url(path).absoluteString) }
         return store

@@ -72,7 +72,7 @@ import Testing
         let server = try TestRoutes.start()
         defer { server.stop() }
         let client = try makeClient()
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("download-\(UUID().uuidString)").path
+        let path = TestFolder.url("download").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let download = try await client.download(HTTPRequest(url: server.url("/redirect?status=302&to=/bytes/3000000")), to: path, maxBodyBytes: nil)
         #expect(download.head.status == 200)

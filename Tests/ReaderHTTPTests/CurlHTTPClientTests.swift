@@ -47,7 +47,7 @@ import Testing
         #expect(posted.body == bytes)
         #expect(posted.headers["X-Method"] == "POST")
 
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("upload-\(UUID().uuidString)").path
+        let path = TestFolder.url("upload").path
         let fileBytes = (0..<300_000).map(TestRoutes.patternByte)
         try Data(fileBytes).write(to: URL(fileURLWithPath: path))
         defer { try? FileManager.default.removeItem(atPath: path) }

@@ -2,6 +2,7 @@ import ContractSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import LoopbackHTTP
 import ReaderModels
 @testable import ReaderServer
 import Synchronization
@@ -16,8 +17,7 @@ struct TestServer {
     let limits: ServerLimits
 
     init(limits: ServerLimits = ServerLimits(), tombstoneDays: Int = 30) throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("reader-server-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        folder = try TestFolder.make("server")
         let clock = ManualClock()
         self.clock = clock
         repository = try SQLiteSyncRepository(

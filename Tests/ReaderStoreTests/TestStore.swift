@@ -10,7 +10,7 @@ struct TestStore {
     let store: ReaderStore
 
     init(start: Date = Date(timeIntervalSince1970: 1_764_000_000), idPrefix: String = "") throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("reader-tests-\(UUID().uuidString)")
+        folder = TestFolder.url("store")
         store = try ReaderStore(path: folder.appendingPathComponent("reader.sqlite").path, environment: Self.environment(start: start, idPrefix: idPrefix))
     }
 

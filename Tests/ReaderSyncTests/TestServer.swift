@@ -23,8 +23,7 @@ final class TestServer: Sendable {
     /// Starts a server whose database holds `imports` (the samples by default), or a second
     /// server process on the database of `sharing`.
     init(imports: [String] = TestServer.samples, extraArguments: [String] = [], sharing: TestServer? = nil) async throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("reader-sync-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        folder = try TestFolder.make("sync")
         db = sharing?.db ?? folder.appendingPathComponent("server.sqlite").path
         let imports = sharing == nil ? imports : []
         if !imports.isEmpty {
@@ -102,8 +101,8 @@ final class TestServer: Sendable {
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
         process.environment = env
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("reader-out-\(UUID().uuidString)")
-        let err = FileManager.default.temporaryDirectory.appendingPathComponent("reader-err-\(UUID().uuidString)")
+        let out = TestFolder.url("out")
+        let err = TestFolder.url("err")
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         defer {
