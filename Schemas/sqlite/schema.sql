@@ -1,5 +1,7 @@
 -- What a freshly migrated reader database holds (FTS5 shadow tables left out).
 -- Kept true by SchemaTests; regenerate with UPDATE_SCHEMA_SNAPSHOT=1 swift test --filter SchemaTests.
+PRAGMA application_id = 1380270404;
+
 CREATE TABLE article_states (
   article_id TEXT PRIMARY KEY NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
   read INTEGER NOT NULL DEFAULT 0 CHECK (read IN (0, 1)),

@@ -131,6 +131,11 @@ extension SQLiteSyncRepository {
                 CREATE INDEX subscriptions_subscribed_url ON subscriptions(url) WHERE subscribed = 1;
                 """)
         }
+        migrator.registerMigration("v3-application-id") { db in
+            // Marks the file as ours, so the server can refuse other programs' databases
+            // before opening them (see `checkOwnership(of:)`).
+            try db.execute(sql: "PRAGMA application_id = \(Int32(bitPattern: applicationID))")
+        }
         return migrator
     }
 }

@@ -30,6 +30,7 @@ public final class SQLiteSyncRepository: SyncRepository {
         // while; wait for it rather than fail.
         configuration.busyMode = .timeout(30)
         configuration.label = "reader-server"
+        try Self.checkOwnership(of: path)
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(pool)
@@ -61,7 +62,7 @@ public final class SQLiteSyncRepository: SyncRepository {
             case .SQLITE_CANTOPEN: return "the file cannot be opened or created"
             case .SQLITE_NOTADB, .SQLITE_CORRUPT: return "the file is not a reader-server database"
             case .SQLITE_READONLY: return "the database is read-only"
-            default: return "SQLite error \(error.resultCode.rawValue)"
+            default: return "SQLite error \(error.resultCode.rawValue)" + (error.message.map { ": \($0)" } ?? "")
             }
         }
         return "\(error)"

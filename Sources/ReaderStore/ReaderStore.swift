@@ -30,16 +30,30 @@ public final class ReaderStore: Sendable {
     let environment: StoreEnvironment
     let observers = ChangeObservers()
 
-    /// Opens (creating it and its folder if needed) and migrates the database at `path`.
-    public init(path: String, environment: StoreEnvironment = .live) throws {
+    /// Opens (creating it if needed) and migrates the database at `path`.
+    ///
+    /// A file that is not a reader database is refused before anything is written to it.
+    ///
+    /// - Parameter createFolder: whether a missing folder for `path` is created; when false,
+    ///   a missing folder is an error that names it.
+    public init(path: String, environment: StoreEnvironment = .live, createFolder: Bool = true) throws {
         self.path = path
         self.environment = environment
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        } catch {
-            throw StoreError.database("cannot create the folder \(folder) for the database: check that the path is right and writable")
+        var isFolder: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) {
+            guard createFolder else {
+                throw StoreError.database("the folder \(folder) for the database does not exist")
+            }
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            } catch {
+                throw StoreError.database("cannot create the folder \(folder) for the database: check that the path is right and writable")
+            }
+        } else if !isFolder.boolValue {
+            throw StoreError.database("\(folder) is not a folder, so it cannot hold the database \(path)")
         }
+        try StoreFile.checkOwnership(of: path)
         var config = Configuration()
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(5)

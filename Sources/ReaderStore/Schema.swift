@@ -16,6 +16,7 @@ enum Schema {
         migrator.registerMigration("v3-sync", migrate: createSyncSettlement)
         migrator.registerMigration("v3-feeds", migrate: createFeedFetchState)
         migrator.registerMigration("v4-search-merges", migrate: mergeSearchSegmentsLessOften)
+        migrator.registerMigration("v5-application-id", migrate: markAsReaderDatabase)
         return migrator
     }
 
@@ -187,5 +188,12 @@ enum Schema {
     /// for the figures.
     static func mergeSearchSegmentsLessOften(_ db: Database) throws {
         try db.execute(sql: "INSERT INTO articles_fts(articles_fts, rank) VALUES ('automerge', 8)")
+    }
+
+    /// Writes the reader's id into the file's header, so the store can tell its own
+    /// databases from other programs' before opening them (see `StoreFile`). Databases made
+    /// before this migration are recognised by their migrations table, and get the id here.
+    static func markAsReaderDatabase(_ db: Database) throws {
+        try db.execute(sql: "PRAGMA application_id = \(Int32(bitPattern: StoreFile.applicationID))")
     }
 }

@@ -1,3 +1,4 @@
+import GRDB
 import Foundation
 import Testing
 
@@ -65,12 +66,35 @@ import Testing
         #expect(help.stdout.contains("Exit codes"))
     }
 
-    @Test func aDatabaseFolderThatCannotBeMadeExitsEight() async throws {
+    @Test func aDatabaseFolderThatDoesNotExistExitsEightAndIsNotMade() async throws {
         let cli = try CLI()
         let file = try cli.file("plain-file", "not a folder")
-        let result = try await cli.run(["status"], db: file + "/sub/reader.sqlite")
+        let underAFile = try await cli.run(["status"], db: file + "/sub/reader.sqlite")
+        #expect(underAFile.status == 8)
+        #expect(underAFile.stderr == "reader: the folder \(file)/sub for the database does not exist\n")
+        let absent = cli.folder.appendingPathComponent("absent/deeper")
+        let result = try await cli.run(["status"], db: absent.path + "/reader.sqlite")
         #expect(result.status == 8)
-        #expect(result.stderr == "reader: cannot create the folder \(file)/sub for the database: check that the path is right and writable\n")
+        #expect(result.stderr == "reader: the folder \(absent.path) for the database does not exist\n")
+        #expect(!FileManager.default.fileExists(atPath: cli.folder.appendingPathComponent("absent").path))
+    }
+
+    @Test func anEmptyDatabasePathIsAUsageError() async throws {
+        let cli = try CLI()
+        for arguments in [["status", "--db", ""], ["--db", "", "status"], ["status", "--db="]] {
+            let result = try await CLI.exec(arguments, environment: ["READER_DB": cli.db])
+            #expect(result.status == 2, "\(arguments): \(result.status) \(result.stderr)")
+            #expect(result.stderr.contains("--db"), "\(arguments): \(result.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: cli.db))
+    }
+
+    @Test func theDefaultDatabaseFolderIsMade() async throws {
+        let cli = try CLI()
+        let data = cli.folder.appendingPathComponent("xdg")
+        let result = try await CLI.exec(["status"], environment: ["XDG_DATA_HOME": data.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(FileManager.default.fileExists(atPath: data.appendingPathComponent("reader/reader.sqlite").path))
     }
 
     @Test func aFileThatIsNotADatabaseExitsEight() async throws {
@@ -78,6 +102,24 @@ import Testing
         let notADatabase = try cli.file("notes.sqlite", String(repeating: "plain text, not SQLite\n", count: 100))
         let result = try await cli.run(["status"], db: notADatabase)
         #expect(result.status == 8)
-        #expect(result.stderr == "reader: \(notADatabase) is not a reader database or is damaged\n")
+        #expect(result.stderr == "reader: \(notADatabase) is not a reader database; it was left unchanged\n")
+    }
+
+    @Test func anotherProgramsDatabaseIsRefusedAndLeftByteForByte() async throws {
+        let cli = try CLI()
+        let path = cli.folder.appendingPathComponent("other-app.sqlite").path
+        let queue = try DatabaseQueue(path: path)
+        try await queue.write { db in try db.execute(sql: "CREATE TABLE recipes (name TEXT); INSERT INTO recipes VALUES ('bread')") }
+        try queue.close()
+        let companions = [path + "-wal", path + "-shm", path + "-journal"]
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect(companions.allSatisfy { !FileManager.default.fileExists(atPath: $0) })
+        for arguments in [["status"], ["articles", "list"], ["import", CLI.sample("night-sky.json")]] {
+            let result = try await cli.run(arguments, db: path)
+            #expect(result.status == 8, "\(arguments): \(result.stderr)")
+            #expect(result.stderr == "reader: \(path) is not a reader database; it was left unchanged\n")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before, "the other program's file was changed")
+        #expect(companions.allSatisfy { !FileManager.default.fileExists(atPath: $0) }, "a -wal, -shm or -journal was left")
     }
 }

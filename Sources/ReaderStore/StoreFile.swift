@@ -1,0 +1,60 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+import ReaderModels
+
+/// Telling a reader database from any other file before the store opens it for writing:
+/// opening a file for writing switches it to WAL and adds the migrations table, so a file
+/// another program made is refused first, with its bytes untouched.
+enum StoreFile {
+    /// `PRAGMA application_id` of a reader database, "READ" in ASCII; set by the
+    /// `v5-application-id` migration.
+    static let applicationID: UInt32 = 0x5245_4144
+
+    /// The migration every reader database ran first: how a database made before the
+    /// application id existed is recognised.
+    static let firstMigration = "v1-content"
+
+    /// Returns when `path` is missing, empty, or a reader database (one made by an earlier
+    /// version, without the application id, included); throws otherwise. Never writes.
+    static func checkOwnership(of path: String) throws {
+        let refused = StoreError.database("\(path) is not a reader database; it was left unchanged")
+        guard let handle = FileHandle(forReadingAtPath: path) else { return }
+        let bytes = [UInt8]((try? handle.read(upToCount: SQLiteFileHeader.size)) ?? Data())
+        try? handle.close()
+        if bytes.isEmpty { return }
+        guard let header = SQLiteFileHeader(bytes) else { throw refused }
+        if header.applicationID == applicationID { return }
+        // Earlier versions opened every database as a pool, which switched it to WAL: a
+        // file in another journal mode, or with another program's id, is not ours.
+        guard header.applicationID == 0, header.isWAL else { throw refused }
+        guard isReaderDatabase(path: path) else { throw refused }
+    }
+
+    /// Whether the WAL database at `path` has the reader's application id or ran the
+    /// reader's first migration. The header of the file may not say yet: what was written
+    /// since the last checkpoint, the id included, is in the `-wal` file beside it.
+    ///
+    /// With no `-wal` file, the file is read with SQLite's `immutable` flag, which takes no
+    /// lock and makes no `-wal` or `-shm` file, so looking at another program's database
+    /// leaves nothing behind. With one, it is read read-only through it.
+    static func isReaderDatabase(path: String) -> Bool {
+        let hasWAL = FileManager.default.fileExists(atPath: path + "-wal")
+        let uri = URL(fileURLWithPath: path).absoluteString + (hasWAL ? "?mode=ro" : "?immutable=1")
+        var connection: OpaquePointer?
+        defer { sqlite3_close(connection) }
+        guard sqlite3_open_v2(uri, &connection, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nil) == SQLITE_OK else { return false }
+        sqlite3_busy_timeout(connection, 5000)
+        return integer(connection, "PRAGMA application_id") == Int64(Int32(bitPattern: applicationID))
+            || integer(connection, "SELECT 1 FROM grdb_migrations WHERE identifier = '\(firstMigration)'") == 1
+    }
+
+    /// The first column of the first row of `sql`; nil when there is none or the query fails.
+    private static func integer(_ connection: OpaquePointer?, _ sql: String) -> Int64? {
+        var statement: OpaquePointer?
+        defer { sqlite3_finalize(statement) }
+        guard sqlite3_prepare_v2(connection, sql, -1, &statement, nil) == SQLITE_OK,
+              sqlite3_step(statement) == SQLITE_ROW else { return nil }
+        return sqlite3_column_int64(statement, 0)
+    }
+}
