@@ -9,6 +9,7 @@ import Testing
 @Suite struct CrashTests {
     @Test func syncKilledAtRandomMomentsLosesNothing() async throws {
         let seed = testSeed()
+        print("CrashTests.syncKilledAtRandomMomentsLosesNothing: seed \(seed) (replay with READER_SYNC_SEED=\(seed))")
         var rng = SeededGenerator(seed: seed)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("reader-crash-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -22,9 +23,13 @@ import Testing
         var written: [String: String] = [:] // note id -> the text last written
 
         let rounds = operationCount(default: 12)
+        // In this round the test holds the database's write lock while the sync runs, so
+        // the sync cannot finish (it waits up to its 5 s busy timeout to write) and the
+        // kill, well within that, is certain; the other rounds may finish before theirs.
+        let certainRound = Int.random(in: 0..<rounds, using: &rng)
         var killed = 0
         var outcomes: [String] = []
-        for _ in 0..<rounds {
+        for round in 0..<rounds {
             // Offline edits between syncs, on whatever articles have arrived so far.
             let articles = try store.articles().prefix(200).map(\.id)
             if !articles.isEmpty {
@@ -47,7 +52,9 @@ import Testing
             let errors = folder.appendingPathComponent("sync-stderr.txt")
             // On a thread of its own: a thread sleep keeps the kill on time however busy the
             // cooperative pool is, and holds none of the pool's threads meanwhile.
-            let run = try await onOwnThread { try Self.runAndKill(arguments, after: delay, errors: errors) }
+            let lock = round == certainRound ? db : nil
+            let run = try await onOwnThread { try Self.runAndKill(arguments, after: delay, errors: errors, holdingWriteLockOn: lock) }
+            #expect(run.killed || lock == nil, "the sync run while the test held the write lock was not killed: \(run.outcome ?? "it finished"); seed \(seed)")
             if run.killed { killed += 1 }
             if let outcome = run.outcome { outcomes.append(outcome) }
 
@@ -58,7 +65,7 @@ import Testing
             let applied = try appliedMutationIDs(serverDatabase: server.db)
             #expect(gone.isSubset(of: applied), "\(gone.subtracting(applied).count) mutations vanished; seed \(seed)")
         }
-        #expect(killed > 0, "no sync was killed; failed syncs: \(outcomes)")
+        #expect(killed > 0, "no sync was killed; failed syncs: \(outcomes); seed \(seed)")
 
         _ = try await TestServer.run(TestServer.binary("reader"), ["sync", "--db", db, "--server", server.url.absoluteString, "--token", token])
         #expect(try store.status().pendingMutations == 0)
@@ -73,7 +80,21 @@ import Testing
     }
 
     /// Starts `reader ARGS`, SIGKILLs it after `delay` µs if it is still running, and says
-    /// whether it was killed or how it failed on its own.
+    /// whether it was killed or how it failed on its own. With `lockedDatabase`, the
+    /// database's write lock is held from before the start until after the kill.
+    private static func runAndKill(
+        _ arguments: [String], after delay: UInt32, errors: URL, holdingWriteLockOn lockedDatabase: String?
+    ) throws -> (killed: Bool, outcome: String?) {
+        guard let lockedDatabase else { return try runAndKill(arguments, after: delay, errors: errors) }
+        let queue = try DatabaseQueue(path: lockedDatabase)
+        var result: (killed: Bool, outcome: String?) = (false, nil)
+        try queue.inTransaction(.immediate) { _ in
+            result = try runAndKill(arguments, after: delay, errors: errors)
+            return .rollback
+        }
+        return result
+    }
+
     private static func runAndKill(_ arguments: [String], after delay: UInt32, errors: URL) throws -> (killed: Bool, outcome: String?) {
         let process = Process()
         process.executableURL = TestServer.binary("reader")
