@@ -1,6 +1,8 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
+import NIOCore
 import ReaderModels
 import ServiceLifecycle
 
@@ -44,16 +46,18 @@ public func buildApplication(
     }
     return buildApplication(
         repository: repository, host: configuration.host, port: configuration.port, limits: configuration.limits,
-        accessLog: accessLog, services: services, onServerRunning: onServerRunning
+        connections: configuration.connections, accessLog: accessLog, services: services, onServerRunning: onServerRunning
     )
 }
 
 /// The server over an already opened repository.
 ///
-/// - Parameter services: run beside the HTTP server and stopped with it (the feed refresh).
+/// - Parameters:
+///   - connections: the timeouts and the cap on open connections.
+///   - services: run beside the HTTP server and stopped with it (the feed refresh).
 public func buildApplication(
     repository: any SyncRepository, host: String = "127.0.0.1", port: Int = 0, limits: ServerLimits = ServerLimits(),
-    accessLog: AccessLogSink = .standardError, services: [any Service] = [],
+    connections: ConnectionLimits = ConnectionLimits(), accessLog: AccessLogSink = .standardError, services: [any Service] = [],
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     var logger = Logger(label: "reader-server")
@@ -61,6 +65,7 @@ public func buildApplication(
     logger.logLevel = .warning
     var app = Application(
         router: buildRouter(repository, limits: limits, accessLog: accessLog),
+        server: .http1(configuration: http1Configuration(connections)),
         configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: nil),
         services: services,
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
@@ -70,4 +75,14 @@ public func buildApplication(
         _ = try await repository.purgeTombstones()
     }
     return app
+}
+
+/// HTTP/1.1 with the connection limits: Hummingbird's idle timeout, and handlers of ours for
+/// the header and body timeouts and the cap (Hummingbird has neither).
+func http1Configuration(_ connections: ConnectionLimits) -> HTTP1Channel.Configuration {
+    let count = ConnectionCount(maximum: connections.maxConnections)
+    return HTTP1Channel.Configuration(
+        additionalChannelHandlers: [ConnectionCapHandler(count: count), RequestDeadlineHandler(limits: connections)],
+        idleTimeout: TimeAmount(connections.idleTimeout)
+    )
 }

@@ -13,19 +13,23 @@ public struct ServerConfiguration: Sendable {
     public var tombstoneDays: Int
     /// The limits of requests and responses.
     public var limits: ServerLimits
+    /// The timeouts of connections and the most open at once.
+    public var connections: ConnectionLimits
     /// Seconds between refreshes of the feeds users subscribe to; 0 turns refreshing off.
     public var refreshIntervalSeconds: Int
 
     /// A configuration with the documented defaults.
     public init(
         databasePath: String, host: String = "127.0.0.1", port: Int = 8080, tombstoneDays: Int = 30,
-        limits: ServerLimits = ServerLimits(), refreshIntervalSeconds: Int = 900
+        limits: ServerLimits = ServerLimits(), connections: ConnectionLimits = ConnectionLimits(),
+        refreshIntervalSeconds: Int = 900
     ) {
         self.databasePath = databasePath
         self.host = host
         self.port = port
         self.tombstoneDays = tombstoneDays
         self.limits = limits
+        self.connections = connections
         self.refreshIntervalSeconds = refreshIntervalSeconds
     }
 }

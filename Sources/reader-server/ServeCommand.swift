@@ -3,7 +3,8 @@ import Foundation
 import Hummingbird
 import ReaderServer
 
-/// `reader-server serve --db PATH [--host H] [--port N] [--tombstone-days D] [--refresh-interval S]`.
+/// `reader-server serve --db PATH [--host H] [--port N] [--tombstone-days D] [--refresh-interval S]
+/// [--header-timeout S] [--body-timeout S] [--idle-timeout S] [--max-connections N]`.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
@@ -31,15 +32,47 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var refreshInterval = 900
 
+    @Option(
+        name: .customLong("header-timeout"),
+        help: ArgumentHelp("Seconds a request's head may take to arrive; then the connection is closed.", valueName: "seconds")
+    )
+    var headerTimeout = 10.0
+
+    @Option(
+        name: .customLong("body-timeout"),
+        help: ArgumentHelp("Seconds a request's body may take to arrive after its head.", valueName: "seconds")
+    )
+    var bodyTimeout = 60.0
+
+    @Option(
+        name: .customLong("idle-timeout"),
+        help: ArgumentHelp("Seconds a connection may wait with no request before it is closed.", valueName: "seconds")
+    )
+    var idleTimeout = 60.0
+
+    @Option(
+        name: .customLong("max-connections"),
+        help: "The most connections open at once; more are closed as they arrive."
+    )
+    var maxConnections = 512
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         guard tombstoneDays >= 0 else { throw ValidationError("--tombstone-days must be 0 or more") }
         guard refreshInterval >= 0 else { throw ValidationError("--refresh-interval must be 0 or more") }
+        for (name, seconds) in [("--header-timeout", headerTimeout), ("--body-timeout", bodyTimeout), ("--idle-timeout", idleTimeout)] {
+            guard seconds > 0, seconds <= 86_400 else { throw ValidationError("\(name) must be more than 0 and at most 86400 seconds") }
+        }
+        guard (1...1_000_000).contains(maxConnections) else { throw ValidationError("--max-connections must be from 1 to 1000000") }
     }
 
     func run() async throws {
         let configuration = ServerConfiguration(
             databasePath: database.db, host: host, port: port, tombstoneDays: tombstoneDays,
+            connections: ConnectionLimits(
+                headerTimeout: .seconds(headerTimeout), bodyTimeout: .seconds(bodyTimeout),
+                idleTimeout: .seconds(idleTimeout), maxConnections: maxConnections
+            ),
             refreshIntervalSeconds: refreshInterval
         )
         let shownHost = host.contains(":") ? "[\(host)]" : host
