@@ -5,8 +5,11 @@ import Foundation
 /// The charset comes from a byte-order mark, else the HTTP `Content-Type` header, else the
 /// XML declaration, else UTF-8 (RFC 7303's order). Servers often label a UTF-8 feed as
 /// ISO-8859-1, so bytes that are valid UTF-8 under a prolog declaring UTF-8 stay UTF-8. A
-/// document that claims UTF-8 but is not valid UTF-8 is read as windows-1252, which is what
-/// such documents almost always are. ISO-8859-1 and windows-1252 are transcoded here (the
+/// document declared UTF-8 (by the header, or by the prolog when the header is silent) that
+/// holds bytes that are not UTF-8 keeps its UTF-8, with U+FFFD for each bad sequence: what it
+/// declares is believed, and a valid multi-byte character is never turned into mojibake. A
+/// document that declares nothing and is not valid UTF-8 is read as windows-1252, which is
+/// what such documents almost always are. ISO-8859-1 and windows-1252 are transcoded here (the
 /// declaration rewritten to match), because libxml2 on Linux may lack windows-1252; any other
 /// charset is left for libxml2 to decode from the declaration.
 public enum FeedEncoding {
@@ -47,9 +50,13 @@ public enum FeedEncoding {
             return bytes
         }
         let valid = bytes.withUnsafeBufferPointer(UTF8Validation.isValid)
-        var chosen = httpCharset.flatMap(charset(named:)) ?? declared ?? .utf8
+        let labelled = httpCharset.flatMap(charset(named:)) ?? declared
+        var chosen = labelled ?? .utf8
         if chosen != .utf8, declared == .utf8, valid { chosen = .utf8 }
-        if chosen == .utf8, !valid { chosen = .windows1252 }
+        if chosen == .utf8, !valid {
+            if labelled == .utf8 { return Array(String(decoding: bytes, as: UTF8.self).utf8) }
+            chosen = .windows1252
+        }
         guard chosen != .utf8 else { return bytes }
         var output = transcode(bytes, from: chosen)
         if let range = declaredEncoding(output) {

@@ -63,17 +63,48 @@ final class FileChunks {
         return Array(buffer[..<filled])
     }
 
-    /// Throws the reason a person would want when `path` is missing, a folder, or unreadable.
+    /// Throws the reason a person would want when `path` is missing, unreadable, or not a
+    /// regular file: a folder, or a device, pipe or socket, which may never end (`/dev/zero`)
+    /// or never start (a FIFO with no writer), so it is refused before it is opened.
     static func checkReadable(_ path: String) throws {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw FeedImportError(file: path, reason: "no such file")
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            let reason = errno
+            switch reason {
+            case ENOENT, ENOTDIR: throw FeedImportError(file: path, reason: "no such file")
+            case EACCES: throw FeedImportError(file: path, reason: "cannot be read (permission denied)")
+            default: throw FeedImportError(file: path, reason: "cannot be read (\(String(cString: strerror(reason))))")
+            }
         }
-        if isDirectory.boolValue {
+        switch info.st_mode & S_IFMT {
+        case S_IFREG:
+            break
+        case S_IFDIR:
             throw FeedImportError(file: path, reason: "is a folder, not a file")
+        case S_IFIFO:
+            throw FeedImportError(file: path, reason: "is a pipe, not a regular file: save what it carries to a file and import that")
+        case S_IFSOCK:
+            throw FeedImportError(file: path, reason: "is a socket, not a regular file")
+        default:
+            throw FeedImportError(file: path, reason: "is a device, not a regular file")
         }
-        guard FileManager.default.isReadableFile(atPath: path) else {
+        guard access(path, R_OK) == 0 else {
             throw FeedImportError(file: path, reason: "cannot be read (permission denied)")
+        }
+    }
+
+    /// The whole file at `path`, which must be a regular file of at most `limit` bytes.
+    static func contents(of path: String, limit: Int) throws -> [UInt8] {
+        let chunks = try FileChunks(path: path)
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: chunkSize)
+        while true {
+            let count = try chunks.read(into: &buffer)
+            if count == 0 { return bytes }
+            guard bytes.count + count <= limit else {
+                throw FeedImportError(file: path, reason: "is larger than the \(limit >> 20) MB limit")
+            }
+            bytes += buffer[..<count]
         }
     }
 }

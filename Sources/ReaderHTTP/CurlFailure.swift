@@ -57,7 +57,7 @@ struct CurlFailure {
         case CURLE_READ_ERROR, CURLE_ABORTED_BY_CALLBACK:
             return .requestBody(path: uploadPath, detail: text.isEmpty ? Curl.describe(code) : text)
         case CURLE_TOO_MANY_REDIRECTS:
-            return .tooManyRedirects(limit: 0)
+            return .tooManyRedirects(limit: 0, last: nil)
         default:
             return .other(code: Int(code.rawValue), detail: text.isEmpty ? Curl.describe(code) : text)
         }

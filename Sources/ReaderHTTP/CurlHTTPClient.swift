@@ -66,10 +66,10 @@ public final class CurlHTTPClient: HTTPClient {
             switch outcome {
             case .redirect(let head, let location):
                 guard let location, let target = URL(string: location), Self.isHTTP(target) else {
-                    throw .invalidURL(location ?? head.headers["Location"] ?? "")
+                    throw .redirectToUnsupportedScheme(from: hop.url, location: location ?? head.headers["Location"] ?? "")
                 }
                 guard redirects.count < request.maxRedirects else {
-                    throw .tooManyRedirects(limit: request.maxRedirects)
+                    throw .tooManyRedirects(limit: request.maxRedirects, last: target)
                 }
                 redirects.append(HTTPRedirect(status: head.status, from: hop.url, to: target))
                 hop = Self.redirected(hop, status: head.status, to: target)

@@ -27,8 +27,10 @@ public enum HTTPError: Error, Sendable, Hashable, CustomStringConvertible {
     case connectionLost(host: String, detail: String)
     /// A redirect led back to a URL already visited.
     case redirectLoop(URL)
-    /// More redirects than the request allows.
-    case tooManyRedirects(limit: Int)
+    /// More redirects than the request allows; `last` is where the last one pointed.
+    case tooManyRedirects(limit: Int, last: URL?)
+    /// A redirect from `from` to an address that is not `http` or `https` (`ftp:`, `file:`…).
+    case redirectToUnsupportedScheme(from: URL, location: String)
     /// The server sent something that is not valid HTTP or could not be decoded.
     case badResponse(detail: String)
     /// A download could not be written to its file.
@@ -58,7 +60,8 @@ public enum HTTPError: Error, Sendable, Hashable, CustomStringConvertible {
             true
         case .status(let code, _, _):
             Self.temporaryStatuses.contains(code)
-        case .invalidURL, .invalidHeader, .tls, .tooLarge, .redirectLoop, .tooManyRedirects, .badResponse,
+        case .invalidURL, .invalidHeader, .tls, .tooLarge, .redirectLoop, .tooManyRedirects,
+             .redirectToUnsupportedScheme, .badResponse,
              .requestBody, .saveFailed, .cancelled, .other:
             false
         }
@@ -117,8 +120,10 @@ public enum HTTPError: Error, Sendable, Hashable, CustomStringConvertible {
             "The connection to \(host) was lost (\(detail))."
         case .redirectLoop(let url):
             "The server redirects in a loop (back to \(url.absoluteString))."
-        case .tooManyRedirects(let limit):
-            "Too many redirects (more than \(limit)); the address may be misconfigured."
+        case .tooManyRedirects(let limit, let last):
+            "Too many redirects (more than \(limit)\(last.map { ", the last to \($0.absoluteString)" } ?? "")); the address may be misconfigured."
+        case .redirectToUnsupportedScheme(let from, let location):
+            "\(from.absoluteString) redirects to \(location), which is not an http or https address."
         case .badResponse(let detail):
             "The server sent an invalid response (\(detail))."
         case .requestBody(let path, let detail):

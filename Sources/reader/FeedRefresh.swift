@@ -138,11 +138,13 @@ enum FeedRefresh {
         }
     }
 
-    /// The exit for a feed that could not be added: 3 network, 4 refused access, 5 other
-    /// HTTP status, 7 not a feed or too large.
+    /// The exit for a feed that could not be added: 3 network trouble that may pass, 4
+    /// refused access, 5 other HTTP status or a failure that will not pass (a redirect loop
+    /// or to a non-http address, a bad certificate), 7 not a feed or too large.
     static func exitCode(for error: FeedFetchError) -> Int32 {
         switch error.kind {
-        case .network: 3
+        // A redirect loop, a redirect to ftp:, a bad certificate: trying later will not help.
+        case .network: error.isTemporary ? 3 : 5
         case .httpStatus: error.status == 401 || error.status == 403 ? 4 : 5
         case .malformed, .tooLarge: 7
         }

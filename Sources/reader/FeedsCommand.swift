@@ -20,7 +20,8 @@ struct FeedsCommand: AsyncParsableCommand {
                 URL is an RSS, Atom or JSON feed, or a web page that links to one with \
                 <link rel="alternate">, in which case the feed it names is subscribed to. A URL \
                 without a scheme gets https://. Nothing is subscribed when the feed cannot be fetched.
-                Exit codes: 3 network, 4 access refused, 5 other HTTP error, 7 not a feed.
+                Exit codes: 3 network trouble (try later), 4 access refused, 5 other HTTP error or a \
+                redirect that leads nowhere (a loop, too many, or to a non-http address), 7 not a feed.
                 """
         )
 
@@ -196,13 +197,7 @@ struct FeedsCommand: AsyncParsableCommand {
         var file: String
 
         func run() throws {
-            let bytes: [UInt8]
-            do {
-                bytes = Array(try Data(contentsOf: URL(fileURLWithPath: file)))
-            } catch {
-                throw FeedImportError(file: file, reason: "cannot be read (\((error as NSError).localizedDescription))")
-            }
-            let feeds = try OPML.parse(bytes, file: file)
+            let feeds = try OPML.read(path: file)
             let store = try store.open()
             let existing = Dictionary(try store.feedSubscriptions().map { ($0.url, $0) }, uniquingKeysWith: { first, _ in first })
             var added = 0

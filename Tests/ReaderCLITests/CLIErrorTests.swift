@@ -122,4 +122,24 @@ import Testing
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before, "the other program's file was changed")
         #expect(companions.allSatisfy { !FileManager.default.fileExists(atPath: $0) }, "a -wal, -shm or -journal was left")
     }
+
+    @Test func aFolderADeviceOrAPipeIsNotImportedAndSaysWhatItIs() async throws {
+        let cli = try CLI()
+        let fifo = cli.folder.appendingPathComponent("feed.fifo").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let cases = [
+            (cli.folder.path, "is a folder, not a file"),
+            ("/dev/zero", "is a device, not a regular file"),
+            ("/dev/stdin", "is a device, not a regular file"),
+            (fifo, "is a pipe, not a regular file"),
+        ]
+        for command in [["feeds", "import"], ["import"]] {
+            for (path, reason) in cases {
+                let result = try await cli.run(command + [path])
+                #expect(result.status == 7, "\(command) \(path): \(result.status) \(result.stderr)")
+                #expect(result.stderr.hasPrefix("reader: \(path): \(reason)"), "\(command) \(path): \(result.stderr)")
+                #expect(result.stderr.split(separator: "\n").count == 1, "\(command) \(path): \(result.stderr)")
+            }
+        }
+    }
 }

@@ -144,4 +144,23 @@ import Testing
         #expect(result.status == 7)
         #expect(result.stderr.hasPrefix("reader: \(malformed):"))
     }
+
+    @Test func aRedirectThatLeadsNowhereIsAPermanentFailureThatSaysWhereItPointed() async throws {
+        let server = try RoutedServer([
+            "/loop-a": .redirect(302, to: "/loop-b"), "/loop-b": .redirect(302, to: "/loop-a"),
+            "/to-ftp": .redirect(301, to: "ftp://example.org/feed.xml"),
+        ])
+        let cli = try CLI()
+        let cases: [(String, String)] = [
+            ("/loop-a", "redirects in a loop (back to \(server.url("/loop-a").absoluteString))"),
+            ("/to-ftp", "\(server.url("/to-ftp").absoluteString) redirects to ftp://example.org/feed.xml, which is not an http or https address"),
+        ]
+        for (path, message) in cases {
+            let result = try await Self.run(cli, ["feeds", "add", server.url(path).absoluteString, "--timeout", "5"])
+            #expect(result.status == 5, "\(path): \(result.status) \(result.stderr)")
+            #expect(result.stderr.contains(message), "\(path): \(result.stderr)")
+            #expect(result.stderr.split(separator: "\n").count == 1, "\(path): \(result.stderr)")
+        }
+        #expect(try await Self.feeds(cli).isEmpty, "nothing is subscribed")
+    }
 }

@@ -39,7 +39,17 @@ import Testing
         #expect(feed.entries[0].title == "Café")
     }
 
-    @Test func readsInvalidUTF8AsWindows1252() throws {
+    @Test func invalidBytesInAFeedDeclaredUTF8BecomeReplacementCharacters() throws {
+        // "Café " in UTF-8, then a lone 0xE9: Latin-1 would make the é "Ã©".
+        let title: [UInt8] = Array("Café ".utf8) + [0xE9]
+        let declared = Self.rss(prolog: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>", title: title)
+        #expect(try FeedDocument.parse(declared, url: "https://cafe.example/rss").entries[0].title == "Café \u{FFFD}")
+        let labelled = Self.rss(prolog: "", title: title)
+        let feed = try FeedDocument.parse(labelled, url: "https://cafe.example/rss", contentType: "application/rss+xml; charset=utf-8")
+        #expect(feed.entries[0].title == "Café \u{FFFD}")
+    }
+
+    @Test func readsInvalidUTF8AsWindows1252WhenNothingDeclaresACharset() throws {
         let bytes = Self.rss(prolog: "", title: [0x43, 0x61, 0x66, 0xE9])
         #expect(try FeedDocument.parse(bytes, url: "https://cafe.example/rss").entries[0].title == "Café")
     }

@@ -60,9 +60,23 @@ import Testing
         defer { server.stop() }
         let client = try makeClient()
         let error = await failure { try await client.send(HTTPRequest(url: server.url("/chain/8"), maxRedirects: 5)) }
-        #expect(error == .tooManyRedirects(limit: 5))
+        #expect(error == .tooManyRedirects(limit: 5, last: server.url("/chain/2")))
+        #expect(error?.isTemporary == false)
+        #expect(error?.description.contains("redirects") == true && error?.description.contains("/chain/2") == true)
         let response = try await client.send(HTTPRequest(url: server.url("/chain/5"), maxRedirects: 5))
         #expect(response.text == "end of chain")
+    }
+
+    @Test func aRedirectToAnAddressThatIsNotHTTPIsAPermanentRedirectError() async throws {
+        let server = try TestRoutes.start()
+        defer { server.stop() }
+        for location in ["ftp://127.0.0.1/feed.xml", "file:///etc/passwd"] {
+            let from = server.url("/redirect?status=301&to=\(location)")
+            let error = await failure { try await makeClient().send(HTTPRequest(url: from)) }
+            #expect(error == .redirectToUnsupportedScheme(from: from, location: location))
+            #expect(error?.isTemporary == false)
+            #expect(error?.description == "\(from.absoluteString) redirects to \(location), which is not an http or https address.")
+        }
     }
 
     @Test func returnsTheRedirectItselfWhenNotFollowing() async throws {

@@ -12,7 +12,8 @@ import Testing
             .timeout(.connect, host: "h"), .timeout(.total, host: "h"), .timeout(.lowSpeed, host: "h"),
             .tls(host: "h", detail: "self-signed certificate"), .status(404, url: url, retryAfter: nil),
             .tooLarge(limit: 16 << 20), .truncated(received: 1, expected: 2), .truncated(received: 1, expected: nil),
-            .connectionLost(host: "h", detail: "reset"), .redirectLoop(url), .tooManyRedirects(limit: 10),
+            .connectionLost(host: "h", detail: "reset"), .redirectLoop(url), .tooManyRedirects(limit: 10, last: url),
+            .redirectToUnsupportedScheme(from: url, location: "ftp://example.com/feed"),
             .badResponse(detail: "bad status line"), .requestBody(path: "/tmp/x", detail: "gone"), .cancelled,
             .other(code: 99, detail: "odd"),
         ]
