@@ -7,6 +7,8 @@ extension ReaderStore {
     /// write fails, neither happens.
     @discardableResult
     public func apply(_ edit: LocalEdit) throws -> AppliedEdit {
+        // Before the transaction: an edit over a limit writes nothing and costs no lock.
+        try edit.checkLimits()
         let applied = try write { db in
             var session = try EditSession(db: db, environment: environment)
             let note = try session.apply(edit)
@@ -107,6 +109,8 @@ struct EditSession {
         case .deleteNote(let id):
             try deleteNote(id: id)
         case .subscribe(let url, let title, let tags):
+            // A title comes from the feed, not the person: cut to the contract's limit, not refused.
+            let title = title.map { WireText.clipped($0, WireLimits.maxSubscriptionTitleBytes) }
             try setSubscription(url: url, subscribed: true, title: title, tags: Self.normalizedTags(tags))
         case .unsubscribe(let url):
             try setSubscription(url: url, subscribed: false, title: nil, tags: [])

@@ -69,14 +69,31 @@ extension ReaderStore {
     /// base revision to the revision the server gave the earlier one; sent together, the
     /// server would merge the later edit against a base that lacks the earlier, and a
     /// delete would look older than the edit it follows.
-    public func takeOutboxBatch(limit: Int) throws -> [WireMutation] {
+    ///
+    /// A batch also stops before `maxFieldBytes` of fields or `maxNotes` note mutations
+    /// (it always holds one), so the push fits the server's body limit and its answer, which
+    /// carries every note whole, fits the client's response cap (`WireLimits`).
+    public func takeOutboxBatch(
+        limit: Int, maxFieldBytes: Int = WireLimits.pushFieldsBudgetBytes, maxNotes: Int = WireLimits.maxNoteMutationsPerPush
+    ) throws -> [WireMutation] {
         try write { db in
-            let rows = try Row.fetchAll(db, sql: """
+            var rows: [Row] = []
+            var bytes = 0
+            var notes = 0
+            let cursor = try Row.fetchCursor(db, sql: """
                 SELECT * FROM outbox o
                 WHERE o.entity != 'note'
                    OR o.seq = (SELECT min(seq) FROM outbox WHERE entity = 'note' AND entity_id = o.entity_id)
                 ORDER BY seq LIMIT ?
                 """, arguments: [limit])
+            while let row = try cursor.next() {
+                let size = (row["fields"] as String? ?? "").utf8.count
+                let isNote = row["entity"] as String? == EntityKind.note.rawValue
+                if !rows.isEmpty, bytes + size > maxFieldBytes || (isNote && notes >= maxNotes) { break }
+                bytes += size
+                if isNote { notes += 1 }
+                rows.append(row.copy())
+            }
             let bump = try db.cachedStatement(sql: "UPDATE outbox SET attempts = attempts + 1 WHERE seq = ?")
             for row in rows { try bump.execute(arguments: [row["seq"] as Int64]) }
             return try rows.map { row in

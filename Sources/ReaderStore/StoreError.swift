@@ -10,6 +10,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The passage given for a note's anchor is not in the article's text.
     case quoteNotFound(quote: String, articleID: String)
     case invalidValue(String)
+    /// A text, a tag list or an id over its limit in `WireLimits`: `what` names it
+    /// ("the note's text"), `bytes` is its size and `limit` the most allowed.
+    case tooLong(what: String, bytes: Int, limit: Int)
     case invalidSearch(String)
     /// The database could not be opened or written: locked, full, corrupt, unreadable.
     case database(String)
@@ -23,6 +26,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .quoteNotFound(let quote, let articleID):
             "the passage \u{201C}\(quote.count > 60 ? String(quote.prefix(60)) + "…" : quote)\u{201D} is not in article \(articleID)"
         case .invalidValue(let reason): reason
+        case .tooLong(let what, let bytes, let limit):
+            "\(what) is \(bytes) bytes, over the limit of \(limit) bytes; nothing was saved"
         case .invalidSearch(let reason): "invalid search: \(reason)"
         case .database(let reason): reason
         }

@@ -18,13 +18,10 @@ public struct SyncConfiguration: Sendable {
     public var retry: RetryPolicy
     /// Limits of each request.
     public var timeouts: HTTPTimeouts
-    /// The largest response accepted.
-    public var maxResponseBytes: Int
 
     public init(
         serverURL: URL, token: String, pushBatchSize: Int = 200, pageSize: Int = SyncConfiguration.defaultPageSize, retry: RetryPolicy = RetryPolicy(),
-        timeouts: HTTPTimeouts = HTTPTimeouts(connect: .seconds(10), total: .seconds(120)),
-        maxResponseBytes: Int = 64 << 20
+        timeouts: HTTPTimeouts = HTTPTimeouts(connect: .seconds(10), total: .seconds(120))
     ) {
         self.serverURL = serverURL
         self.token = token
@@ -32,7 +29,6 @@ public struct SyncConfiguration: Sendable {
         self.pageSize = pageSize
         self.retry = retry
         self.timeouts = timeouts
-        self.maxResponseBytes = maxResponseBytes
     }
 }
 
@@ -71,7 +67,9 @@ public actor SyncEngine {
 
     /// Checks the token with the server: who it belongs to, and the server's limits.
     public func whoAmI() async throws(SyncError) -> WhoAmI {
-        let response = try await send(HTTPRequest(url: endpoint("v1/me"), headers: headers(), timeouts: configuration.timeouts))
+        let response = try await send(
+            HTTPRequest(url: endpoint("v1/me"), headers: headers(), timeouts: configuration.timeouts), maxBodyBytes: 64 << 10
+        )
         try requireOK(response)
         return try decode(WhoAmI.self, response)
     }
@@ -112,9 +110,14 @@ public actor SyncEngine {
                 url: endpoint("v1/mutations"), method: .post, headers: headers, body: .bytes(Array(bytes)),
                 timeouts: configuration.timeouts, idempotencyKey: batch[0].id + "+\(batch.count)"
             )
-            let response = try await send(request)
+            // The answer carries each note whole: its cap follows from what the batch holds.
+            let notes = batch.count { $0.entity == .note }
+            let response = try await send(
+                request, maxBodyBytes: WireLimits.maxPushResponseBytes(notes: notes, others: batch.count - notes)
+            )
             try requireOK(response)
             let answer = try decode(PushResponse.self, response)
+            do { try answer.check() } catch { throw .protocolViolation("the push answer breaks the contract: \(error)") }
             let sentIDs = Set(batch.map(\.id))
             guard answer.results.count == batch.count, Set(answer.results.map(\.mutationID)) == sentIDs else {
                 throw .protocolViolation("the push answer does not have one result per mutation sent")
@@ -142,7 +145,9 @@ public actor SyncEngine {
                 URLQueryItem(name: "since", value: cursor ?? "0"), URLQueryItem(name: "limit", value: String(configuration.pageSize)),
             ]
             guard let url = components?.url else { throw .protocolViolation("cannot build the pull URL") }
-            let response = try await send(HTTPRequest(url: url, headers: headers(), timeouts: configuration.timeouts))
+            let response = try await send(
+                HTTPRequest(url: url, headers: headers(), timeouts: configuration.timeouts), maxBodyBytes: WireLimits.maxChangePageBytes
+            )
             if response.status == 410, errorBody(response)?.code == .cursorExpired {
                 guard !report.resynced else { throw .protocolViolation("the server expired the cursor of a resync") }
                 do { try store.beginResync() } catch { throw .wrap(error) }
@@ -153,6 +158,7 @@ public actor SyncEngine {
             }
             try requireOK(response)
             let page = try decode(ChangePage.self, response)
+            do { try page.check() } catch { throw .protocolViolation("a pulled page breaks the contract: \(error)") }
             do { try store.applyChanges(page) } catch { throw .wrap(error) }
             report.pulled += page.changes.count
             report.pages += 1
@@ -180,9 +186,10 @@ public actor SyncEngine {
     }
 
     /// Sends with the retry policy; a failure that outlives it becomes a SyncError.
-    private func send(_ request: HTTPRequest) async throws(SyncError) -> HTTPResponse {
+    /// `maxBodyBytes` is the largest legal answer (`WireLimits`): anything longer is not one.
+    private func send(_ request: HTTPRequest, maxBodyBytes: Int) async throws(SyncError) -> HTTPResponse {
         do {
-            return try await configuration.retry.send(request, maxBodyBytes: configuration.maxResponseBytes, using: client)
+            return try await configuration.retry.send(request, maxBodyBytes: maxBodyBytes, using: client)
         } catch {
             if error == .cancelled { throw .cancelled }
             throw error.isTemporary ? .temporary(error) : .network(error)
@@ -206,6 +213,16 @@ public actor SyncEngine {
         (try? decoder.decode(APIErrorEnvelope.self, from: Data(response.body)))?.error
     }
 
+    /// "page of changes" for `ChangePage`: what a person is told the server sent.
+    private static func name(of type: Any.Type) -> String {
+        switch type {
+        case is ChangePage.Type: "page of changes"
+        case is PushResponse.Type: "answer to a push"
+        case is WhoAmI.Type: "account details"
+        default: "answer"
+        }
+    }
+
     private func decode<T: Decodable>(_ type: T.Type, _ response: HTTPResponse) throws(SyncError) -> T {
         do {
             // Decoded in place: a page is a megabyte or so, and a copy would double it.
@@ -214,7 +231,8 @@ public actor SyncEngine {
                 return try decoder.decode(type, from: Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: bytes.count, deallocator: .none))
             }
         } catch {
-            throw .protocolViolation("cannot read the server's \(type) (\(response.body.count) bytes): \(error)")
+            let reason = (error as? DecodingError)?.sentence ?? "it cannot be read"
+            throw .protocolViolation("its \(Self.name(of: type)) of \(response.body.count) bytes cannot be read: \(reason)")
         }
     }
 }

@@ -31,7 +31,7 @@ struct ReaderExit {
             message = error.description
             switch error {
             case .articleNotFound, .noteNotFound, .ambiguousID: code = .notFound
-            case .quoteNotFound, .invalidValue, .invalidSearch: code = .invalidInput
+            case .quoteNotFound, .invalidValue, .invalidSearch, .tooLong: code = .invalidInput
             case .database: code = .database
             }
         case let error as SyncError:
