@@ -1,5 +1,6 @@
 import GRDB
 import Foundation
+import LoopbackHTTP
 import Testing
 
 /// Failures: one line on stderr that names what was wrong, a documented exit code, and
@@ -139,6 +140,29 @@ import Testing
                 #expect(result.status == 7, "\(command) \(path): \(result.status) \(result.stderr)")
                 #expect(result.stderr.hasPrefix("reader: \(path): \(reason)"), "\(command) \(path): \(result.stderr)")
                 #expect(result.stderr.split(separator: "\n").count == 1, "\(command) \(path): \(result.stderr)")
+            }
+        }
+    }
+
+    @Test func anAnswerOutsideTheProtocolIsOneSentenceNotADecodingDump() async throws {
+        let cases: [(String, String)] = [
+            ("not json at all", "cannot be read: it is not valid JSON"),
+            (#"{"changes": 5, "next_cursor": "9", "has_more": false}"#, "cannot be read: changes is not "),
+            (#"{"changes": [{"entity": "note"}], "has_more": false}"#, "cannot be read: changes[0]."),
+        ]
+        for (body, message) in cases {
+            let server = try RoutedServer(["/v1/changes": .body(Array(body.utf8), contentType: "application/json")])
+            let cli = try CLI()
+            let result = try await cli.run(
+                ["sync", "--server", server.url("/").absoluteString, "--token", "t"],
+                environment: ["no_proxy": "127.0.0.1", "NO_PROXY": "127.0.0.1"]
+            )
+            #expect(result.status == 5, "\(body): \(result.status) \(result.stderr)")
+            #expect(result.stderr.hasPrefix("reader: the server's answer does not follow the sync protocol: its page of changes"), "\(result.stderr)")
+            #expect(result.stderr.contains(message), "\(body): \(result.stderr)")
+            #expect(result.stderr.split(separator: "\n").count == 1, "\(body): \(result.stderr)")
+            for dump in ["DecodingError", "CodingKeys", "Context(", "debugDescription"] {
+                #expect(!result.stderr.contains(dump), "\(body): \(result.stderr)")
             }
         }
     }
