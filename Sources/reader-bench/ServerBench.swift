@@ -10,18 +10,29 @@ import ReaderModels
 ///   each page decoded as a `ChangePage`, once gzipped (what clients ask for) and once not;
 /// - push throughput: M article-state mutations in batches of 500;
 /// - the server process's peak RSS (`VmHWM`) over all of it.
+///
+/// With `--concurrent-pulls N` it measures instead the server's peak RSS while N clients
+/// pull large pages at once (`ServerPullLoad`); `--server-binary PATH` runs another build
+/// of the server (an earlier one, for a figure before a change).
 enum ServerBench {
     static let command = "server"
     static let pageSize = 1000
     static let batchSize = 500
 
-    static let usage = "usage: reader-bench server [--articles N] [--mutations M] [--seed S] [--workdir DIR]"
+    static let usage = """
+        usage: reader-bench server [--articles N] [--mutations M] [--seed S] [--workdir DIR] [--server-binary PATH]
+               reader-bench server --concurrent-pulls N [--notes M] [--note-kb K] [--articles N] [--server-binary PATH]
+        """
 
     struct Options {
         var articles = 100_000
         var mutations = 10_000
         var seed: UInt64 = 42
         var workdir: String?
+        var serverBinary: String?
+        var concurrentPulls: Int?
+        var notes = 200
+        var noteKB = 64
 
         init(_ arguments: [String]) throws {
             var rest = arguments[...]
@@ -34,6 +45,10 @@ enum ServerBench {
                     guard let number = UInt64(value) else { throw BenchError("--seed takes a whole number, not \(value)") }
                     seed = number
                 case "--workdir": workdir = value
+                case "--server-binary": serverBinary = value
+                case "--concurrent-pulls": concurrentPulls = try Self.positive(option, value)
+                case "--notes": notes = try Self.positive(option, value)
+                case "--note-kb": noteKB = try Self.positive(option, value)
                 default: throw BenchError("unknown argument \(option)\n\(ServerBench.usage)")
                 }
             }
@@ -53,7 +68,7 @@ enum ServerBench {
             return
         }
         let options = try Options(arguments)
-        let serverBinary = try ChildProcess.sibling("reader-server")
+        let serverBinary = try options.serverBinary ?? ChildProcess.sibling("reader-server")
         let workdir = try Workdir(options.workdir)
         defer { workdir.cleanUp() }
         #if DEBUG
@@ -80,6 +95,16 @@ enum ServerBench {
                     "(\(Report.megabytes(bytes)) RSS file, \(Report.fixed(importSeconds, 1)) s)")
         let token = try ChildProcess.output(serverBinary, ["users", "add", "bench", "--db", database])
 
+        if let clients = options.concurrentPulls {
+            let load = ServerPullLoad.Options(clients: clients, notes: options.notes, noteBytes: options.noteKB * 1024)
+            let pid = server.pid
+            try blockingWait {
+                let client = try CurlHTTPClient(configuration: HTTPClientConfiguration(proxy: .direct))
+                try await ServerPullLoad.run(load, session: Session(base: url, token: token, client: client), serverPID: pid)
+            }
+            Report.note("load average at the end \(loadAverage())")
+            return
+        }
         try blockingWait {
             let client = try CurlHTTPClient(configuration: HTTPClientConfiguration(proxy: .direct))
             let session = Session(base: url, token: token, client: client)
