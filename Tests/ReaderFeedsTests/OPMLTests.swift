@@ -37,4 +37,12 @@ import Testing
         }
         #expect(throws: FeedImportError.self) { try OPML.parse(Array("<opml><body><outline".utf8), file: "y.opml") }
     }
+
+    @Test func aFileOverTheSizeLimitIsRefusedUnread() throws {
+        let path = try Fixture.temporary("huge.opml", [UInt8](repeating: 0x20, count: OPML.maxFileBytes + 1))
+        #expect(throws: FeedImportError(file: path, reason: "is larger than the 16 MB limit")) { try OPML.read(path: path) }
+        let fits = try Fixture.temporary("fits.opml", [UInt8](repeating: 0x20, count: OPML.maxFileBytes))
+        #expect(throws: FeedImportError.self) { try OPML.read(path: fits) }
+        do { _ = try OPML.read(path: fits) } catch { #expect(!"\(error)".contains("limit"), "\(error)") }
+    }
 }
