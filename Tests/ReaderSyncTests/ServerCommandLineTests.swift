@@ -1,0 +1,67 @@
+import Foundation
+import GRDB
+import LoopbackHTTP
+import ReaderStore
+import Testing
+
+/// The `reader-server` binary's own promises: the connection limits in `serve --help` and
+/// their bounds, and databases that are not its own refused in one line and left unchanged.
+@Suite struct ServerCommandLineTests {
+    static let server = TestServer.binary("reader-server")
+
+    @Test func serveHelpShowsTheTimeoutsAndTheCapWithTheirDefaults() async throws {
+        let help = try await TestServer.run(Self.server, ["serve", "--help"])
+        for option in ["--header-timeout <seconds>", "--body-timeout <seconds>", "--idle-timeout <seconds>", "--max-connections"] {
+            #expect(help.contains(option), "\(option) is not in serve --help")
+        }
+        let flattened = help.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        for value in ["(default: 10.0)", "(default: 60.0)", "(default: 512)"] {
+            #expect(flattened.contains(value), "\(value) is not in serve --help")
+        }
+    }
+
+    @Test func connectionLimitsOutsideTheirBoundsAreUsageErrors() async throws {
+        let folder = try TestFolder.make("serve-options")
+        let db = folder.appendingPathComponent("server.sqlite").path
+        for arguments in [
+            ["--header-timeout", "0"], ["--body-timeout", "-1"], ["--idle-timeout", "86401"],
+            ["--max-connections", "0"], ["--max-connections", "1000001"],
+        ] {
+            await #expect(throws: TestFailure.self, "\(arguments)") {
+                try await TestServer.run(Self.server, ["serve", "--db", db, "--port", "0"] + arguments)
+            }
+        }
+        #expect(!FileManager.default.fileExists(atPath: db), "a refused serve made its database")
+    }
+
+    @Test func aClientDatabaseAndAnotherProgramsAreRefusedUnchanged() async throws {
+        let folder = try TestFolder.make("foreign")
+        let client = folder.appendingPathComponent("client.sqlite").path
+        _ = try ReaderStore(path: client)
+        let other = folder.appendingPathComponent("other.sqlite").path
+        let queue = try DatabaseQueue(path: other)
+        try await queue.write { db in try db.execute(sql: "CREATE TABLE users (id INTEGER PRIMARY KEY)") }
+        try queue.close()
+        for path in [client, other] {
+            let before = ["", "-wal", "-shm"].map { FileManager.default.contents(atPath: path + $0) }
+            do {
+                try await TestServer.run(Self.server, ["users", "list", "--db", path])
+                Issue.record("\(path) was opened")
+            } catch let failure as TestFailure {
+                #expect(failure.description.hasSuffix(
+                    "exited 1: reader-server: cannot open the server database \(path): the file is not a reader-server database; it was left unchanged\n"
+                ), "\(failure)")
+            }
+            #expect(["", "-wal", "-shm"].map { FileManager.default.contents(atPath: path + $0) } == before, "\(path) was changed")
+        }
+    }
+
+    @Test func aServerDatabaseIsRefusedByTheClient() async throws {
+        let folder = try TestFolder.make("server-db")
+        let path = folder.appendingPathComponent("server.sqlite").path
+        _ = try await TestServer.run(Self.server, ["users", "add", "ada", "--db", path])
+        #expect(throws: StoreError.database("\(path) is not a reader database; it was left unchanged")) {
+            try ReaderStore(path: path)
+        }
+    }
+}
