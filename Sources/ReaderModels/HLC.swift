@@ -135,6 +135,14 @@ public struct HybridClock: Sendable, Equatable {
         self.last = last ?? HLC(wallMillis: 0, counter: 0, node: node)
     }
 
+    /// A clock resuming from its saved stamp `last`, unless that stamp is further ahead of
+    /// `wallMillis` than `HLC.maxLeadMillis`: a clock saved by a version that adopted any
+    /// stamp would issue only stamps every replica refuses, so it starts again from the
+    /// wall clock instead.
+    public init(node: String, resuming last: HLC?, wallMillis: Int64) {
+        self.init(node: node, last: last.flatMap { $0.isTooFarAhead(of: wallMillis) ? nil : $0 })
+    }
+
     /// A stamp for a local event at `wallMillis`.
     public mutating func tick(wallMillis: Int64) -> HLC {
         // Clamped before the comparison: a wall clock past the largest stamp must not reset

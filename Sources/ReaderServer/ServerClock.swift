@@ -16,8 +16,7 @@ final class ServerClock: Sendable {
     ///   A saved stamp beyond the bound (from a version that adopted any stamp) is not
     ///   resumed: the clock starts again from the wall clock.
     init(last: HLC?, wallMillis: @escaping @Sendable () -> Int64) {
-        let sane = last.flatMap { $0.isTooFarAhead(of: wallMillis()) ? nil : $0 }
-        state = Locked(HybridClock(node: Self.node, last: sane))
+        state = Locked(HybridClock(node: Self.node, resuming: last, wallMillis: wallMillis()))
         self.wallMillis = wallMillis
     }
 

@@ -76,7 +76,9 @@ struct EditSession {
             throw StoreError.database("the database has no sync state row; it was not created by reader")
         }
         let device: String = row["device_id"]
-        clock = HybridClock(node: device, last: HLC(row["clock"] as String))
+        clock = HybridClock(
+            node: device, resuming: HLC(row["clock"] as String), wallMillis: Int64((now.timeIntervalSince1970 * 1000).rounded(.down))
+        )
     }
 
     var nowText: String { Timestamp.format(now) }

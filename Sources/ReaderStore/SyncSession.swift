@@ -27,9 +27,10 @@ struct SyncSession {
         guard let row = try Row.fetchOne(db, sql: "SELECT device_id, clock, resyncing FROM sync_state WHERE id = 1") else {
             throw StoreError.database("the database has no sync state row; it was not created by reader")
         }
-        clock = HybridClock(node: row["device_id"], last: HLC(row["clock"] as String))
+        let wallMillis = Int64(((Timestamp.parse(now)?.timeIntervalSince1970 ?? 0) * 1000).rounded(.down))
+        clock = HybridClock(node: row["device_id"], resuming: HLC(row["clock"] as String), wallMillis: wallMillis)
         resyncing = row["resyncing"]
-        wallMillis = Int64(((Timestamp.parse(now)?.timeIntervalSince1970 ?? 0) * 1000).rounded(.down))
+        self.wallMillis = wallMillis
     }
 
     /// Runs `body` on the article writer, made on first use. The writer is moved out while

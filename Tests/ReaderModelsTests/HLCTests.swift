@@ -125,4 +125,13 @@ import Testing
         #expect(try clock.receive(atBound, wallMillis: now) > atBound)
         #expect(HLC.maxLeadMillis == 24 * 3_600_000)
     }
+
+    /// A saved clock beyond the bound (adopted by an earlier version) is not resumed.
+    @Test func aSavedClockBeyondTheBoundStartsAgainFromTheWallClock() {
+        let now: Int64 = 1_764_000_000_000
+        let saved = HLC(wallMillis: now + 3_600_000, counter: 4, node: "a")
+        #expect(HybridClock(node: "a", resuming: saved, wallMillis: now).last == saved)
+        var poisoned = HybridClock(node: "a", resuming: HLC("9999999999999999-ffff-a"), wallMillis: now)
+        #expect(poisoned.tick(wallMillis: now) == HLC(wallMillis: now, counter: 0, node: "a"))
+    }
 }

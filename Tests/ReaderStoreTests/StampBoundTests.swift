@@ -70,6 +70,17 @@ import Testing
         #expect(try clock(test) == clockBefore)
     }
 
+    /// A device clock saved beyond the bound by an earlier version is not resumed: its next
+    /// edit is stamped near the wall clock, where the server accepts it.
+    @Test func aPoisonedDeviceClockIsNotResumed() throws {
+        let test = try TestStore()
+        let id = try #require(try test.seed([(title: "A", text: "text")]).first)
+        try test.store.write { db in try db.execute(sql: "UPDATE sync_state SET clock = '9999999999999999-ffff-x' WHERE id = 1") }
+        let mutation = try #require(try test.store.apply(.setRead(articleIDs: [id], read: true)).mutations.first)
+        #expect(!mutation.hlc.isTooFarAhead(of: Self.start + 3_600_000))
+        #expect(mutation.hlc.wallMillis >= Self.start)
+    }
+
     private func clock(_ test: TestStore) throws -> HLC {
         let text = try test.store.read { db in try String.fetchOne(db, sql: "SELECT clock FROM sync_state WHERE id = 1") }
         return try #require(text.flatMap(HLC.init))
