@@ -102,7 +102,7 @@ final class FileChunks {
             let count = try chunks.read(into: &buffer)
             if count == 0 { return bytes }
             guard bytes.count + count <= limit else {
-                throw FeedImportError(file: path, reason: "is larger than the \(limit >> 20) MB limit")
+                throw FeedImportError(file: path, reason: "is larger than the \(limit >= 1 << 20 ? "\(limit >> 20) MB" : "\(limit)-byte") limit")
             }
             bytes += buffer[..<count]
         }

@@ -5,9 +5,10 @@ extension OPML {
 
     /// Reads and parses the OPML file at `path`.
     ///
+    /// - Parameter limit: the largest file read, ``maxFileBytes`` unless a test says less.
     /// - Throws: ``FeedImportError`` when the file is missing, unreadable, not a regular file
-    ///   (a folder, a device, a pipe), larger than ``maxFileBytes``, or not OPML.
-    public static func read(path: String) throws -> [OPMLFeed] {
-        try parse(FileChunks.contents(of: path, limit: maxFileBytes), file: path)
+    ///   (a folder, a device, a pipe), larger than `limit`, or not OPML.
+    public static func read(path: String, limit: Int = maxFileBytes) throws -> [OPMLFeed] {
+        try parse(FileChunks.contents(of: path, limit: limit), file: path)
     }
 }
