@@ -136,6 +136,9 @@ extension SQLiteSyncRepository {
             // before opening them (see `checkOwnership(of:)`).
             try db.execute(sql: "PRAGMA application_id = \(Int32(bitPattern: applicationID))")
         }
+        migrator.registerMigration("v4-stamps-within-bound") { db in
+            try repairStampsBeyondBound(db, wallMillis: ServerClock.systemMillis())
+        }
         return migrator
     }
 }
