@@ -57,6 +57,27 @@ import Testing
         }
     }
 
+    @Test func aLaterRequestSentAByteAtATimeIsCutOffAtTheHeaderTimeoutToo() async throws {
+        let limits = ConnectionLimits(headerTimeout: .milliseconds(300), bodyTimeout: .seconds(600), idleTimeout: .seconds(600))
+        try await Self.withServer(limits) { port, _ in
+            let connection = try RawConnection(port: port)
+            connection.send(Self.health)
+            let answer = try await onOwnThread { connection.readResponse() }
+            #expect(answer.hasPrefix("HTTP/1.1 200"), "\(answer)")
+            // The connection may wait for its next request as long as the idle timeout allows,
+            // but once that request starts, its head has the header timeout to arrive.
+            let head = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + String(repeating: "z", count: 600)
+            let cutOff = try await onOwnThread {
+                for byte in head {
+                    guard connection.send(String(byte)) else { return true }
+                    Thread.sleep(forTimeInterval: 0.1)
+                }
+                return connection.readToEnd().closed
+            }
+            #expect(cutOff, "the server kept a second head that never ended")
+        }
+    }
+
     @Test func aBodyAnnouncedAndNeverSentIsCutOffAtTheBodyTimeout() async throws {
         let limits = ConnectionLimits(headerTimeout: .seconds(600), bodyTimeout: .milliseconds(300), idleTimeout: .seconds(600))
         try await Self.withServer(limits) { port, token in
