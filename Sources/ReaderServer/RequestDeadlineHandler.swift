@@ -57,6 +57,9 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head:
+            // A pipelined request may have started while the last one was answered; its
+            // head is here now, so no header timeout waits for it after that answer.
+            nextRequestStarted = false
             phase = .body
             schedule(bodyTimeout, context)
         case .body:
