@@ -16,6 +16,12 @@ extension SQLiteSyncRepository {
         let refused = RepositoryError(
             "cannot open the server database \(path): the file is not a reader-server database; it was left unchanged"
         )
+        // A FIFO would block the read below, and a device is no database.
+        let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        if let type = (try? FileManager.default.attributesOfItem(atPath: target))?[.type] as? FileAttributeType,
+           type != .typeRegular {
+            throw refused
+        }
         guard let handle = FileHandle(forReadingAtPath: path) else { return }
         let bytes = [UInt8]((try? handle.read(upToCount: SQLiteFileHeader.size)) ?? Data())
         try? handle.close()

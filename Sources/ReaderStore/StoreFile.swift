@@ -19,6 +19,12 @@ enum StoreFile {
     /// version, without the application id, included); throws otherwise. Never writes.
     static func checkOwnership(of path: String) throws {
         let refused = StoreError.database("\(path) is not a reader database; it was left unchanged")
+        // A FIFO would block the read below, and a device is no database.
+        let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        if let type = (try? FileManager.default.attributesOfItem(atPath: target))?[.type] as? FileAttributeType,
+           type != .typeRegular {
+            throw refused
+        }
         guard let handle = FileHandle(forReadingAtPath: path) else { return }
         let bytes = [UInt8]((try? handle.read(upToCount: SQLiteFileHeader.size)) ?? Data())
         try? handle.close()

@@ -121,6 +121,13 @@ import Testing
             #expect(result.stderr == "reader: \(path) is not a reader database; it was left unchanged\n")
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before, "the other program's file was changed")
+        let fifo = cli.folder.appendingPathComponent("pipe.sqlite").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        for special in [fifo, "/dev/zero", cli.folder.path] {
+            let result = try await cli.run(["status"], db: special)
+            #expect(result.status == 8, "\(special): \(result.stderr)")
+            #expect(result.stderr == "reader: \(special) is not a reader database; it was left unchanged\n")
+        }
         #expect(companions.allSatisfy { !FileManager.default.fileExists(atPath: $0) }, "a -wal, -shm or -journal was left")
     }
 
