@@ -77,6 +77,9 @@ import Testing
         let result = try await cli.run(["status"], db: absent.path + "/reader.sqlite")
         #expect(result.status == 8)
         #expect(result.stderr == "reader: the folder \(absent.path) for the database does not exist\n")
+        let fromEnvironment = try await CLI.exec(["status"], environment: ["READER_DB": absent.path + "/reader.sqlite"])
+        #expect(fromEnvironment.status == 8)
+        #expect(fromEnvironment.stderr == "reader: the folder \(absent.path) for the database does not exist\n")
         #expect(!FileManager.default.fileExists(atPath: cli.folder.appendingPathComponent("absent").path))
     }
 
