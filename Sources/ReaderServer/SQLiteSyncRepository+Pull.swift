@@ -25,20 +25,27 @@ extension SQLiteSyncRepository {
             }
             var changes: [SequencedChange] = []
             var bytes = 0
-            var start = 0
-            reading: while start < page.count {
-                let chunk = Array(page[start..<min(start + Self.recordChunk, page.count)])
+            var read = 0
+            // The seq of the last row read, kept or left out: where the next page starts.
+            var through = cursor
+            reading: while read < page.count {
+                let chunk = Array(page[read..<min(read + Self.recordChunk, page.count)])
                 for change in try Self.records(for: chunk, user: user.id, db) {
+                    read += 1
+                    through = change.seq
+                    // A record stored before the contract's limits that breaks them (an id
+                    // with a space, a note of megabytes) is left out: every client would
+                    // refuse the page that carried it, and sync would stop for good.
+                    guard (try? change.change.check()) != nil else { continue }
                     changes.append(change)
                     bytes += ChangePageJSON.textBytes(change)
                     if bytes >= maxBytes { break reading }
                 }
-                start += chunk.count
             }
-            let hasMore = changes.count < page.count || rows.count > limit
+            let hasMore = read < page.count || rows.count > limit
             // At the end of the feed the cursor moves to the newest seq of all (other users'
             // changes and purged tombstones included), so it never trails the purge horizon.
-            let next = hasMore ? changes.last?.seq ?? cursor : max(changes.last?.seq ?? cursor, try Self.lastSeq(db))
+            let next = hasMore ? through : max(through, try Self.lastSeq(db))
             return (changes, hasMore, next)
         }
         return ChangePage(changes: changes, nextCursor: String(next), hasMore: hasMore, serverHLC: clock.tick())
@@ -114,7 +121,7 @@ extension SQLiteSyncRepository {
             case .article: articles[row.id].map { Change.article($0.clippedToLimits()) }
             case .articleState: states[row.id].map(Change.articleState)
             case .note: notes[row.id].map { $0.deleted ? .tombstone(.note, id: row.id) : .note($0.record) }
-            case .subscription: subscriptions[row.id].map(Change.subscription)
+            case .subscription: subscriptions[row.id].map { Change.subscription($0.clippedToLimits()) }
             }
             // Inside one read transaction a change row always has its record; a tombstone
             // is the safe answer if it ever had not.

@@ -127,6 +127,34 @@ import Testing
         }
     }
 
+    /// Records stored before the limits that break them are left out of pages, so no
+    /// client refuses a page for them; the cursor still moves past them.
+    @Test func recordsStoredBeforeTheLimitsThatBreakThemAreLeftOut() async throws {
+        let server = try TestServer()
+        let token = try await server.addUser("ada")
+        let user = try #require(try await server.repository.authenticate(token: token))
+        let stamp = Make.stamp(10)
+        @Sendable func legacy(_ id: String, body: String) -> Resolver.StoredNote {
+            Resolver.StoredNote(record: NoteRecord(
+                id: id, articleID: TestServer.articleID(0), anchor: nil, body: body, createdAt: "2026-11-24T10:00:00.000Z",
+                updatedAt: "2026-11-24T10:00:00.000Z", revision: 1, conflicted: false, bodyHLC: stamp, anchorHLC: nil
+            ), deleted: false)
+        }
+        try await server.repository.pool.write { db in
+            for note in [legacy("has space", body: "x"), legacy("huge", body: String(repeating: "h", count: 7_000_000)), legacy("fine", body: "ok")] {
+                try RecordRows.saveNote(db, user: user.id, note)
+                try RecordRows.recordChange(db, user: user.id, entity: .note, id: note.record.id, at: "2026-11-24T10:00:00.000Z")
+            }
+        }
+        try await server.app.test(.router) { client in
+            let first = try await client.send(.get, "/v1/changes?since=0&limit=2", token: token)
+            let page = try JSONDecoder().decode(ChangePage.self, from: first.data)
+            #expect(page.changes.isEmpty && page.hasMore && page.nextCursor != "0", "both left out, and the cursor moves on")
+            let (changes, _) = try await client.pullAll(token: token, limit: 100)
+            #expect(changes.map(\.change.id) == ["fine"])
+        }
+    }
+
     @Test func anEmptyOrMalformedCursorOrLimitIs400() async throws {
         let server = try TestServer()
         let token = try await server.addUser("ada")

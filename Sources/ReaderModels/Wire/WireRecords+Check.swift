@@ -131,3 +131,12 @@ extension Source {
         return record
     }
 }
+
+extension SubscriptionRecord {
+    /// The subscription with its title cut to `maxSubscriptionTitleBytes`.
+    public func clippedToLimits() -> SubscriptionRecord {
+        var record = self
+        record.title = title.map { WireText.clipped($0, WireLimits.maxSubscriptionTitleBytes) }
+        return record
+    }
+}
