@@ -1,11 +1,13 @@
 import Foundation
 import GRDB
 
-/// Free text that must be stored with every byte: a note's body and quote. GRDB binds a
-/// `String` as a C string and reads text back with `String(cString:)`, so a note body
-/// `"keep\u{0}this part is lost"` was answered whole and stored as `keep`. Such text is
-/// bound as its UTF-8 bytes into `CAST(? AS TEXT)` and selected as `CAST(column AS BLOB)`,
-/// read as bytes: both keep every byte, and the column stays TEXT for SQL and search.
+/// Free text that must be stored with every byte: a note's body and quote, a subscription's
+/// title. GRDB binds a `String` as a C string and reads text back with `String(cString:)`,
+/// so a note body `"keep\u{0}this part is lost"` was answered whole and stored as `keep`.
+/// Such text is bound as its UTF-8 bytes into `CAST(? AS TEXT)` and selected as
+/// `CAST(column AS BLOB)`, read as bytes: both keep every byte, and the column stays TEXT
+/// for SQL and search. (The store has the same helper: the two modules share no database
+/// code.)
 enum ExactText {
     /// The argument for a `CAST(? AS TEXT)` placeholder.
     static func argument(_ text: String?) -> Data? {

@@ -102,20 +102,23 @@ enum RecordRows {
         )
     }
 
-    static let subscriptionColumns = "url, title, tags, subscribed, hlc"
+    /// The title a device gave is read byte-exact: see `ExactText`.
+    static let subscriptionColumns = "url, \(ExactText.column("title")), tags, subscribed, hlc"
 
     static func subscription(_ row: Row) -> SubscriptionRecord {
-        SubscriptionRecord(url: row[0], title: row[1], tags: tags(row[2]), subscribed: row[3], hlc: hlc(row[4]) ?? .zero)
+        SubscriptionRecord(url: row[0], title: row.exactText(1), tags: tags(row[2]), subscribed: row[3], hlc: hlc(row[4]) ?? .zero)
     }
 
     static func saveSubscription(_ db: Database, user: Int64, _ record: SubscriptionRecord) throws {
         try db.execute(
             sql: """
-                INSERT INTO subscriptions (user_id, url, title, tags, subscribed, hlc) VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO subscriptions (user_id, url, title, tags, subscribed, hlc) VALUES (?, ?, CAST(? AS TEXT), ?, ?, ?)
                 ON CONFLICT (user_id, url) DO UPDATE SET title = excluded.title, tags = excluded.tags,
                   subscribed = excluded.subscribed, hlc = excluded.hlc
                 """,
-            arguments: [user, record.url, record.title, tagsText(record.tags), record.subscribed, record.hlc.description]
+            arguments: [
+                user, record.url, ExactText.argument(record.title), tagsText(record.tags), record.subscribed, record.hlc.description,
+            ]
         )
     }
 

@@ -37,10 +37,10 @@ extension EditSession {
         guard !url.isEmpty else { throw StoreError.invalidValue("a subscription needs a feed URL") }
         let hlc = tick()
         try db.execute(sql: """
-            INSERT INTO subscriptions (url, title, tags, subscribed, hlc) VALUES (?, ?, ?, ?, ?)
+            INSERT INTO subscriptions (url, title, tags, subscribed, hlc) VALUES (?, CAST(? AS TEXT), ?, ?, ?)
             ON CONFLICT (url) DO UPDATE SET title = coalesce(excluded.title, title), tags = excluded.tags,
               subscribed = excluded.subscribed, hlc = excluded.hlc
-            """, arguments: [url, title, JSON.encode(tags), subscribed, hlc.description])
+            """, arguments: [url, ExactText.argument(title), JSON.encode(tags), subscribed, hlc.description])
         var fields: [String: any JSONValue] = ["subscribed": subscribed, "tags": tags]
         if let title { fields["title"] = title }
         try record(.subscription, url, op: .set, baseRevision: nil, fields: fields, hlc: hlc)

@@ -46,8 +46,10 @@ extension ReaderStore {
             }
             let notes = try Row.fetchAll(db, sql: "SELECT \(Note.columns()) FROM notes WHERE deleted = 0 ORDER BY id")
                 .map(Note.init(row:))
-            let subscriptions = try Row.fetchAll(db, sql: "SELECT * FROM subscriptions WHERE subscribed = 1 ORDER BY url").map { row in
-                Subscription(url: row["url"], title: row["title"], tags: JSON.decodeStrings(row["tags"]))
+            let subscriptions = try Row.fetchAll(db, sql: """
+                SELECT url, \(ExactText.column("title")), tags FROM subscriptions WHERE subscribed = 1 ORDER BY url
+                """).map { row in
+                Subscription(url: row["url"], title: row.exactText("title"), tags: JSON.decodeStrings(row["tags"]))
             }
             return UserExport(format: "reader-export/1", articles: articles, notes: notes, subscriptions: subscriptions)
         }

@@ -70,7 +70,7 @@ extension ReaderStore {
     public func feedSubscriptions() throws -> [FeedSubscription] {
         try read { db in
             try Row.fetchAll(db, sql: """
-                SELECT s.url, s.title AS subscription_title, s.tags, f.*
+                SELECT s.url, CAST(s.title AS BLOB) AS subscription_title, s.tags, f.*
                 FROM subscriptions s LEFT JOIN feed_fetch_state f ON f.url = s.url
                 WHERE s.subscribed = 1
                 ORDER BY lower(coalesce(s.title, f.title, s.url)), s.url
@@ -78,7 +78,7 @@ extension ReaderStore {
                 let url: String = row["url"]
                 let state = row["source_key"] == nil ? FeedFetchState(url: url) : FeedFetchState(row: row)
                 return FeedSubscription(
-                    url: url, title: row["subscription_title"] ?? state.title,
+                    url: url, title: row.exactText("subscription_title") ?? state.title,
                     tags: JSON.decodeStrings(row["tags"] ?? "[]"), state: state
                 )
             }
@@ -152,8 +152,10 @@ extension ReaderStore {
     public func moveFeed(from old: String, to new: String) throws {
         guard old != new else { return }
         let (title, tags) = try read { db -> (String?, [String]) in
-            let row = try Row.fetchOne(db, sql: "SELECT title, tags FROM subscriptions WHERE url = ?", arguments: [old])
-            return (row?["title"], JSON.decodeStrings(row?["tags"] ?? "[]"))
+            let row = try Row.fetchOne(
+                db, sql: "SELECT \(ExactText.column("title")), tags FROM subscriptions WHERE url = ?", arguments: [old]
+            )
+            return (row?.exactText("title"), JSON.decodeStrings(row?["tags"] ?? "[]"))
         }
         try apply(.subscribe(url: new, title: title, tags: tags))
         try apply(.unsubscribe(url: old))

@@ -257,10 +257,12 @@ struct SyncSession {
         try see(record.hlc)
         guard try pendingCount(.subscription, record.url) == 0 else { return }
         try db.execute(sql: """
-            INSERT INTO subscriptions (url, title, tags, subscribed, hlc) VALUES (?, ?, ?, ?, ?)
+            INSERT INTO subscriptions (url, title, tags, subscribed, hlc) VALUES (?, CAST(? AS TEXT), ?, ?, ?)
             ON CONFLICT (url) DO UPDATE SET title = excluded.title, tags = excluded.tags,
               subscribed = excluded.subscribed, hlc = excluded.hlc
-            """, arguments: [record.url, record.title, JSON.encode(record.tags), record.subscribed, record.hlc.description])
+            """, arguments: [
+                record.url, ExactText.argument(record.title), JSON.encode(record.tags), record.subscribed, record.hlc.description,
+            ])
     }
 
     /// The article's text changed: every quoted note on it is found again by its quote,

@@ -5,7 +5,7 @@ import ReaderStore
 import ReaderSync
 import Testing
 
-/// Note text crosses every hop byte for byte: push, the server's tables, the pull to
+/// Note text (and a subscription's title) crosses every hop byte for byte: push, the server's tables, the pull to
 /// another device, a merge against a stored revision, and `reader export`. A NUL inside
 /// the text used to cut it there, after the server had answered `applied` with all of it.
 @Suite struct ExactTextSyncTests {
@@ -15,9 +15,10 @@ import Testing
         let (server, token, first, second) = try await TestServer.withTwoDevices("first", "second")
         let article = try #require(try first.store.articles().first?.id)
         let note = try first.store.addNote(articleID: article, body: Self.body)
+        try first.store.subscribeFeed(url: "https://feed.example/rss", title: "Title\u{0}kept whole")
         #expect(try first.store.note(id: note.id).body == Self.body, "the device stores it whole")
         let report = try await first.sync()
-        #expect(report.applied == 1)
+        #expect(report.applied == 2)
         #expect(try first.store.note(id: note.id).body == Self.body, "the settled copy is whole")
 
         let stored = try await DatabaseQueue(path: server.db).read { db in
@@ -27,9 +28,14 @@ import Testing
                 """, arguments: [note.id, note.id])
         }
         #expect(stored == [Data(Self.body.utf8), Data(Self.body.utf8)], "the server stores it whole")
+        let title = try await DatabaseQueue(path: server.db).read { db in
+            try Data.fetchOne(db, sql: "SELECT CAST(title AS BLOB) FROM subscriptions WHERE url = 'https://feed.example/rss'")
+        }
+        #expect(title == Data("Title\u{0}kept whole".utf8), "a subscription's title too")
 
         try await second.sync()
         #expect(try second.store.note(id: note.id).body == Self.body, "another device pulls it whole")
+        #expect(try second.store.exportUserState().subscriptions.map(\.title) == ["Title\u{0}kept whole"])
 
         // Edits on both sides merge against the stored revision, NULs and all.
         try first.store.editNote(id: note.id, body: "first line\n" + Self.body)
