@@ -13,6 +13,34 @@ import Testing
         #expect(result.text == "a\n<<<<<<<\nX\n=======\nY\n>>>>>>>\nc")
     }
 
+    /// Found by the Fuzz/TextMerge harness (input c3 a9 ff 65 cc 81 ff 78): an edit that only
+    /// wrote an accent another way (`e` + U+0301 for `é`) equals the base as Swift compares
+    /// strings, so the merge took the other side and the edit's bytes were lost.
+    @Test func keepsAnEditThatOnlyWritesAnAccentAnotherWay() {
+        let result = TextMerge.merge(base: "\u{E9}", "e\u{301}", "x")
+        #expect(result.conflicted)
+        #expect(Array(result.text.utf8) == Array("<<<<<<<\ne\u{301}\n=======\nx\n>>>>>>>".utf8))
+        #expect(Array(TextMerge.merge(base: "\u{E9}", "e\u{301}", "\u{E9}").text.utf8) == Array("e\u{301}".utf8))
+    }
+
+    /// Conflicting versions that differ only in how an accent is written are both kept, in
+    /// byte order, whichever side is which.
+    @Test func mergesTextsThatDifferOnlyInNormalisationSymmetrically() {
+        let one = TextMerge.merge(base: "a\nb", "a\n\u{E9}", "a\ne\u{301}")
+        let other = TextMerge.merge(base: "a\nb", "a\ne\u{301}", "a\n\u{E9}")
+        #expect(one.conflicted)
+        #expect(Array(one.text.utf8) == Array(other.text.utf8))
+        #expect(Array(one.text.utf8) == Array("a\n<<<<<<<\ne\u{301}\n=======\n\u{E9}\n>>>>>>>".utf8))
+    }
+
+    /// Lines end at every line feed, a carriage return before it included, so notes written
+    /// with CRLF merge line by line rather than as one line.
+    @Test func mergesCRLFTextLineByLine() {
+        let result = TextMerge.merge(base: "a\r\nb\r\nc", "A\r\nb\r\nc", "a\r\nb\r\nC")
+        #expect(result.conflicted == false)
+        #expect(Array(result.text.utf8) == Array("A\r\nb\r\nC".utf8))
+    }
+
     @Test func identicalChangesOnBothSidesAreTakenOnce() {
         let result = TextMerge.merge(base: "a\nb", "a\nb\nc", "a\nb\nc")
         #expect(result == TextMerge.Result(text: "a\nb\nc", conflicted: false))

@@ -7,6 +7,10 @@
 ///
 /// The merge is symmetric: inside a conflict the two versions are written in the order
 /// their text sorts, so `merge(base, a, b)` and `merge(base, b, a)` give the same bytes.
+///
+/// Texts and lines are compared byte for byte, not as Swift compares strings (by canonical
+/// equivalence): an edit that only writes an accent another way (`e` + U+0301 for `é`) is
+/// still an edit, kept like any other, since notes are stored byte-exact.
 public enum TextMerge {
     /// The merged text and whether it holds a conflict.
     public struct Result: Hashable, Sendable {
@@ -28,13 +32,13 @@ public enum TextMerge {
     static let matchBudget = 4_000_000
 
     public static func merge(base: String, _ a: String, _ b: String) -> Result {
-        if a == b { return Result(text: a, conflicted: false) }
-        if a == base { return Result(text: b, conflicted: false) }
-        if b == base { return Result(text: a, conflicted: false) }
+        if a.utf8.elementsEqual(b.utf8) { return Result(text: a, conflicted: false) }
+        if a.utf8.elementsEqual(base.utf8) { return Result(text: b, conflicted: false) }
+        if b.utf8.elementsEqual(base.utf8) { return Result(text: a, conflicted: false) }
         let baseLines = lines(base), aLines = lines(a), bLines = lines(b)
         let toA = matching(baseLines, aLines), toB = matching(baseLines, bLines)
 
-        var out: [Substring] = []
+        var out: [Line] = []
         var conflicted = false
         var i = 0, ja = 0, jb = 0
         while true {
@@ -59,25 +63,42 @@ public enum TextMerge {
             } else {
                 conflicted = true
                 let (first, second) = x.lexicographicallyPrecedes(y) ? (x, y) : (y, x)
-                out.append(Substring(conflictStart))
+                out.append(Line(conflictStart))
                 out += first
-                out.append(Substring(conflictSeparator))
+                out.append(Line(conflictSeparator))
                 out += second
-                out.append(Substring(conflictEnd))
+                out.append(Line(conflictEnd))
             }
             if next >= baseLines.count { break }
             i = next; ja = endA; jb = endB
         }
-        return Result(text: out.joined(separator: "\n"), conflicted: conflicted)
+        return Result(text: out.map(\.text).joined(separator: "\n"), conflicted: conflicted)
     }
 
-    static func lines(_ text: String) -> [Substring] {
-        text.split(separator: "\n", omittingEmptySubsequences: false)
+    /// A line, equal to another only when their bytes are, and ordered by its bytes.
+    struct Line: Equatable, Comparable {
+        let text: Substring
+
+        init(_ text: some StringProtocol) {
+            self.text = Substring(text)
+        }
+
+        static func == (lhs: Line, rhs: Line) -> Bool {
+            lhs.text.utf8.elementsEqual(rhs.text.utf8)
+        }
+
+        static func < (lhs: Line, rhs: Line) -> Bool {
+            lhs.text.utf8.lexicographicallyPrecedes(rhs.text.utf8)
+        }
+    }
+
+    static func lines(_ text: String) -> [Line] {
+        text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { Line(Substring($0)) }
     }
 
     /// For each base line, the index of the line of `other` it is matched with in a
     /// longest common subsequence, or nil. Common prefix and suffix are matched directly.
-    static func matching(_ base: [Substring], _ other: [Substring]) -> [Int?] {
+    static func matching(_ base: [Line], _ other: [Line]) -> [Int?] {
         var result = [Int?](repeating: nil, count: base.count)
         var prefix = 0
         while prefix < base.count, prefix < other.count, base[prefix] == other[prefix] {
