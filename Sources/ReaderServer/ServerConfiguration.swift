@@ -34,7 +34,8 @@ public struct ServerConfiguration: Sendable {
     }
 }
 
-/// The sizes the server refuses to go beyond, and when it compresses.
+/// The sizes the server refuses to go beyond, and when it compresses. The defaults are
+/// the contract's (`WireLimits`), which clients size their own caps by.
 public struct ServerLimits: Sendable, Hashable {
     /// The largest request body accepted; larger gets 413 `too_large`.
     public var maxBodyBytes: Int
