@@ -33,8 +33,9 @@ enum TestFolder {
         root.appendingPathComponent("\(name)-\(UUID().uuidString)")
     }
 
-    /// Removes the folders of test processes that no longer run (a crash skips `atexit`).
-    private static func sweepCrashedRuns(in temporary: URL) {
+    /// Removes the folders in `temporary` of test processes that no longer run (a crash
+    /// skips `atexit`).
+    static func sweepCrashedRuns(in temporary: URL) {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: temporary.path)) ?? []
         for name in names where name.hasPrefix(prefix) {
             guard ProcessInfo.processInfo.environment["READER_KEEP_TEST_FILES"] != "1",
