@@ -11,7 +11,9 @@ struct Reader: AsyncParsableCommand {
         abstract: "Read, search and annotate articles offline.",
         discussion: """
             The database is --db PATH, else $READER_DB, else $XDG_DATA_HOME/reader/reader.sqlite, \
-            else ~/.local/share/reader/reader.sqlite; it is created on first use.
+            else ~/.local/share/reader/reader.sqlite; it is created on first use, and so is the \
+            default one's folder (the folder of --db or $READER_DB must exist). A file that is \
+            not a reader database is refused and left unchanged.
 
             Exit codes: 0 success, 1 internal error, 2 usage, 3 network or server trouble (try \
             later), 4 authentication, 5 server or protocol error, 6 unknown id, 7 invalid input, \
