@@ -28,8 +28,9 @@ public struct HLC: Hashable, Sendable, Comparable, CustomStringConvertible {
     public static let maxLeadMillis: Int64 = 24 * 3600 * 1000
 
     /// A stamp; out-of-range parts are clamped (a wall time below 0 or above
-    /// `maxWallMillis`, a counter outside `0...maxCounter`) and a node byte that is not
-    /// printable ASCII becomes `_`, so the stamp always has a text form that parses back.
+    /// `maxWallMillis`, a counter outside `0...maxCounter`), a node character that is not
+    /// printable ASCII becomes `_` and a node is cut to `maxNodeBytes`, so the stamp always
+    /// has a text form that parses back.
     public init(wallMillis: Int64, counter: Int, node: String) {
         self.wallMillis = min(max(wallMillis, 0), Self.maxWallMillis)
         self.counter = min(max(counter, 0), Self.maxCounter)
