@@ -202,8 +202,11 @@ struct HTMLSanitizer {
         for (attribute, value) in attributes where HTMLPolicy.keepsAttribute(attribute) && !written.contains(attribute) {
             var value = value
             if let url = value, HTMLPolicy.urlAttributes.contains(attribute) {
-                guard HTMLPolicy.isSafeURL(url) else { continue }
-                value = resolved(url)
+                // Checked again once resolved: a base URL the feed chose (`xml:base`) can
+                // make a harmless relative link a `data:` or `javascript:` one.
+                let absolute = resolved(url)
+                guard HTMLPolicy.isSafeURL(url), HTMLPolicy.isSafeURL(absolute) else { continue }
+                value = absolute
             }
             written.append(attribute)
             html.append(0x20)

@@ -72,6 +72,7 @@ private struct PrologScan {
 
     mutating func problem() -> String? {
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
+        let start = index
         if let problem = declaredEncodingProblem() { return problem }
         while index < bytes.count {
             let byte = bytes[index]
@@ -80,9 +81,12 @@ private struct PrologScan {
                 return notMarkup(byte)
             }
             if bytes.hasPrefix("<?", at: index) {
-                guard skip(past: "?>") else { return endOfBytes }
+                if index > start, bytes.hasPrefix("<?xml", at: index), index + 5 < bytes.count, bytes[index + 5].isXMLSpace {
+                    return "the document has an XML declaration after its start, which is refused"
+                }
+                guard skip(past: "?>") else { return unclosed }
             } else if bytes.hasPrefix("<!--", at: index) {
-                guard skip(past: "-->") else { return endOfBytes }
+                guard skip(past: "-->") else { return unclosed }
             } else if bytes.hasPrefix("<!DOCTYPE", at: index) {
                 return doctypeProblem()
             } else if bytes[index + 1].startsName {
@@ -92,6 +96,13 @@ private struct PrologScan {
             }
         }
         return endOfBytes
+    }
+
+    /// A declaration, processing instruction or comment of the prolog that does not end
+    /// in the examined bytes: cut short, or longer than they are.
+    private var unclosed: String {
+        endOfBytes ?? "the document's prolog (before its root element) is malformed: a declaration, "
+            + "processing instruction or comment in it is not closed"
     }
 
     private func notMarkup(_ byte: UInt8) -> String {
@@ -104,7 +115,10 @@ private struct PrologScan {
     /// ISO-2022, EBCDIC, UTF-32 and the like) markup can hide in bytes that read as something
     /// else here, so libxml2 would see a DOCTYPE this check does not.
     private func declaredEncodingProblem() -> String? {
-        guard bytes.hasPrefix("<?xml", at: index), let end = bytes.index(after: "?>", from: index) else { return nil }
+        // To its first `>` whether or not `?` comes before it: libxml2 switches encoding on
+        // reading the name, even in a declaration it then finds malformed.
+        guard bytes.hasPrefix("<?xml", at: index) else { return nil }
+        let end = bytes[index...].firstIndex(of: UInt8(ascii: ">")) ?? bytes.count
         let declaration = String(decoding: bytes[index..<end], as: UTF8.self)
         guard let range = declaration.range(of: "encoding") else { return nil }
         let value = declaration[range.upperBound...].drop { $0 == " " || $0 == "=" || $0 == "\"" || $0 == "'" }
@@ -124,7 +138,7 @@ private struct PrologScan {
         while index < bytes.count {
             switch bytes[index] {
             case UInt8(ascii: "\""), UInt8(ascii: "'"):
-                guard skipLiteral() else { return endOfBytes }
+                guard skipLiteral() else { return unclosed }
             case UInt8(ascii: ">"):
                 return nil
             case UInt8(ascii: "["):
@@ -134,7 +148,7 @@ private struct PrologScan {
                 index += 1
             }
         }
-        return endOfBytes
+        return unclosed
     }
 
     /// The internal subset holds only whitespace, comments, processing instructions and
@@ -149,9 +163,9 @@ private struct PrologScan {
             } else if byte == UInt8(ascii: "]") {
                 return nil  // what follows is `S? >`, which libxml2 checks
             } else if bytes.hasPrefix("<!--", at: index) {
-                guard skip(past: "-->") else { return endOfBytes }
+                guard skip(past: "-->") else { return unclosed }
             } else if bytes.hasPrefix("<?", at: index) {
-                guard skip(past: "?>") else { return endOfBytes }
+                guard skip(past: "?>") else { return unclosed }
             } else if bytes.hasPrefix("<!ENTITY", at: index) || byte == UInt8(ascii: "%") {
                 return XMLSafety.entitiesRefused
             } else if bytes.hasPrefix("<!ELEMENT", at: index) || bytes.hasPrefix("<!ATTLIST", at: index)
@@ -163,7 +177,7 @@ private struct PrologScan {
                     + "(at byte \(index)), which is refused"
             }
         }
-        return endOfBytes
+        return unclosed
     }
 
     /// Moves past the next `needle`; false when the bytes end first.
@@ -188,7 +202,7 @@ private struct PrologScan {
         while index < bytes.count {
             switch bytes[index] {
             case UInt8(ascii: "\""), UInt8(ascii: "'"):
-                guard skipLiteral() else { return endOfBytes }
+                guard skipLiteral() else { return unclosed }
             case UInt8(ascii: ">"):
                 index += 1
                 return nil
@@ -200,7 +214,7 @@ private struct PrologScan {
                 index += 1
             }
         }
-        return endOfBytes
+        return unclosed
     }
 }
 

@@ -75,4 +75,18 @@ import Testing
         let item = try #require(try Fixture.drafts(atPath: path).first)
         #expect(item.html == "<img src=\"https://harbour.example.com/log/chart.png\"><a href=\"https://harbour.example.com/about\">About</a><a href=\"#top\">Top</a>")
     }
+
+    /// Found by fuzzing (Fuzz/HTMLSanitizer): a relative link was checked before it was
+    /// resolved, so a base the feed chose with `xml:base` made it a `data:` or `javascript:`
+    /// link. The resolved link is checked too, and an unsafe one dropped.
+    @Test(arguments: ["data:text/html,<script>alert(1)</script>/a/", "javascript:alert(1)//"])
+    func dropsALinkThatResolvesToAnUnsafeURL(base: String) throws {
+        let feed = """
+            <feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><id>urn:t</id>
+            <entry xml:base="\(base.replacingOccurrences(of: "<", with: "&lt;"))"><id>urn:e</id><title>e</title>
+            <content type="html">&lt;a href="../c"&gt;here&lt;/a&gt; &lt;img src="x.png"&gt;</content></entry></feed>
+            """
+        let entry = try #require(try FeedDocument.parse(Array(feed.utf8), url: "https://feed.example/atom").entries.first)
+        #expect(entry.html == "<a>here</a> <img>")
+    }
 }

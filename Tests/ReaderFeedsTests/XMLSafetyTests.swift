@@ -109,6 +109,34 @@ import Testing
         #expect(throws: FeedImportError.self) { try FeedFile.read(path: path, format: .rss) { _ in } }
     }
 
+    /// Found by fuzzing (Fuzz/FeedDocument): libxml2 crashed (a NULL read in
+    /// xmlSwitchToEncoding) on this body, whose declaration names UTF7 and ends with `>`
+    /// alone, which the encoding check missed while it looked for `?>`.
+    @Test func rejectsAnUnclosedDeclarationNamingAnUnreadEncoding() {
+        let body: [UInt8] = Array(#"<?xml version="1." encoding="UTF7"><feed "#.utf8) + [0]
+        #expect(throws: FeedImportError(
+            file: "https://crash.example/feed", line: 1,
+            reason: "the document declares the encoding \"UTF7\", which is not read: use UTF-8"
+        )) {
+            try FeedDocument.parse(body, url: "https://crash.example/feed")
+        }
+    }
+
+    @Test(arguments: [
+        #"<?xml version="1.0"?><?pi never closed <rss version="2.0"/>"#,
+        "<!-- never closed <rss version=\"2.0\"/>",
+        #"<!DOCTYPE rss SYSTEM "never closed><rss version="2.0"/>"#,
+    ])
+    func rejectsAPrologThatIsNotClosed(_ document: String) {
+        #expect(Self.refusal(document) == "the document's prolog (before its root element) is malformed: "
+            + "a declaration, processing instruction or comment in it is not closed")
+    }
+
+    @Test func rejectsASecondXMLDeclaration() {
+        let document = #"<?xml version="1.0"?> <?xml version="1.0" encoding="UTF-8"?><rss version="2.0"/>"#
+        #expect(Self.refusal(document) == "the document has an XML declaration after its start, which is refused")
+    }
+
     /// Declarations without entities are harmless, and the feed behind them is read.
     @Test func acceptsAnInternalSubsetWithoutEntities() throws {
         let feed = Self.feed(doctype: #"<!DOCTYPE rss [ <!-- <!ENTITY in a comment --> <!ELEMENT rss ANY> <!ATTLIST rss version CDATA "2.0"> ]>"#)
