@@ -46,6 +46,10 @@ final class BodyChannel: Sendable {
         state.withLock { $0.queue.forEach { pool.giveBack($0.memory) } }
     }
 
+    /// The most body memory this stream held at once: queued for the consumer, in chunks
+    /// not yet released, and pooled for reuse.
+    var peakHeldBytes: Int { pool.peakLiveBytes }
+
     // MARK: Producer (loop thread)
 
     func offer(_ bytes: UnsafeRawBufferPointer) -> Offer {

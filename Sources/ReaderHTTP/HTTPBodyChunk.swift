@@ -67,9 +67,17 @@ final class BufferPool: Sendable {
         let memory: UnsafeMutableRawBufferPointer
     }
 
+    /// The pooled buffers, and how many bytes this pool has allocated and not yet freed
+    /// (queued, held by chunks, or kept for reuse): now and at most.
+    private struct State: Sendable {
+        var free: [Buffer] = []
+        var liveBytes = 0
+        var peakLiveBytes = 0
+    }
+
     let bufferSize: Int
     private let keep: Int
-    private let free = Locked<[Buffer]>([])
+    private let state = Locked(State())
 
     init(bufferSize: Int, keep: Int) {
         self.bufferSize = bufferSize
@@ -77,21 +85,33 @@ final class BufferPool: Sendable {
     }
 
     deinit {
-        free.withLock { buffers in buffers.forEach { $0.memory.deallocate() } }
+        state.withLock { state in state.free.forEach { $0.memory.deallocate() } }
     }
+
+    /// The most body memory this pool ever had allocated at once: what its stream held,
+    /// whatever the rest of the process allocates.
+    var peakLiveBytes: Int { state.withLock { $0.peakLiveBytes } }
 
     /// A buffer of at least `minimumSize` bytes: a pooled one when it fits, else a new one.
     func take(minimumSize: Int) -> UnsafeMutableRawBufferPointer {
-        if minimumSize <= bufferSize, let buffer = free.withLock({ $0.popLast() }) {
+        if minimumSize <= bufferSize, let buffer = state.withLock({ $0.free.popLast() }) {
             return buffer.memory
         }
-        return .allocate(byteCount: max(minimumSize, bufferSize), alignment: 16)
+        let size = max(minimumSize, bufferSize)
+        state.withLock { state in
+            state.liveBytes += size
+            state.peakLiveBytes = max(state.peakLiveBytes, state.liveBytes)
+        }
+        return .allocate(byteCount: size, alignment: 16)
     }
 
     func giveBack(_ memory: UnsafeMutableRawBufferPointer) {
-        let kept = memory.count == bufferSize && free.withLock { buffers in
-            guard buffers.count < keep else { return false }
-            buffers.append(Buffer(memory: memory))
+        let kept = state.withLock { state in
+            guard memory.count == bufferSize, state.free.count < keep else {
+                state.liveBytes -= memory.count
+                return false
+            }
+            state.free.append(Buffer(memory: memory))
             return true
         }
         if !kept { memory.deallocate() }

@@ -15,6 +15,15 @@ public struct HTTPBodyStream: AsyncSequence, Sendable {
         source = Source(channel: channel)
     }
 
+    /// The most body memory this stream has held at once (buffered for the consumer, in
+    /// chunks still alive, pooled for reuse): the figure the bounded-memory promise is
+    /// about, measured apart from whatever else the process allocates.
+    package var peakHeldBytes: Int { source.channel.peakHeldBytes }
+
+    /// The size of the buffers a stream fills; it may hold a few beyond its configured
+    /// `streamBufferBytes` (the one being filled, the chunk the consumer holds).
+    package static var bufferSize: Int { BodyChannel.bufferSize }
+
     /// Creates the iterator.
     public func makeAsyncIterator() -> Iterator {
         Iterator(source: source)

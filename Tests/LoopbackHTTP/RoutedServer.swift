@@ -14,7 +14,8 @@ public final class RoutedServer: Sendable {
         /// A bare status with a short text body.
         case status(Int)
         /// Holds the connection unanswered until the client gives up, the test sets the path
-        /// to another route (which then answers it), or 20 s pass.
+        /// to another route (which then answers it), or the server's hold limit (20 s by
+        /// default) passes.
         case hang
     }
 
@@ -34,7 +35,7 @@ public final class RoutedServer: Sendable {
             case clientHungUp
             /// The test set the path to another route, which answered.
             case released
-            /// The server's own 20 s ran out, or the server stopped.
+            /// The server's own hold limit ran out, or the server stopped.
             case expired
         }
 
@@ -57,8 +58,10 @@ public final class RoutedServer: Sendable {
         }
     }
 
-    /// Starts a server answering `routes`, keyed by path (without the query).
-    public init(_ routes: [String: Route] = [:]) throws {
+    /// Starts a server answering `routes`, keyed by path (without the query). A `.hang`
+    /// is held at most `holdLimit`: a bound for a failing test, so a test that needs the
+    /// hang held while much else happens on a loaded machine may pass a longer one.
+    public init(_ routes: [String: Route] = [:], holdLimit: Duration = .seconds(20)) throws {
         let table = RouteTable(routes)
         self.routes = table
         server = try LoopbackServer { request, connection in
@@ -69,7 +72,7 @@ public final class RoutedServer: Sendable {
                 return
             }
             let started = ContinuousClock.now
-            let end = Self.hold(request, on: connection, routes: table)
+            let end = Self.hold(request, on: connection, routes: table, limit: holdLimit)
             connection.close()
             let hang = Hang(held: ContinuousClock.now - started, end: end)
             table.events.withLock { $0.append(.hangEnded(request.path, hang)) }
@@ -82,7 +85,7 @@ public final class RoutedServer: Sendable {
     /// How each `.hang` request ended.
     ///
     /// The server notices a hang-up up to a poll interval after the client has moved on, so
-    /// this waits (up to 15 s, less than a hold's 20 s) for `count` of them to be recorded.
+    /// this waits (up to 15 s, less than a default hold's 20 s) for `count` of them to be recorded.
     public func hangs(count: Int = 1) async -> [Hang] {
         func ended() -> [Hang] {
             events.compactMap { if case .hangEnded(_, let hang) = $0 { hang } else { nil } }
@@ -107,9 +110,11 @@ public final class RoutedServer: Sendable {
     public var requests: Int { server.statistics.requests }
 
     /// Holds a `.hang` request until the client hangs up, its path is set to another route
-    /// (which answers it), or 20 s pass.
-    private static func hold(_ request: LoopbackServer.Request, on connection: Connection, routes table: RouteTable) -> Hang.End {
-        let deadline = ContinuousClock.now + .seconds(20)
+    /// (which answers it), or `limit` passes.
+    private static func hold(
+        _ request: LoopbackServer.Request, on connection: Connection, routes table: RouteTable, limit: Duration
+    ) -> Hang.End {
+        let deadline = ContinuousClock.now + limit
         while ContinuousClock.now < deadline, !connection.server.isStopped {
             if connection.waitForPeerClose(timeout: .milliseconds(100)) { return .clientHungUp }
             let route = table.routes.withLock { $0[request.path] } ?? .status(404)

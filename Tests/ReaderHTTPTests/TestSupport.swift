@@ -20,15 +20,5 @@ func failure<T>(_ body: () async throws -> T) async -> HTTPError? {
     }
 }
 
-/// The resident memory of this process, from /proc/self/status, in bytes.
-func residentBytes() -> Int {
-    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
-    for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
-        let digits = line.filter(\.isNumber)
-        return (Int(digits) ?? 0) * 1024
-    }
-    return 0
-}
-
 /// A port on 127.0.0.1 that nothing listens on.
 func closedPort() -> Int { LoopbackServer.closedPort() }
