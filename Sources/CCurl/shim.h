@@ -10,6 +10,9 @@
  */
 
 #include <curl/curl.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
 
 /* MARK: global */
 
@@ -71,6 +74,38 @@ static inline CURLcode reader_curl_easy_setopt_seek_callback(CURL *handle, curl_
 
 static inline CURLcode reader_curl_easy_setopt_xferinfo_callback(CURL *handle, curl_xferinfo_callback callback) {
     return curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, callback);
+}
+
+/*
+ * CURLOPT_OPENSOCKETFUNCTION: called with the resolved address before each connect, for
+ * every connection libcurl opens (each redirect hop, each address tried); returning
+ * CURL_SOCKET_BAD refuses it.
+ */
+static inline CURLcode reader_curl_easy_setopt_opensocket_callback(CURL *handle, curl_opensocket_callback callback) {
+    return curl_easy_setopt(handle, CURLOPT_OPENSOCKETFUNCTION, callback);
+}
+
+static inline curl_socket_t reader_curl_socket_bad(void) {
+    return CURL_SOCKET_BAD;
+}
+
+/*
+ * Copies the IP address of a curl_sockaddr into `out` (16 bytes) in network order and
+ * returns its length: 4 for IPv4, 16 for IPv6, 0 for anything else. Done in C because
+ * `addr` is declared as a plain sockaddr while an IPv6 address runs past its end.
+ */
+static inline int reader_curl_sockaddr_ip(const struct curl_sockaddr *address, unsigned char *out) {
+    if (address->family == AF_INET && address->addrlen >= sizeof(struct sockaddr_in)) {
+        const struct sockaddr_in *v4 = (const struct sockaddr_in *)&address->addr;
+        memcpy(out, &v4->sin_addr, 4);
+        return 4;
+    }
+    if (address->family == AF_INET6 && address->addrlen >= sizeof(struct sockaddr_in6)) {
+        const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *)&address->addr;
+        memcpy(out, &v6->sin6_addr, 16);
+        return 16;
+    }
+    return 0;
 }
 
 /* MARK: easy getinfo, one per result type */

@@ -43,6 +43,15 @@ extension CurlTransfer {
         headerList = Self.headerList(hop.headers)
         reader_curl_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList)
 
+        if !settings.addressPolicy.isUnrestricted {
+            options.pointer(CURLOPT_OPENSOCKETDATA, me)
+            reader_curl_easy_setopt_opensocket_callback(easy) { context, purpose, address in
+                guard let context, let address else { return reader_curl_socket_bad() }
+                let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+                return transfer.openSocket(purpose: purpose, address: address)
+            }
+        }
+
         options.pointer(CURLOPT_HEADERDATA, me)
         reader_curl_easy_setopt_header_callback(easy) { line, size, count, context in
             guard let line, let context else { return 0 }

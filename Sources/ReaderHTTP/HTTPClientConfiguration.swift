@@ -17,6 +17,10 @@ public struct HTTPClientConfiguration: Sendable {
     /// How many bytes of a streamed body may wait for the consumer before the transfer is
     /// paused; bounds memory per stream.
     public var streamBufferBytes: Int
+    /// Which addresses connections may go to, checked on the address actually connected,
+    /// on every redirect hop. ``AddressPolicy/any`` by default; a server fetching URLs its
+    /// users give it uses ``AddressPolicy/publicOnly``.
+    public var addressPolicy: AddressPolicy
 
     /// How requests reach the network.
     public enum Proxy: Sendable, Hashable {
@@ -40,7 +44,8 @@ public struct HTTPClientConfiguration: Sendable {
         proxy: Proxy = .environment,
         maxConnectionsPerHost: Int = 8,
         maxIdleConnections: Int = 32,
-        streamBufferBytes: Int = 1 << 20
+        streamBufferBytes: Int = 1 << 20,
+        addressPolicy: AddressPolicy = .any
     ) {
         self.product = product
         self.userAgent = userAgent ?? "\(product) (+https://github.com/reader-core) libcurl/\(Curl.version)"
@@ -49,5 +54,6 @@ public struct HTTPClientConfiguration: Sendable {
         self.maxConnectionsPerHost = maxConnectionsPerHost
         self.maxIdleConnections = maxIdleConnections
         self.streamBufferBytes = streamBufferBytes
+        self.addressPolicy = addressPolicy
     }
 }

@@ -31,6 +31,9 @@ public enum HTTPError: Error, Sendable, Hashable, CustomStringConvertible {
     case tooManyRedirects(limit: Int, last: URL?)
     /// A redirect from `from` to an address that is not `http` or `https` (`ftp:`, `file:`…).
     case redirectToUnsupportedScheme(from: URL, location: String)
+    /// The client's ``AddressPolicy`` does not allow connecting to `address`, where `host`
+    /// led (directly, through its DNS name, or by a redirect); nothing was sent to it.
+    case addressNotAllowed(host: String, address: String)
     /// The server sent something that is not valid HTTP or could not be decoded.
     case badResponse(detail: String)
     /// A download could not be written to its file.
@@ -61,7 +64,7 @@ public enum HTTPError: Error, Sendable, Hashable, CustomStringConvertible {
         case .status(let code, _, _):
             Self.temporaryStatuses.contains(code)
         case .invalidURL, .invalidHeader, .tls, .tooLarge, .redirectLoop, .tooManyRedirects,
-             .redirectToUnsupportedScheme, .badResponse,
+             .redirectToUnsupportedScheme, .addressNotAllowed, .badResponse,
              .requestBody, .saveFailed, .cancelled, .other:
             false
         }
@@ -124,6 +127,8 @@ public enum HTTPError: Error, Sendable, Hashable, CustomStringConvertible {
             "Too many redirects (more than \(limit)\(last.map { ", the last to \($0.absoluteString)" } ?? "")); the address may be misconfigured."
         case .redirectToUnsupportedScheme(let from, let location):
             "\(from.absoluteString) redirects to \(location), which is not an http or https address."
+        case .addressNotAllowed(let host, let address):
+            "Not connecting to \(host): it is at \(address), a loopback, private or other non-public address, which this client is set not to reach."
         case .badResponse(let detail):
             "The server sent an invalid response (\(detail))."
         case .requestBody(let path, let detail):

@@ -8,6 +8,7 @@ final class TransferSettings: @unchecked Sendable {
     let userAgent: String
     let proxy: HTTPClientConfiguration.Proxy
     let streamBufferBytes: Int
+    let addressPolicy: AddressPolicy
     private let caBytes: UnsafeMutableRawBufferPointer?
 
     /// Reads the extra CA bundle (and the system bundle it is added to) into memory;
@@ -16,6 +17,7 @@ final class TransferSettings: @unchecked Sendable {
         userAgent = configuration.userAgent
         proxy = configuration.proxy
         streamBufferBytes = configuration.streamBufferBytes
+        addressPolicy = configuration.addressPolicy
         guard let extraPath = configuration.extraCABundlePath else {
             caBytes = nil
             return

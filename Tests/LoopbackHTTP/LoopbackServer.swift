@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 
-/// A small HTTP/1.1 server on 127.0.0.1 for tests: a thread per connection, keep-alive,
+/// A small HTTP/1.1 server on loopback (127.0.0.1 unless told another) for tests: a thread per connection, keep-alive,
 /// and a handler that scripts each response (including misbehaving ones).
 public final class LoopbackServer: Sendable {
     /// A parsed request.
@@ -47,8 +47,11 @@ public final class LoopbackServer: Sendable {
     /// Answers one request by writing to the connection; runs on that connection's thread.
     public typealias Handler = @Sendable (Request, Connection) -> Void
 
-    /// The port bound on 127.0.0.1.
+    /// The port bound on ``host``.
     public let port: Int
+    /// The IPv4 loopback address bound: 127.0.0.1, or another of 127/8 (which Linux
+    /// answers on `lo` without configuration) for tests that tell two addresses apart.
+    public let host: String
     private let listener: Int32
     private let handler: Handler
     private let stopped = Atomic<Bool>(false)
@@ -74,15 +77,15 @@ public final class LoopbackServer: Sendable {
         public var peerClosedEarly: [String] = []
     }
 
-    /// Binds a free port on 127.0.0.1 and starts accepting; `handler` answers every request.
-    public init(handler: @escaping Handler) throws {
+    /// Binds a free port on `host` and starts accepting; `handler` answers every request.
+    public init(host: String = "127.0.0.1", handler: @escaping Handler) throws {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EIO) }
         var yes: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_addr.s_addr = inet_addr(host)
         address.sin_port = 0
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
@@ -96,6 +99,7 @@ public final class LoopbackServer: Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
         }
         listener = fd
+        self.host = host
         port = Int(UInt16(bigEndian: address.sin_port))
         self.handler = handler
         let thread = Thread { [self] in acceptLoop() }
@@ -108,7 +112,7 @@ public final class LoopbackServer: Sendable {
 
     /// The URL of `path` (which starts with `/`) on this server.
     public func url(_ path: String) -> URL {
-        URL(string: "http://127.0.0.1:\(port)\(path)")!
+        URL(string: "http://\(host):\(port)\(path)")!
     }
 
     /// A snapshot of the counters.

@@ -61,10 +61,11 @@ public final class RoutedServer: Sendable {
     /// Starts a server answering `routes`, keyed by path (without the query). A `.hang`
     /// is held at most `holdLimit`: a bound for a failing test, so a test that needs the
     /// hang held while much else happens on a loaded machine may pass a longer one.
-    public init(_ routes: [String: Route] = [:], holdLimit: Duration = .seconds(20)) throws {
+    /// `host` is the loopback address bound (see ``LoopbackServer/host``).
+    public init(_ routes: [String: Route] = [:], host: String = "127.0.0.1", holdLimit: Duration = .seconds(20)) throws {
         let table = RouteTable(routes)
         self.routes = table
-        server = try LoopbackServer { request, connection in
+        server = try LoopbackServer(host: host) { request, connection in
             let route = table.routes.withLock { $0[request.path] } ?? .status(404)
             guard case .hang = route else {
                 Self.answer(request, on: connection, with: route)
