@@ -88,6 +88,22 @@ CREATE TABLE outbox (
   attempts INTEGER NOT NULL DEFAULT 0
 );
 
+CREATE TABLE pruned_articles (
+  article_id TEXT PRIMARY KEY NOT NULL,
+  content_hash TEXT NOT NULL,
+  first_seen_at TEXT NOT NULL,
+  seen_at TEXT NOT NULL,
+  has_state INTEGER NOT NULL CHECK (has_state IN (0, 1)),
+  read INTEGER NOT NULL DEFAULT 0 CHECK (read IN (0, 1)),
+  read_hlc TEXT,
+  starred INTEGER NOT NULL DEFAULT 0 CHECK (starred IN (0, 1)),
+  starred_hlc TEXT,
+  progress REAL NOT NULL DEFAULT 0 CHECK (progress BETWEEN 0 AND 1),
+  progress_hlc TEXT,
+  tags TEXT NOT NULL DEFAULT '[]',
+  tags_hlc TEXT
+) WITHOUT ROWID;
+
 CREATE TABLE rejected_mutations (
   mutation_id TEXT PRIMARY KEY NOT NULL,
   entity TEXT NOT NULL,
@@ -105,6 +121,13 @@ CREATE TABLE resync_seen (
   id TEXT NOT NULL,
   PRIMARY KEY (entity, id)
 ) WITHOUT ROWID;
+
+CREATE TABLE retention_policy (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  read_days INTEGER CHECK (read_days >= 0),
+  unread_days INTEGER CHECK (unread_days >= 0),
+  per_feed INTEGER CHECK (per_feed >= 0)
+);
 
 CREATE TABLE sources (
   id TEXT PRIMARY KEY NOT NULL,
@@ -150,6 +173,8 @@ CREATE INDEX articles_source ON articles(source_id);
 CREATE INDEX notes_article ON notes(article_id);
 
 CREATE INDEX outbox_entity ON outbox(entity, entity_id);
+
+CREATE INDEX pruned_articles_seen ON pruned_articles(seen_at);
 
 CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
   INSERT INTO articles_fts(articles_fts, rowid, title, author, summary, text)

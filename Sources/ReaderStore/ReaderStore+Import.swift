@@ -43,8 +43,8 @@ extension ReaderStore {
 struct ArticleWriter {
     /// How many new articles wait before they are added to the search index.
     static let indexBatch = 1000
-    private let db: Database
-    private let now: String
+    let db: Database
+    let now: String
     private var savedSources: Set<String> = []
     /// Source ids by key, so a file's articles hash their source's key once.
     private var sourceIDs: [String: String] = [:]
@@ -58,6 +58,7 @@ struct ArticleWriter {
     private let update: Statement
     private let upsertSource: Statement
     private let indexNew: Statement
+    private let findPruned: Statement
     /// Articles with a larger seq are not in the search index yet.
     private var indexedThrough: Int64
     private var unindexed = 0
@@ -87,6 +88,7 @@ struct ArticleWriter {
             INSERT INTO articles_fts (rowid, title, author, summary, text)
             SELECT seq, title, author, summary, text FROM articles WHERE seq > ? ORDER BY seq
             """)
+        findPruned = try db.cachedStatement(sql: "SELECT content_hash, first_seen_at FROM pruned_articles WHERE article_id = ?")
         indexedThrough = try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM articles") ?? 0
     }
 
@@ -160,11 +162,28 @@ struct ArticleWriter {
             updated += 1
             return .updated
         case nil:
+            var row = row
+            let pruned = try Row.fetchOne(findPruned, arguments: [row.id])
+            if let pruned {
+                // Pruned here: the same copy again is not stored again, or the policy would
+                // prune it after every refresh of a feed that still carries it.
+                if pruned["content_hash"] == row.contentHash {
+                    try seenAgain(prunedID: row.id)
+                    unchanged += 1
+                    return .unchanged
+                }
+                row.firstSeenAt = pruned["first_seen_at"]
+            }
             try insert.execute(arguments: [
                 row.id, row.sourceID, row.guid, row.url, row.title, row.author, row.published, row.updated,
                 row.summary, row.html, row.text, row.contentHash, row.firstSeenAt, row.published ?? row.firstSeenAt,
             ])
-            new += 1
+            if pruned != nil {
+                try restorePrunedState(articleID: row.id)
+                updated += 1
+            } else {
+                new += 1
+            }
             lastInserted = db.lastInsertedRowID
             unindexed += 1
             if unindexed >= Self.indexBatch { try finish() }

@@ -7,10 +7,13 @@ public struct StoreChange: Hashable, Sendable {
         case local
         /// A sync: pulled from the server, or settled by its answer to a push.
         case server
+        /// Pruned by the retention policy (``ReaderStore/prune(policy:now:)``): the articles
+        /// were removed from this device only.
+        case retention
     }
 
     public var origin: Origin
-    /// Articles whose content or state changed (or that were removed).
+    /// Articles whose content or state changed (or that were removed, or pruned).
     public var articleIDs: Set<String> = []
     /// Notes added, changed or removed.
     public var noteIDs: Set<String> = []

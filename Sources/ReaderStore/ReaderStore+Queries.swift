@@ -34,12 +34,14 @@ public struct StoreStatus: Hashable, Sendable, Codable {
     public var serverURL: String?
     public var cursor: String?
     public var lastSyncAt: String?
+    /// The database's size on disk: its file and its WAL, in bytes.
+    public var databaseBytes: Int64 = 0
 
     enum CodingKeys: String, CodingKey {
         case articles, unread, starred, notes, conflictedNotes = "conflicted_notes", sources, subscriptions
         case pendingMutations = "pending_mutations", rejectedMutations = "rejected_mutations"
         case orphanedNotes = "orphaned_notes", deviceID = "device_id", serverURL = "server_url", cursor
-        case lastSyncAt = "last_sync_at"
+        case lastSyncAt = "last_sync_at", databaseBytes = "database_bytes"
     }
 }
 
@@ -119,7 +121,7 @@ extension ReaderStore {
     }
 
     public func status() throws -> StoreStatus {
-        try read { db in
+        var status = try read { db in
             let counts = try Row.fetchOne(db, sql: """
                 SELECT
                   (SELECT count(*) FROM articles) AS articles,
@@ -144,6 +146,8 @@ extension ReaderStore {
                 cursor: counts["cursor"], lastSyncAt: counts["last_sync_at"]
             )
         }
+        status.databaseBytes = databaseBytes()
+        return status
     }
 
     /// The full id of the article that `text` names: its whole id, or a unique prefix of at

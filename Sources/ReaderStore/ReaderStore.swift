@@ -58,7 +58,13 @@ public final class ReaderStore: Sendable {
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(5)
         config.label = "reader"
-        config.prepareDatabase { db in try db.execute(sql: Self.connectionPragmas) }
+        // Incremental vacuum can only be chosen before the file exists (WAL mode, set next,
+        // writes its header); an older database switches on its first prune.
+        let isNew = ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0) == 0
+        config.prepareDatabase { db in
+            if isNew, !db.configuration.readonly { try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL") }
+            try db.execute(sql: Self.connectionPragmas)
+        }
         do {
             pool = try DatabasePool(path: path, configuration: config)
             try Schema.migrator.migrate(pool)

@@ -17,6 +17,7 @@ enum Schema {
         migrator.registerMigration("v3-feeds", migrate: createFeedFetchState)
         migrator.registerMigration("v4-search-merges", migrate: mergeSearchSegmentsLessOften)
         migrator.registerMigration("v5-application-id", migrate: markAsReaderDatabase)
+        migrator.registerMigration("v6-retention", migrate: createRetention)
         return migrator
     }
 

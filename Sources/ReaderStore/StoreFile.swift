@@ -15,6 +15,11 @@ enum StoreFile {
     /// application id existed is recognised.
     static let firstMigration = "v1-content"
 
+    /// `PRAGMA auto_vacuum` of a database whose freed pages go back to the file system on
+    /// `PRAGMA incremental_vacuum` (pruning runs it). It can only be set before the first
+    /// table exists, or by a `VACUUM` (see `ReaderStore.prune`).
+    static let incrementalVacuum = 2
+
     /// Returns when `path` is missing, empty, or a reader database (one made by an earlier
     /// version, without the application id, included); throws otherwise. Never writes.
     static func checkOwnership(of path: String) throws {

@@ -177,6 +177,7 @@ struct SyncSession {
                 try db.execute(sql: "DELETE FROM articles WHERE id = ?", arguments: [id])
                 report.changes.articleIDs.insert(id)
             }
+            try forgetPruned(articleID: id)
         case .articleState, .subscription, .source:
             break // never deleted on the server: a state reset or an unsubscribe is a set
         }
@@ -232,6 +233,7 @@ struct SyncSession {
     /// Takes the server's value of every state field this device has no pending change to.
     private mutating func saveState(_ record: ArticleStateRecord) throws {
         guard try db.exists("articles WHERE id = ?", [record.articleID]) else {
+            if try savePrunedState(record) { return }
             try deferRecord(.articleState, id: record.articleID, articleID: record.articleID, record: record)
             return
         }

@@ -22,11 +22,13 @@ struct RefreshSummary: Codable, Sendable, Hashable {
     var updated = 0
     /// Feeds whose URL moved (permanent redirect).
     var moved = 0
+    /// Articles the retention policy removed after the refresh.
+    var pruned = 0
     /// Wall-clock time, in seconds.
     var seconds = 0.0
 
     enum CodingKeys: String, CodingKey {
-        case fetched, notModified = "not_modified", failed, skipped, new, updated, moved, seconds
+        case fetched, notModified = "not_modified", failed, skipped, new, updated, moved, pruned, seconds
     }
 
     /// `12 feeds: 9 fetched, 2 not modified, 1 failed; 40 new, 3 updated articles (1.2 s)`.
@@ -35,6 +37,7 @@ struct RefreshSummary: Codable, Sendable, Hashable {
         var text = "\(total) feed\(total == 1 ? "" : "s"): \(fetched) fetched, \(notModified) not modified, \(failed) failed"
         if skipped > 0 { text += ", \(skipped) backing off" }
         text += "; \(new) new, \(updated) updated articles"
+        if pruned > 0 { text += ", \(pruned) pruned" }
         text += String(format: " (%.1f s)", seconds)
         if failed > 0 { text += "; see `reader feeds list` for the errors" }
         return text
@@ -54,7 +57,8 @@ enum FeedRefresh {
     /// `maxConcurrent` at once, writing each one's articles and fetch state as it arrives.
     ///
     /// A feed that fails is marked in error with its reason and a backoff, keeps its
-    /// articles, and never stops the others. Only a store failure throws.
+    /// articles, and never stops the others. Only a store failure throws. The retention
+    /// policy runs at the end (`ReaderStore.prune`), on the store's clock.
     static func refresh(
         store: ReaderStore, fetcher: FeedFetcher, force: Bool = false,
         maxConcurrent: Int = FeedFetcher.defaultConcurrency, now: @Sendable () -> Date = { Date() }
@@ -95,6 +99,7 @@ enum FeedRefresh {
             summary.new += outcome?.new ?? 0
             summary.updated += outcome?.updated ?? 0
         }
+        summary.pruned = try store.prune().removed
         let elapsed = ContinuousClock.now - started
         summary.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         return summary

@@ -17,6 +17,18 @@ enum Output {
     /// The first characters of an id, enough to name it in text output.
     static func short(_ id: String) -> String { String(id.prefix(8)) }
 
+    /// A size in bytes in human units: `812 B`, `4.2 KB`, `31.0 MB`, `1.3 GB` (powers of 1,024).
+    static func bytes(_ count: Int64) -> String {
+        let units = ["B", "KB", "MB", "GB", "TB"]
+        var value = Double(count)
+        var unit = 0
+        while value >= 1024, unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
+        return unit == 0 ? "\(count) B" : String(format: "%.1f", value) + " " + units[unit]
+    }
+
     /// The date part of a stored timestamp.
     static func day(_ timestamp: String?) -> String { timestamp.map { String($0.prefix(10)) } ?? "—         " }
 

@@ -22,7 +22,7 @@ struct Reader: AsyncParsableCommand {
         version: ReaderVersion.current,
         subcommands: [
             ImportCommand.self, ArticlesCommand.self, MarkCommand.self, SearchCommand.self,
-            NotesCommand.self, ExportCommand.self, StatusCommand.self,
+            NotesCommand.self, ExportCommand.self, StatusCommand.self, RetentionCommand.self, PruneCommand.self,
             FeedsCommand.self, RefreshCommand.self,
             LoginCommand.self, LogoutCommand.self, SyncCommand.self, ConflictsCommand.self,
         ]

@@ -14,7 +14,7 @@ struct StatusCommand: ParsableCommand {
         let store = try store.open()
         let status = try store.status()
         if output.json { return try Output.json(status) }
-        print("database:  \(store.path)")
+        print("database:  \(store.path) (\(Output.bytes(status.databaseBytes)))")
         print("articles:  \(status.articles) (\(status.unread) unread, \(status.starred) starred) from \(status.sources) source\(status.sources == 1 ? "" : "s")")
         var noteFlags: [String] = []
         if status.conflictedNotes > 0 { noteFlags.append("\(status.conflictedNotes) conflicted") }

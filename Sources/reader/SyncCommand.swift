@@ -80,6 +80,8 @@ struct SyncCommand: AsyncParsableCommand {
         }
         engine.finishProgress()
         await bar?.value
+        // Local only: what the policy removes is never pushed, so it runs after the sync.
+        let pruned = try store.prune().removed
         if output.json { return try Output.json(report) }
         var line = "synced with \(url.absoluteString): pushed \(report.pushed)"
         let details = [(report.merged, "merged"), (report.keptBoth, "kept both texts"), (report.rejected, "rejected")]
@@ -87,6 +89,7 @@ struct SyncCommand: AsyncParsableCommand {
         if !details.isEmpty { line += " (\(details.joined(separator: ", ")))" }
         line += ", pulled \(report.pulled) change\(report.pulled == 1 ? "" : "s")"
         if report.resynced { line += " (full resync)" }
+        if pruned > 0 { line += "; pruned \(pruned) article\(pruned == 1 ? "" : "s") by the retention policy" }
         print(line)
         if report.keptBoth > 0 { print("some notes now hold two versions: see `reader conflicts`") }
         if report.rejected > 0 { print("the server rejected \(report.rejected) change\(report.rejected == 1 ? "" : "s"): see `reader status`") }
