@@ -38,6 +38,9 @@ public enum OPML {
         if let reason = XMLSafety.problem(inPrologOf: bytes.prefix(XMLSafety.prologLimit)) {
             throw FeedImportError(file: file, line: 1, reason: reason)
         }
+        if EmptyProcessingInstruction.isIn(bytes) {
+            throw FeedImportError(file: file, reason: EmptyProcessingInstruction.reason)
+        }
         let reader = OPMLReader()
         let parser = XMLParser(data: Data(bytes))
         parser.shouldResolveExternalEntities = false

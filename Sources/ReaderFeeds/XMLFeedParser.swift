@@ -20,6 +20,9 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
         if let reason = XMLSafety.problem(inPrologOf: try FileChunks.prefix(of: path, count: XMLSafety.prologLimit)) {
             throw FeedImportError(file: path, line: 1, reason: reason)
         }
+        if try EmptyProcessingInstruction.isIn(file: path) {
+            throw FeedImportError(file: path, reason: EmptyProcessingInstruction.reason)
+        }
         guard let stream = InputStream(fileAtPath: path) else {
             throw FeedImportError(file: path, reason: "cannot be opened")
         }
@@ -39,6 +42,9 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
     ) throws -> FeedFormat {
         if let reason = XMLSafety.problem(inPrologOf: data.prefix(XMLSafety.prologLimit)) {
             throw FeedImportError(file: file, line: 1, reason: reason)
+        }
+        if EmptyProcessingInstruction.isIn(data) {
+            throw FeedImportError(file: file, reason: EmptyProcessingInstruction.reason)
         }
         // Through a stream, as files are: `XMLParser(data:)` hands libxml2 the whole document
         // at once, which it refuses past 10 MB ("huge input lookup").

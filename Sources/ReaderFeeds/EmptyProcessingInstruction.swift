@@ -1,0 +1,81 @@
+/// Finds a processing instruction without data, `<?name?>`, anywhere in a document.
+///
+/// libxml2 hands such an instruction to its SAX callback with a NULL data pointer, and
+/// Foundation's XMLParser on Linux (swift-corelibs-foundation) calls `strlen` on it: the
+/// process crashes, whatever the delegate does. Found by fuzzing (Fuzz/XMLFeed). A document
+/// holding one is refused before the parser sees it; the bytes are matched even inside
+/// comments and CDATA, where they would be harmless, which feeds have no reason to do.
+///
+/// A small state machine fed the document in pieces, so a file is checked through the same
+/// fixed buffer it is read with, and a match may span two pieces.
+struct EmptyProcessingInstruction {
+    private enum State {
+        case text, open, question, name, close
+    }
+
+    private var state = State.text
+    /// Whether `<?name?>` has been seen.
+    private(set) var found = false
+
+    static let reason = "the document holds a processing instruction without data (<?name?>), which crashes "
+        + "the XML parser on Linux, so it is refused"
+
+    /// Whether `bytes` holds one.
+    static func isIn(_ bytes: some Sequence<UInt8>) -> Bool {
+        var finder = EmptyProcessingInstruction()
+        finder.scan(bytes)
+        return finder.found
+    }
+
+    /// Whether the file at `path` holds one, read a chunk at a time.
+    static func isIn(file path: String) throws -> Bool {
+        let chunks = try FileChunks(path: path)
+        var buffer = [UInt8](repeating: 0, count: FileChunks.chunkSize)
+        var finder = EmptyProcessingInstruction()
+        while !finder.found {
+            let count = try chunks.read(into: &buffer)
+            if count == 0 { break }
+            finder.scan(buffer[..<count])
+        }
+        return finder.found
+    }
+
+    /// Reads the next piece of the document.
+    mutating func scan(_ bytes: some Sequence<UInt8>) {
+        for byte in bytes where !found {
+            step(byte)
+        }
+    }
+
+    private mutating func step(_ byte: UInt8) {
+        if byte == UInt8(ascii: "<") {
+            state = .open
+            return
+        }
+        switch state {
+        case .text:
+            return
+        case .open:
+            state = byte == UInt8(ascii: "?") ? .question : .text
+        case .question:
+            state = Self.startsName(byte) ? .name : .text
+        case .name:
+            if byte == UInt8(ascii: "?") {
+                state = .close
+            } else if !Self.continuesName(byte) {
+                state = .text
+            }
+        case .close:
+            found = byte == UInt8(ascii: ">")
+            state = .text
+        }
+    }
+
+    private static func startsName(_ byte: UInt8) -> Bool {
+        byte.isLetter || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ":") || byte >= 0x80
+    }
+
+    private static func continuesName(_ byte: UInt8) -> Bool {
+        startsName(byte) || byte.isDigit || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
+    }
+}
