@@ -23,11 +23,16 @@ public struct FeedAggregator: Sendable {
         self.maxConcurrent = maxConcurrent
     }
 
-    /// An aggregator fetching over libcurl, with the server's User-Agent and a time cap per feed.
-    public init(repository: SQLiteSyncRepository, timeLimit: Duration = .seconds(30)) throws {
+    /// An aggregator fetching over libcurl, with the server's User-Agent and a time cap per
+    /// feed. It connects only to public addresses (judged on the address connected, every
+    /// redirect hop) unless `allowPrivateNetworks`.
+    public init(repository: SQLiteSyncRepository, timeLimit: Duration = .seconds(30), allowPrivateNetworks: Bool = false) throws {
         let client: CurlHTTPClient
         do {
-            client = try CurlHTTPClient(configuration: HTTPClientConfiguration(product: "reader-server/\(ServerVersion.current)"))
+            client = try CurlHTTPClient(configuration: HTTPClientConfiguration(
+                product: "reader-server/\(ServerVersion.current)",
+                addressPolicy: allowPrivateNetworks ? .any : .publicOnly
+            ))
         } catch {
             throw RepositoryError("cannot start the HTTP client: \(error.description)")
         }

@@ -40,7 +40,7 @@ public func buildApplication(
     var services: [any Service] = []
     if configuration.refreshIntervalSeconds > 0 {
         services.append(FeedRefreshService(
-            aggregator: try FeedAggregator(repository: repository),
+            aggregator: try FeedAggregator(repository: repository, allowPrivateNetworks: configuration.allowPrivateNetworks),
             interval: .seconds(configuration.refreshIntervalSeconds), log: accessLog
         ))
     }

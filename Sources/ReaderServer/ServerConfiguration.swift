@@ -17,12 +17,16 @@ public struct ServerConfiguration: Sendable {
     public var connections: ConnectionLimits
     /// Seconds between refreshes of the feeds users subscribe to; 0 turns refreshing off.
     public var refreshIntervalSeconds: Int
+    /// Whether feeds may be fetched from loopback, private and other non-public addresses
+    /// (a home LAN, tests). Off by default: users' URLs must not reach into the server's
+    /// own machine or network.
+    public var allowPrivateNetworks: Bool
 
     /// A configuration with the documented defaults.
     public init(
         databasePath: String, host: String = "127.0.0.1", port: Int = 8080, tombstoneDays: Int = 30,
         limits: ServerLimits = ServerLimits(), connections: ConnectionLimits = ConnectionLimits(),
-        refreshIntervalSeconds: Int = 900
+        refreshIntervalSeconds: Int = 900, allowPrivateNetworks: Bool = false
     ) {
         self.databasePath = databasePath
         self.host = host
@@ -31,6 +35,7 @@ public struct ServerConfiguration: Sendable {
         self.limits = limits
         self.connections = connections
         self.refreshIntervalSeconds = refreshIntervalSeconds
+        self.allowPrivateNetworks = allowPrivateNetworks
     }
 }
 

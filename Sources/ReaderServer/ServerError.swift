@@ -18,7 +18,7 @@ public struct ServerError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The HTTP status of the code.
     public var status: Int {
         switch code {
-        case .badRequest, .unknownArticle, .unknownNote, .invalidMutation, .clockTooFarAhead, .tooLong: 400
+        case .badRequest, .unknownArticle, .unknownNote, .invalidMutation, .clockTooFarAhead, .tooLong, .invalidFeedURL: 400
         case .unauthorized: 401
         case .notFound: 404
         case .methodNotAllowed: 405

@@ -15,6 +15,8 @@ struct FeedsAddCommand: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
+    @OptionGroup var fetching: FetchOptions
+
     @Argument(help: "The user's name.")
     var user: String
 
@@ -30,7 +32,9 @@ struct FeedsAddCommand: AsyncParsableCommand {
 
     func run() async throws {
         let repository = try SQLiteSyncRepository(path: database.db)
-        let aggregator = try FeedAggregator(repository: repository, timeLimit: .seconds(timeout))
+        let aggregator = try FeedAggregator(
+            repository: repository, timeLimit: .seconds(timeout), allowPrivateNetworks: fetching.allowPrivateNetworks
+        )
         let report = try await aggregator.add(user: user, url: url)
         if let page = report.discoveredFrom { print("found the feed \(report.url) in \(page)") }
         let verb = report.alreadySubscribed ? "already subscribed to" : "subscribed to"

@@ -11,12 +11,15 @@ struct FeedsRefreshCommand: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
+    @OptionGroup var fetching: FetchOptions
+
     @Flag(help: "Fetch the feeds backing off after failures too.")
     var force = false
 
     func run() async throws {
         let repository = try SQLiteSyncRepository(path: database.db)
-        let report = try await FeedAggregator(repository: repository).refresh(force: force)
+        let aggregator = try FeedAggregator(repository: repository, allowPrivateNetworks: fetching.allowPrivateNetworks)
+        let report = try await aggregator.refresh(force: force)
         print(report.line)
     }
 }

@@ -4,7 +4,7 @@ import Hummingbird
 import ReaderServer
 
 /// `reader-server serve --db PATH [--host H] [--port N] [--tombstone-days D] [--refresh-interval S]
-/// [--header-timeout S] [--body-timeout S] [--idle-timeout S] [--max-connections N]`.
+/// [--header-timeout S] [--body-timeout S] [--idle-timeout S] [--max-connections N] [--allow-private-networks]`.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
@@ -16,6 +16,8 @@ struct ServeCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var database: DatabaseOptions
+
+    @OptionGroup var fetching: FetchOptions
 
     @Option(help: "The interface to listen on.")
     var host = "127.0.0.1"
@@ -73,7 +75,7 @@ struct ServeCommand: AsyncParsableCommand {
                 headerTimeout: .seconds(headerTimeout), bodyTimeout: .seconds(bodyTimeout),
                 idleTimeout: .seconds(idleTimeout), maxConnections: maxConnections
             ),
-            refreshIntervalSeconds: refreshInterval
+            refreshIntervalSeconds: refreshInterval, allowPrivateNetworks: fetching.allowPrivateNetworks
         )
         let shownHost = host.contains(":") ? "[\(host)]" : host
         let app = try buildApplication(configuration) { port in

@@ -21,8 +21,12 @@ final class TestServer: Sendable {
         .map { root.appendingPathComponent("Sources/reader/Samples/\($0)").path }
 
     /// Starts a server whose database holds `imports` (the samples by default), or a second
-    /// server process on the database of `sharing`.
-    init(imports: [String] = TestServer.samples, extraArguments: [String] = [], sharing: TestServer? = nil) async throws {
+    /// server process on the database of `sharing`. The tests' feeds are on loopback, so the
+    /// server may fetch from private addresses unless `allowPrivateNetworks` is false.
+    init(
+        imports: [String] = TestServer.samples, extraArguments: [String] = [], sharing: TestServer? = nil,
+        allowPrivateNetworks: Bool = true
+    ) async throws {
         folder = try TestFolder.make("sync")
         db = sharing?.db ?? folder.appendingPathComponent("server.sqlite").path
         let imports = sharing == nil ? imports : []
@@ -32,6 +36,7 @@ final class TestServer: Sendable {
         let process = Process()
         process.executableURL = Self.binary("reader-server")
         process.arguments = ["serve", "--db", db, "--port", "0"] + extraArguments
+            + (allowPrivateNetworks ? ["--allow-private-networks"] : [])
         let stdout = Pipe()
         process.standardOutput = stdout
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")

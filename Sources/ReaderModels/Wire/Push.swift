@@ -255,6 +255,9 @@ public enum APIErrorCode: String, Hashable, Sendable, Codable, CaseIterable {
     /// A text, an id or a list over its limit in `WireLimits` (a note's body over 256 KiB,
     /// say); the mutation is rejected alone and nothing is stored.
     case tooLong = "too_long"
+    /// A subscription whose feed URL the server will not fetch: not an absolute http or
+    /// https URL with a host (`file:`, `gopher:`, a relative address); nothing is stored.
+    case invalidFeedURL = "invalid_feed_url"
     /// 405: the path exists but not with this method; the `Allow` header lists the methods it has.
     case methodNotAllowed = "method_not_allowed"
 }

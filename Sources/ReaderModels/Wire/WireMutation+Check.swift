@@ -63,6 +63,9 @@ extension WireMutation {
                 throw Resolver.Rejection(.invalidMutation, "a subscription is changed by set, not \(op.rawValue)")
             }
             try Self.checkID(entityID, "entity_id", valid: WireText.isURL, limit: WireLimits.maxURLBytes, rule: "a feed URL")
+            if let problem = WireText.feedURLProblem(entityID) {
+                throw Resolver.Rejection(.invalidFeedURL, "entity_id \(problem)")
+            }
         }
     }
 
