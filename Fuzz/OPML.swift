@@ -25,7 +25,9 @@ private struct Summary: Hashable {
 
     init(_ feed: OPMLFeed) {
         url = feed.url
-        title = feed.title
+        // OPML requires an outline's text, so a feed without a title is exported under its
+        // URL, and comes back titled by it.
+        title = feed.title ?? feed.url
         siteURL = feed.siteURL
         tags = Set(feed.tags)
     }
