@@ -24,7 +24,8 @@ enum XMLSafety {
     static func problem(inPrologOf prefix: some Collection<UInt8>) -> String? {
         let bytes = Array(prefix)
         let complete = bytes.count < prologLimit
-        var scan = PrologScan(bytes: utf16Transcoded(bytes) ?? bytes, complete: complete)
+        let transcoded = utf16Transcoded(bytes)
+        var scan = PrologScan(bytes: transcoded ?? bytes, complete: complete, utf16: transcoded != nil)
         return scan.problem()
     }
 
@@ -56,11 +57,14 @@ private struct PrologScan {
     let bytes: [UInt8]
     /// Whether `bytes` is the whole document rather than the first `prologLimit` bytes of it.
     let complete: Bool
+    /// Whether the document is UTF-16, transcoded into `bytes`.
+    let utf16: Bool
     var index = 0
 
-    init(bytes: [UInt8], complete: Bool) {
+    init(bytes: [UInt8], complete: Bool, utf16: Bool) {
         self.bytes = bytes
         self.complete = complete
+        self.utf16 = utf16
     }
 
     /// Where the bytes run out before the prolog does: a cut document is libxml2's to refuse,
@@ -124,12 +128,27 @@ private struct PrologScan {
         let value = declaration[range.upperBound...].drop { $0 == " " || $0 == "=" || $0 == "\"" || $0 == "'" }
             .prefix { $0 != "\"" && $0 != "'" && $0 != "?" }
         let name = value.uppercased()
-        let readable = ["UTF-8", "UTF8", "UTF-16", "UTF16", "US-ASCII", "ASCII", "ISO-8859-", "ISO8859-", "ISO_8859-",
-                        "LATIN", "WINDOWS-125", "CP125", "KOI8", "EUC-", "SHIFT_JIS", "SHIFT-JIS", "SJIS", "CP932",
-                        "WINDOWS-31J", "GB2312", "GBK", "GB18030", "BIG5", "TIS-620", "MACINTOSH", "MAC"]
-        guard !readable.contains(where: name.hasPrefix) else { return nil }
+        guard !Self.readableEncodings.contains(name), !(utf16 && Self.utf16Encodings.contains(name)) else { return nil }
         return "the document declares the encoding \"\(value)\", which is not read: use UTF-8"
     }
+
+    /// The encodings a declaration may name, exactly (in upper case): those in which every
+    /// byte below 0x80 is its ASCII character and every byte sequence is valid. libxml2
+    /// crashes (a NULL read in xmlSwitchToEncoding) on a name it has no converter for (found
+    /// by fuzzing: `UTF8-`) and, through iconv, on bytes the declared encoding does not
+    /// assign (0x81 in windows-1252, any invalid sequence in Shift_JIS or EUC-JP, a byte
+    /// above 0x7F in US-ASCII). Fetched feeds in windows-1252 and ISO-8859-1 are transcoded
+    /// to UTF-8 before this check (``FeedEncoding``). UTF-16 is read only when the document
+    /// is UTF-16 (see `utf16`).
+    static let readableEncodings: Set<String> = {
+        var names: Set<String> = ["UTF-8", "UTF8", "LATIN1", "KOI8-R", "KOI8-U", "MACINTOSH"]
+        for part in [1, 2, 4, 5, 9, 10, 13, 14, 15, 16] {
+            names.formUnion(["ISO-8859-\(part)", "ISO8859-\(part)", "ISO_8859-\(part)"])
+        }
+        return names
+    }()
+
+    static let utf16Encodings: Set<String> = ["UTF-16", "UTF16", "UTF-16LE", "UTF-16BE"]
 
     /// `<!DOCTYPE name ExternalID? ('[' intSubset ']')? '>'`. The external id's quoted
     /// literals may hold `[` and `>`, so they are skipped whole.

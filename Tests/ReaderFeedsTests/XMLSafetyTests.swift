@@ -95,6 +95,24 @@ import Testing
         }
     }
 
+    /// Found by fuzzing (Fuzz/XMLFeed): libxml2 crashed (a NULL read in xmlSwitchToEncoding)
+    /// on `encoding="UTF8-"`, a name it has no converter for, and it does on bytes the
+    /// declared encoding does not assign (0x81 in windows-1252). A file is read only in
+    /// encodings where every byte is valid; fetched windows-1252 is transcoded first.
+    @Test(arguments: ["UTF8-", "windows-1252", "Shift_JIS", "US-ASCII", "UTF-16"])
+    func rejectsEncodingsTheParserCannotReadSafely(_ encoding: String) {
+        let document = "<?xml version=\"1.0\" encoding=\"\(encoding)\"?>\n"
+            + "<rss version=\"2.0\"><channel><title>t\u{81}</title></channel></rss>"
+        #expect(Self.refusal(document) == "the document declares the encoding \"\(encoding)\", which is not read: use UTF-8")
+    }
+
+    @Test(arguments: ["UTF-8", "iso-8859-1", "ISO-8859-15", "KOI8-R"])
+    func readsEncodingsWhereEveryByteIsValid(_ encoding: String) {
+        let document = "<?xml version=\"1.0\" encoding=\"\(encoding)\"?>\n"
+            + "<rss version=\"2.0\"><channel><title>t</title><item><title>a</title><guid>g</guid></item></channel></rss>"
+        #expect(Self.refusal(document) == nil)
+    }
+
     /// Found by fuzzing (Fuzz/XMLFeed): libxml2 crashed (a NULL read in xmlParseChunk) on a
     /// document starting 00 00 3C 2F, which it takes for UCS-4. Such a start is refused first.
     @Test(arguments: [[0x00, 0x00, 0x3C, 0x2F], [0x3C, 0x00, 0x00, 0x00, 0x72], [0x4C, 0x6F, 0xA7, 0x94]] as [[UInt8]])
