@@ -75,9 +75,12 @@ public enum FeedDocument {
         do {
             switch format {
             case .rss, .atom:
-                let utf8 = FeedEncoding.utf8XML(bytes, httpCharset: FeedEncoding.charset(ofContentType: contentType))
+                // Leading whitespace would hide the XML declaration from the charset rules.
+                let start = bytes.firstIndex { !$0.isXMLSpace } ?? bytes.count
+                let trimmed = start == 0 ? bytes : Array(bytes[start...])
+                let utf8 = FeedEncoding.utf8XML(trimmed, httpCharset: FeedEncoding.charset(ofContentType: contentType))
                 let read = try XMLFeedParser.read(
-                    data: Data(utf8), file: url, documentURL: url, sourceKey: sourceKey
+                    data: Data(XMLRepair.repaired(utf8)), file: url, documentURL: url, sourceKey: sourceKey
                 ) { entries.append($0) }
                 return ParsedFeed(format: read, source: entries.first?.source, entries: entries)
             case .jsonFeed, .bundle:

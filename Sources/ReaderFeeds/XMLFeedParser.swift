@@ -17,7 +17,13 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
     /// whether it was RSS or Atom.
     static func read(path: String, each: (ArticleDraft) throws -> Void) throws -> FeedFormat {
         try FileChunks.checkReadable(path)
-        if let reason = XMLSafety.problem(inPrologOf: try FileChunks.prefix(of: path, count: XMLSafety.prologLimit)) {
+        // The safety check reads the prolog as the parser will: repaired.
+        let raw = try FileChunks.prefix(of: path, count: 2 * XMLSafety.prologLimit)
+        let mode = XMLRepair.mode(forPrefix: raw)
+        var repair = XMLRepair(mode: mode)
+        var prolog = repair.process(raw[...], final: raw.count < 2 * XMLSafety.prologLimit)
+        if prolog.count < XMLSafety.prologLimit && raw.count == 2 * XMLSafety.prologLimit { prolog = Array(raw) }
+        if let reason = XMLSafety.problem(inPrologOf: prolog.prefix(XMLSafety.prologLimit)) {
             throw FeedImportError(file: path, line: 1, reason: reason)
         }
         if try EmptyProcessingInstruction.isIn(file: path) {
@@ -26,10 +32,12 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
         guard let stream = InputStream(fileAtPath: path) else {
             throw FeedImportError(file: path, reason: "cannot be opened")
         }
-        return try run(XMLParser(stream: stream), file: path, documentURL: nil, sourceKey: nil, each: each)
+        let repaired = RepairingInputStream(base: stream, mode: mode)
+        return try run(XMLParser(stream: repaired), file: path, documentURL: nil, sourceKey: nil, each: each)
     }
 
-    /// Parses a feed held in memory (already UTF-8, or in the encoding its prolog declares).
+    /// Parses a feed held in memory (already UTF-8, or in the encoding its prolog declares,
+    /// and repaired by ``XMLRepair``).
     ///
     /// - Parameters:
     ///   - file: How errors name the feed: its URL, usually.
