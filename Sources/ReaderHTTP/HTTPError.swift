@@ -85,6 +85,15 @@ public enum HTTPError: Error, Sendable, Hashable, CustomStringConvertible {
         isTemporary && (request.isRetrySafe || requestWasNotSent)
     }
 
+    /// `"ftp:"` for `ftp://…`; nil when the text starts with no plausible scheme.
+    static func scheme(of location: String) -> String? {
+        let scheme = location.prefix { $0 != ":" }
+        guard scheme.count < location.count, (1...16).contains(scheme.count), scheme.first?.isLetter == true,
+              scheme.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+.-".contains($0)) })
+        else { return nil }
+        return scheme.lowercased() + ":"
+    }
+
     /// The status codes worth retrying after a pause.
     static let temporaryStatuses: Set<Int> = [408, 425, 429, 500, 502, 503, 504]
 
@@ -126,7 +135,13 @@ public enum HTTPError: Error, Sendable, Hashable, CustomStringConvertible {
         case .tooManyRedirects(let limit, let last):
             "Too many redirects (more than \(limit)\(last.map { ", the last to \($0.absoluteString)" } ?? "")); the address may be misconfigured."
         case .redirectToUnsupportedScheme(let from, let location):
-            "\(from.absoluteString) redirects to \(location), which is not an http or https address."
+            // Only the scheme: the rest of the Location header is the server's text, which
+            // is not repeated to people (nor stored as a feed's error on a server).
+            if let scheme = Self.scheme(of: location) {
+                "\(from.absoluteString) redirects to an address starting with \(scheme), which is not http or https."
+            } else {
+                "\(from.absoluteString) redirects to an address that is not http or https."
+            }
         case .addressNotAllowed(let host, let address):
             "Not connecting to \(host): it is at \(address), a loopback, private or other non-public address, which this client is set not to reach."
         case .badResponse(let detail):
