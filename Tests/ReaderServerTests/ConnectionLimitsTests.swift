@@ -44,15 +44,7 @@ import Testing
         let limits = ConnectionLimits(headerTimeout: .milliseconds(300), bodyTimeout: .seconds(600), idleTimeout: .seconds(600))
         try await Self.withServer(limits) { port, _ in
             let connection = try RawConnection(port: port)
-            // 60 s of trickle at most; the server must hang up long before.
-            let head = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + String(repeating: "z", count: 600)
-            let cutOff = try await onOwnThread {
-                for byte in head {
-                    guard connection.send(String(byte)) else { return true }
-                    Thread.sleep(forTimeInterval: 0.1)
-                }
-                return connection.readToEnd().closed
-            }
+            let cutOff = try await onOwnThread { connection.trickleHeadUntilClosed() }
             #expect(cutOff, "the server kept a head that never ended")
         }
     }
@@ -66,14 +58,7 @@ import Testing
             #expect(answer.hasPrefix("HTTP/1.1 200"), "\(answer)")
             // The connection may wait for its next request as long as the idle timeout allows,
             // but once that request starts, its head has the header timeout to arrive.
-            let head = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + String(repeating: "z", count: 600)
-            let cutOff = try await onOwnThread {
-                for byte in head {
-                    guard connection.send(String(byte)) else { return true }
-                    Thread.sleep(forTimeInterval: 0.1)
-                }
-                return connection.readToEnd().closed
-            }
+            let cutOff = try await onOwnThread { connection.trickleHeadUntilClosed() }
             #expect(cutOff, "the server kept a second head that never ended")
         }
     }

@@ -38,6 +38,17 @@ final class RawConnection: @unchecked Sendable {
         return bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } == bytes.count
     }
 
+    /// Sends a request head that never ends, a byte every 0.1 s for a minute at most (the
+    /// server must hang up long before); whether the server closed the connection.
+    func trickleHeadUntilClosed() -> Bool {
+        let head = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + String(repeating: "z", count: 600)
+        for byte in head {
+            guard send(String(byte)) else { return true }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        return readToEnd().closed
+    }
+
     /// Reads until the server closes the connection or the read timeout passes; the bytes
     /// read, and whether it was closed.
     func readToEnd() -> (text: String, closed: Bool) {
