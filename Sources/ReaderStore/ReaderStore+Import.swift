@@ -178,13 +178,13 @@ struct ArticleWriter {
                 row.id, row.sourceID, row.guid, row.url, row.title, row.author, row.published, row.updated,
                 row.summary, row.html, row.text, row.contentHash, row.firstSeenAt, row.published ?? row.firstSeenAt,
             ])
+            lastInserted = db.lastInsertedRowID
             if pruned != nil {
                 try restorePrunedState(articleID: row.id)
                 updated += 1
             } else {
                 new += 1
             }
-            lastInserted = db.lastInsertedRowID
             unindexed += 1
             if unindexed >= Self.indexBatch { try finish() }
             return .new

@@ -5,7 +5,9 @@ import Foundation
 ///
 /// An article is pruned when any knob that is set says so, unless it is starred, tagged,
 /// annotated (it has a note), or has reading state not yet pushed. Its reading state is
-/// kept after it (see ``keptStateDays``), so it never comes back unread.
+/// kept after it (see ``keptStateDays``), so it never comes back unread. On a device that
+/// has never synced, pending reading state does not hold an article (see
+/// `ReaderStore.prune(policy:now:)`).
 public struct RetentionPolicy: Hashable, Sendable, Codable {
     /// Read articles first seen more than this many days ago are pruned (0: every read
     /// article); nil keeps them.
@@ -67,6 +69,8 @@ public struct PruneReport: Hashable, Sendable, Codable {
     public var articleIDs: [String] = []
     /// Kept states of long-pruned articles dropped (older than `RetentionPolicy.keptStateDays`).
     public var forgotten = 0
+    /// Pruned articles whose state is kept, after this prune.
+    public var keptStates = 0
     /// The database's size (file and WAL) before and after, in bytes.
     public var bytesBefore: Int64 = 0
     public var bytesAfter: Int64 = 0
@@ -77,7 +81,8 @@ public struct PruneReport: Hashable, Sendable, Codable {
     public var removed: Int { read + unread }
 
     enum CodingKeys: String, CodingKey {
-        case read, unread, removed, articleIDs = "article_ids", forgotten, bytesBefore = "bytes_before", bytesAfter = "bytes_after"
+        case read, unread, removed, articleIDs = "article_ids", forgotten, keptStates = "kept_states"
+        case bytesBefore = "bytes_before", bytesAfter = "bytes_after"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -86,6 +91,7 @@ public struct PruneReport: Hashable, Sendable, Codable {
         unread = try container.decode(Int.self, forKey: .unread)
         articleIDs = try container.decode([String].self, forKey: .articleIDs)
         forgotten = try container.decode(Int.self, forKey: .forgotten)
+        keptStates = try container.decode(Int.self, forKey: .keptStates)
         bytesBefore = try container.decode(Int64.self, forKey: .bytesBefore)
         bytesAfter = try container.decode(Int64.self, forKey: .bytesAfter)
     }
@@ -97,6 +103,7 @@ public struct PruneReport: Hashable, Sendable, Codable {
         try container.encode(removed, forKey: .removed)
         try container.encode(articleIDs, forKey: .articleIDs)
         try container.encode(forgotten, forKey: .forgotten)
+        try container.encode(keptStates, forKey: .keptStates)
         try container.encode(bytesBefore, forKey: .bytesBefore)
         try container.encode(bytesAfter, forKey: .bytesAfter)
     }

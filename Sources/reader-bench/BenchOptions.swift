@@ -22,6 +22,7 @@ struct BenchOptions {
                reader-bench sync [--articles N] [--edits E] [--seed S] [--workdir DIR]
                reader-bench server [--articles N] [--mutations M] [--seed S] [--workdir DIR]
                reader-bench feeds
+               reader-bench retention [--feeds N] [--days D] [--seed S] [--workdir DIR]
 
           import     import N generated articles (a ~3 KB RSS file) against the raw SQLite floor
           search     search latency over the largest N articles against raw FTS5 queries
@@ -32,6 +33,8 @@ struct BenchOptions {
                      floor, a no-op sync, pushing note edits (needs release reader and reader-server)
           server     the server alone: import, pull (gzip and identity) and push throughput, peak RSS
           feeds      parse throughput, and `reader refresh` of 50 loopback feeds, first and unchanged
+          retention  a device following 200 feeds for a year under the default retention policy
+                     (simulated clock): the database's size month by month
 
           --articles N,N   article counts (default 10000,100000)
           --seed S         generator seed (default 42)

@@ -19,10 +19,11 @@ struct PruneCommand: ParsableCommand {
         if report.articleIDs.count > 20 { print("  … and \(report.articleIDs.count - 20) more") }
     }
 
-    /// `pruned 12 articles (9 read, 3 unread); 1.2 MB → 1.0 MB`.
+    /// `pruned 12 articles (9 read, 3 unread); keeping the state of 40 pruned; 1.2 MB → 1.0 MB`.
     static func line(_ report: PruneReport) -> String {
         var text = "pruned \(report.removed) article\(report.removed == 1 ? "" : "s") (\(report.read) read, \(report.unread) unread)"
-        if report.forgotten > 0 { text += "; forgot the state of \(report.forgotten) long-pruned" }
+        text += "; keeping the state of \(report.keptStates) pruned"
+        if report.forgotten > 0 { text += ", forgot \(report.forgotten) long-pruned" }
         text += "; \(Output.bytes(report.bytesBefore)) → \(Output.bytes(report.bytesAfter))"
         return text
     }

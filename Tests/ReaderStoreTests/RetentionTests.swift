@@ -152,6 +152,7 @@ import Testing
         let back = try test.store.article(id: ids[0])
         #expect(back.state.read && back.state.progress == 0.5 && !back.state.starred)
         #expect(back.firstSeenAt == firstSeen, "it keeps its age, so the policy treats it the same")
+        #expect(try test.store.search("corrected").map(\.articleID) == ids, "it is in the search index again")
         #expect(try Self.stateRow(test, ids[0]) == before)
         #expect(try test.count("SELECT count(*) FROM pruned_articles") == 0)
         #expect(try test.count("SELECT count(*) FROM outbox") == 0)
@@ -221,12 +222,14 @@ import Testing
 
     @Test func pruningTellsObserversWhichArticlesWent() async throws {
         let test = try TestStore()
-        let ids = try test.seed([("One", "a")])
+        let ids = try test.seed([("Older", "a"), ("Newer", "b")])
         let changes = test.store.changes()
-        try test.store.prune(policy: RetentionPolicy(unreadDays: 0), now: Self.day(1))
+        try test.store.prune(policy: RetentionPolicy(perFeed: 1), now: Self.day(0))
+        // A local edit after it: without the prune's change, it would come first.
+        try test.store.markRead([ids[1]])
         var iterator = changes.makeAsyncIterator()
-        let change = await iterator.next()
-        #expect(change == StoreChange(origin: .retention, articleIDs: Set(ids)))
+        #expect(await iterator.next() == StoreChange(origin: .retention, articleIDs: [ids[0]]))
+        #expect(await iterator.next()?.origin == .local)
     }
 
     @Test func aNewDatabaseUsesIncrementalVacuumAndPruningShrinksTheFile() throws {
