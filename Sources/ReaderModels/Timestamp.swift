@@ -4,8 +4,13 @@ import Foundation
 /// millisecond precision (`2026-11-25T09:30:00.000Z`), which sorts like the instant.
 public enum Timestamp {
     public static func format(_ date: Date) -> String {
-        let millis = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
-        return format(millis: millis)
+        format(millis: millis(date))
+    }
+
+    /// `date` in whole milliseconds since 1970, rounded down: the instant as stored and as
+    /// clocks read it.
+    public static func millis(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
     }
 
     public static func format(millis: Int64) -> String {

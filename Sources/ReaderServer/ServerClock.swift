@@ -51,6 +51,6 @@ final class ServerClock: Sendable {
 
     /// The system clock in milliseconds since 1970.
     @Sendable static func systemMillis() -> Int64 {
-        Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
+        Timestamp.millis(Date())
     }
 }

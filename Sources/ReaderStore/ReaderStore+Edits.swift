@@ -76,9 +76,7 @@ struct EditSession {
             throw StoreError.database("the database has no sync state row; it was not created by reader")
         }
         let device: String = row["device_id"]
-        clock = HybridClock(
-            node: device, resuming: HLC(row["clock"] as String), wallMillis: Int64((now.timeIntervalSince1970 * 1000).rounded(.down))
-        )
+        clock = HybridClock(node: device, resuming: HLC(row["clock"] as String), wallMillis: Timestamp.millis(now))
     }
 
     var nowText: String { Timestamp.format(now) }
@@ -88,7 +86,7 @@ struct EditSession {
     }
 
     mutating func tick() -> HLC {
-        clock.tick(wallMillis: Int64((now.timeIntervalSince1970 * 1000).rounded(.down)))
+        clock.tick(wallMillis: Timestamp.millis(now))
     }
 
     mutating func apply(_ edit: LocalEdit) throws -> Note? {

@@ -132,7 +132,7 @@ extension ReaderStore {
     /// clock is refused whole with `StampTooFarAhead`: nothing is settled or adopted.
     @discardableResult
     public func settle(_ response: PushResponse) throws -> SettleReport {
-        let now = nowText()
+        let now = environment.now()
         let report = try write { db in
             var sync = try SyncSession(db: db, now: now)
             try sync.refuseStampsTooFarAhead(response.stamps)
@@ -154,7 +154,7 @@ extension ReaderStore {
     /// cursor stays.
     @discardableResult
     public func applyChanges(_ page: ChangePage) throws -> PageReport {
-        let now = nowText()
+        let now = environment.now()
         let report = try write { db in
             var sync = try SyncSession(db: db, now: now)
             try sync.refuseStampsTooFarAhead(page.stamps)
@@ -164,7 +164,7 @@ extension ReaderStore {
             try db.execute(sql: "UPDATE sync_state SET cursor = ? WHERE id = 1", arguments: [page.nextCursor])
             if !page.hasMore {
                 try sync.endResyncIfRunning()
-                try db.execute(sql: "UPDATE sync_state SET last_sync_at = ? WHERE id = 1", arguments: [now])
+                try db.execute(sql: "UPDATE sync_state SET last_sync_at = ? WHERE id = 1", arguments: [sync.now])
             }
             try sync.finish()
             return sync.report

@@ -21,13 +21,13 @@ struct SyncSession {
         var changes = StoreChange(origin: .server)
     }
 
-    init(db: Database, now: String) throws {
+    init(db: Database, now date: Date) throws {
         self.db = db
-        self.now = now
+        now = Timestamp.format(date)
         guard let row = try Row.fetchOne(db, sql: "SELECT device_id, clock, resyncing FROM sync_state WHERE id = 1") else {
             throw StoreError.database("the database has no sync state row; it was not created by reader")
         }
-        let wallMillis = Int64(((Timestamp.parse(now)?.timeIntervalSince1970 ?? 0) * 1000).rounded(.down))
+        let wallMillis = Timestamp.millis(date)
         clock = HybridClock(node: row["device_id"], resuming: HLC(row["clock"] as String), wallMillis: wallMillis)
         resyncing = row["resyncing"]
         self.wallMillis = wallMillis
