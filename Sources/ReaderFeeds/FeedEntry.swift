@@ -71,13 +71,25 @@ struct FeedEntry {
 
     /// The draft this entry makes.
     ///
-    /// The body is the content, else the summary; the summary is kept (as short plain text)
-    /// only beside a content. An entry without a title takes the start of its text as title;
+    /// The body is the content, else the summary, else the media description: the first that
+    /// is not empty; the summary is kept (as short plain text) only beside a content body. An entry without a title takes the start of its text as title;
     /// one with neither is an error naming its line. The guid is the entry's id, else its
     /// link, else its title and date text joined by `|`. An entry without a publication date
     /// is dated by its update date.
     func draft(source: SourceDraft, file: String, noun: String) throws -> ArticleDraft {
-        var (html, text) = (content ?? summary ?? mediaDescription)?.body(base: link ?? permalink ?? source.siteURL) ?? ("", "")
+        // The first of content, summary and media description that holds something: an
+        // empty `content:encoded` beside a full description must not empty the article.
+        let base = link ?? permalink ?? source.siteURL
+        var (html, text) = ("", "")
+        var bodyIsContent = false
+        for (candidate, isContent) in [(content, true), (summary, false), (mediaDescription, false)] {
+            guard let candidate else { continue }
+            let body = candidate.body(base: base)
+            if body.text.isEmpty && !body.html.contains("<img") { continue }
+            (html, text) = body
+            bodyIsContent = isContent
+            break
+        }
         if let mediaImage, !html.contains("<img") {
             // A thumbnail is what a video or photo entry shows; sanitised like any body.
             html = HTMLText.sanitize("<p><img src=\"\(HTMLText.escape(mediaImage))\" alt=\"\"></p>").html + html
@@ -87,7 +99,7 @@ struct FeedEntry {
         guard !title.isEmpty else {
             throw FeedImportError(file: file, line: line, reason: "\(noun) has neither title nor content")
         }
-        let summaryText = content == nil ? nil : summary.map { PlainText.shortened($0.plain, limit: PlainText.summaryLimit) }
+        let summaryText = !bodyIsContent ? nil : summary.map { PlainText.shortened($0.plain, limit: PlainText.summaryLimit) }
         let url = link ?? permalink
         let publishedText = published ?? dcDate
         let guid = id ?? url ?? title + "|" + (publishedText ?? updated ?? "")
