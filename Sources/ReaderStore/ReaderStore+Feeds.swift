@@ -129,7 +129,7 @@ extension ReaderStore {
             try state.save(db)
             return ImportReport(
                 file: state.url, format: entries.first?.source.kind.rawValue ?? "feed",
-                new: writer.new, updated: writer.updated, unchanged: writer.unchanged
+                new: writer.new, updated: writer.updated, unchanged: writer.unchanged, duplicates: writer.duplicates
             )
         }
     }

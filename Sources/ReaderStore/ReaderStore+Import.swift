@@ -20,7 +20,7 @@ extension ReaderStore {
             try writer.finish()
             return ImportReport(
                 file: path, format: format.rawValue,
-                new: writer.new, updated: writer.updated, unchanged: writer.unchanged
+                new: writer.new, updated: writer.updated, unchanged: writer.unchanged, duplicates: writer.duplicates
             )
         }
     }
@@ -32,7 +32,10 @@ extension ReaderStore {
             var writer = try ArticleWriter(db: db, now: nowText())
             for draft in drafts { try writer.save(draft) }
             try writer.finish()
-            return ImportReport(file: label, format: "drafts", new: writer.new, updated: writer.updated, unchanged: writer.unchanged)
+            return ImportReport(
+                file: label, format: "drafts",
+                new: writer.new, updated: writer.updated, unchanged: writer.unchanged, duplicates: writer.duplicates
+            )
         }
     }
 }
@@ -53,6 +56,10 @@ struct ArticleWriter {
     private(set) var new = 0
     private(set) var updated = 0
     private(set) var unchanged = 0
+    /// Drafts skipped because one with the same article id was saved before them in this
+    /// transaction (a feed repeating a guid): the first wins, so a re-import is idempotent.
+    private(set) var duplicates = 0
+    private var savedArticles: Set<String> = []
     private let findHash: Statement
     private let insert: Statement
     private let update: Statement
@@ -100,7 +107,12 @@ struct ArticleWriter {
         unindexed = 0
     }
 
+    /// Saves `draft`, or skips it when a draft with its id was saved before in this transaction.
     mutating func save(_ draft: ArticleDraft) throws {
+        guard savedArticles.insert(draft.id).inserted else {
+            duplicates += 1
+            return
+        }
         let source = draft.source
         let sourceID: String
         if let known = sourceIDs[source.key] {

@@ -29,7 +29,8 @@ struct ImportCommand: ParsableCommand {
                 let report = try store.importFile(at: file)
                 reports.append(report)
                 if !output.json {
-                    print("\(file): \(report.new) new, \(report.updated) updated, \(report.unchanged) unchanged (\(report.format))")
+                    let skipped = report.duplicates > 0 ? ", \(report.duplicates) skipped (guid repeated in the file)" : ""
+                    print("\(file): \(report.new) new, \(report.updated) updated, \(report.unchanged) unchanged\(skipped) (\(report.format))")
                 }
             } catch {
                 guard let exit = ReaderExit(error) else { throw error }
