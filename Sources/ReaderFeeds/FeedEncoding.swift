@@ -9,21 +9,24 @@ import Foundation
 /// holds bytes that are not UTF-8 keeps its UTF-8, with U+FFFD for each bad sequence: what it
 /// declares is believed, and a valid multi-byte character is never turned into mojibake. A
 /// document that declares nothing and is not valid UTF-8 is read as windows-1252, which is
-/// what such documents almost always are. ISO-8859-1 and windows-1252 are transcoded here (the
-/// declaration rewritten to match), because libxml2 on Linux may lack windows-1252; any other
-/// charset is left for libxml2 to decode from the declaration.
+/// what such documents almost always are. windows-1252, and US-ASCII and ISO-8859-1 read as
+/// windows-1252, are transcoded here (the declaration rewritten to match, ``Windows1252``),
+/// because libxml2 crashes on windows-1252's unassigned bytes; any other charset is left for
+/// libxml2 to decode from the declaration, which ``XMLSafety`` checks.
 public enum FeedEncoding {
-    /// The charsets transcoded here.
+    /// The charsets transcoded here. US-ASCII and ISO-8859-1 are read as windows-1252, as
+    /// browsers read them (see ``Windows1252``).
     enum Charset: Equatable {
-        case utf8, latin1, windows1252
+        case utf8, windows1252
     }
 
     /// The charset named by an IANA name or a common alias; nil for any other.
     static func charset(named name: String) -> Charset? {
         switch name.lowercased().trimmingCharacters(in: [" ", "\"", "'"]) {
-        case "utf-8", "utf8", "us-ascii", "ascii": .utf8
-        case "iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "latin-1", "l1": .latin1
-        case "windows-1252", "cp1252", "x-cp1252", "win-1252": .windows1252
+        case "utf-8", "utf8": .utf8
+        case "windows-1252", "cp1252", "x-cp1252", "win-1252", "us-ascii", "ascii",
+            "iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "latin-1", "l1":
+            .windows1252
         default: nil
         }
     }
@@ -58,46 +61,8 @@ public enum FeedEncoding {
             chosen = .windows1252
         }
         guard chosen != .utf8 else { return bytes }
-        var output = transcode(bytes, from: chosen)
-        if let range = declaredEncoding(output) {
-            output.replaceSubrange(range, with: Array("UTF-8".utf8))
-        }
-        return output
+        return Windows1252.utf8XML(bytes)
     }
-
-    /// ISO-8859-1 or windows-1252 bytes as UTF-8.
-    static func transcode(_ bytes: [UInt8], from charset: Charset) -> [UInt8] {
-        var output: [UInt8] = []
-        output.reserveCapacity(bytes.count + bytes.count / 8)
-        for byte in bytes {
-            if byte < 0x80 {
-                output.append(byte)
-                continue
-            }
-            var scalar = UInt32(byte)
-            if charset == .windows1252, (0x80...0x9F).contains(byte) {
-                scalar = UInt32(windows1252High[Int(byte - 0x80)])
-            }
-            if scalar < 0x800 {
-                output.append(UInt8(0xC0 | (scalar >> 6)))
-                output.append(UInt8(0x80 | (scalar & 0x3F)))
-            } else {
-                output.append(UInt8(0xE0 | (scalar >> 12)))
-                output.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
-                output.append(UInt8(0x80 | (scalar & 0x3F)))
-            }
-        }
-        return output
-    }
-
-    /// windows-1252's 0x80...0x9F; its five unassigned bytes map to the C1 controls as
-    /// browsers do, except that those would be invalid in XML, so they become U+FFFD.
-    private static let windows1252High: [UInt16] = [
-        0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
-        0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD,
-        0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-        0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178,
-    ]
 
     /// Where the value of `encoding="…"` lies in the XML declaration, if there is one.
     static func declaredEncoding(_ bytes: [UInt8]) -> Range<Int>? {

@@ -19,10 +19,14 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
         try FileChunks.checkReadable(path)
         // The safety check reads the prolog as the parser will: repaired.
         let raw = try FileChunks.prefix(of: path, count: 2 * XMLSafety.prologLimit)
-        let mode = XMLRepair.mode(forPrefix: raw)
+        // A document declared windows-1252 (or read as it) reaches libxml2 as UTF-8, since
+        // libxml2 crashes on bytes windows-1252 leaves unassigned; UTF-8 passes as it is.
+        let decoding = Windows1252.isDeclared(inPrefix: raw)
+        let head = decoding ? Windows1252.utf8XML(raw) : raw
+        let mode = XMLRepair.mode(forPrefix: head)
         var repair = XMLRepair(mode: mode)
-        var prolog = repair.process(raw[...], final: raw.count < 2 * XMLSafety.prologLimit)
-        if prolog.count < XMLSafety.prologLimit && raw.count == 2 * XMLSafety.prologLimit { prolog = Array(raw) }
+        var prolog = repair.process(head[...], final: raw.count < 2 * XMLSafety.prologLimit)
+        if prolog.count < XMLSafety.prologLimit && raw.count == 2 * XMLSafety.prologLimit { prolog = head }
         if let reason = XMLSafety.problem(inPrologOf: prolog.prefix(XMLSafety.prologLimit)) {
             throw FeedImportError(file: path, line: 1, reason: reason)
         }
@@ -32,7 +36,8 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
         guard let stream = InputStream(fileAtPath: path) else {
             throw FeedImportError(file: path, reason: "cannot be opened")
         }
-        let repaired = RepairingInputStream(base: stream, mode: mode)
+        let decoded = decoding ? Windows1252InputStream(base: stream, prefixLength: raw.count) : stream
+        let repaired = RepairingInputStream(base: decoded, mode: mode)
         return try run(XMLParser(stream: repaired), file: path, documentURL: nil, sourceKey: nil, each: each)
     }
 

@@ -137,9 +137,10 @@ private struct PrologScan {
     /// crashes (a NULL read in xmlSwitchToEncoding) on a name it has no converter for (found
     /// by fuzzing: `UTF8-`) and, through iconv, on bytes the declared encoding does not
     /// assign (0x81 in windows-1252, any invalid sequence in Shift_JIS or EUC-JP, a byte
-    /// above 0x7F in US-ASCII). Fetched feeds in windows-1252 and ISO-8859-1 are transcoded
-    /// to UTF-8 before this check (``FeedEncoding``). UTF-16 is read only when the document
-    /// is UTF-16 (see `utf16`).
+    /// above 0x7F in US-ASCII). Documents declared windows-1252, US-ASCII or ISO-8859-1,
+    /// fetched or in files, are decoded to UTF-8 before this check (``Windows1252``), so those
+    /// names reach it only when that decoding did not happen, and are refused then. UTF-16 is
+    /// read only when the document is UTF-16 (see `utf16`).
     static let readableEncodings: Set<String> = {
         var names: Set<String> = ["UTF-8", "UTF8", "LATIN1", "KOI8-R", "KOI8-U", "MACINTOSH"]
         for part in [1, 2, 4, 5, 9, 10, 13, 14, 15, 16] {

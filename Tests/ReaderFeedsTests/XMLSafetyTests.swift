@@ -98,12 +98,27 @@ import Testing
     /// Found by fuzzing (Fuzz/XMLFeed): libxml2 crashed (a NULL read in xmlSwitchToEncoding)
     /// on `encoding="UTF8-"`, a name it has no converter for, and it does on bytes the
     /// declared encoding does not assign (0x81 in windows-1252). A file is read only in
-    /// encodings where every byte is valid; fetched windows-1252 is transcoded first.
-    @Test(arguments: ["UTF8-", "windows-1252", "Shift_JIS", "US-ASCII", "UTF-16"])
+    /// encodings where every byte is valid; windows-1252 and US-ASCII are decoded first
+    /// (``SingleByteEncodingTests``), and an unknown name is refused.
+    @Test(arguments: ["UTF8-", "Shift_JIS", "UTF-16", "cp1252-", "US-ASCII8"])
     func rejectsEncodingsTheParserCannotReadSafely(_ encoding: String) {
         let document = "<?xml version=\"1.0\" encoding=\"\(encoding)\"?>\n"
             + "<rss version=\"2.0\"><channel><title>t\u{81}</title></channel></rss>"
         #expect(Self.refusal(document) == "the document declares the encoding \"\(encoding)\", which is not read: use UTF-8")
+    }
+
+    /// A byte-order mark says UTF-8, so a windows-1252 declaration after it is not decoded:
+    /// it is refused rather than handed to libxml2 with windows-1252's unassigned 0x81.
+    @Test(arguments: ["windows-1252", "US-ASCII"])
+    func rejectsASingleByteDeclarationAfterAUTF8ByteOrderMark(_ encoding: String) throws {
+        let bytes: [UInt8] = [0xEF, 0xBB, 0xBF] + Array("<?xml version=\"1.0\" encoding=\"\(encoding)\"?>".utf8)
+            + Array("<rss version=\"2.0\"><channel><title>t".utf8) + [0x81] + Array("</title></channel></rss>".utf8)
+        let path = try Fixture.temporary("bom.xml", bytes)
+        #expect(throws: FeedImportError(
+            file: path, line: 1, reason: "the document declares the encoding \"\(encoding)\", which is not read: use UTF-8"
+        )) {
+            try FeedFile.read(path: path, format: .rss) { _ in }
+        }
     }
 
     @Test(arguments: ["UTF-8", "iso-8859-1", "ISO-8859-15", "KOI8-R"])
