@@ -31,7 +31,8 @@ private struct DateScanner {
     var current: UInt8? { index < bytes.count ? bytes[index] : nil }
 
     var looksLikeRFC3339: Bool {
-        index + 4 < bytes.count && bytes[index].isDigit && bytes[index + 4] == UInt8(ascii: "-")
+        index + 4 < bytes.count && bytes[index].isDigit
+            && (bytes[index + 4] == UInt8(ascii: "-") || bytes[index + 4] == UInt8(ascii: "/"))
     }
 
     mutating func skipSpaces() {
@@ -111,12 +112,19 @@ private struct DateScanner {
         return Self.date(year, month, day, hour, minute, second, fraction, offset: offset)
     }
 
-    /// `YYYY-MM-DD[(T| )HH:MM[:SS[.fff]]][Z|±HH:MM|±HHMM]`; a missing zone means UTC.
+    /// `YYYY-MM-DD[(T| )HH:MM[:SS[.fff]]][ ][Z|±HH:MM|±HHMM]`; a missing zone means UTC.
+    /// Also `YYYY-MM` (the first of the month) and `YYYY/M/D` with one-digit parts.
     mutating func rfc3339() -> Date? {
-        guard let year = number(digits: 4...4), skip(UInt8(ascii: "-")),
-              let month = number(digits: 2...2), skip(UInt8(ascii: "-")),
-              let day = number(digits: 2...2)
-        else { return nil }
+        guard let year = number(digits: 4...4) else { return nil }
+        let slash = skip(UInt8(ascii: "/"))
+        guard slash || skip(UInt8(ascii: "-")), let month = number(digits: slash ? 1...2 : 2...2) else { return nil }
+        var day = 1
+        if skip(slash ? UInt8(ascii: "/") : UInt8(ascii: "-")) {
+            guard let value = number(digits: slash ? 1...2 : 2...2) else { return nil }
+            day = value
+        } else if current != nil {
+            return nil
+        }
         var hour = 0, minute = 0, second = 0, fraction = 0.0
         if let byte = current, byte == UInt8(ascii: "T") || byte == UInt8(ascii: "t") || byte == 0x20 {
             index += 1
@@ -129,6 +137,7 @@ private struct DateScanner {
                 if skip(UInt8(ascii: ".")) || skip(UInt8(ascii: ",")) { fraction = fractionalSeconds() }
             }
         }
+        skipSpaces()
         guard let offset = zoneOffset() else { return nil }
         return Self.date(year, month, day, hour, minute, second, fraction, offset: offset)
     }
@@ -151,16 +160,32 @@ private struct DateScanner {
             return byte == UInt8(ascii: "-") ? -offset : offset
         }
         guard byte.isLetter else { return nil }
-        return Self.namedZones[word()].map { $0 * 3600 }
+        var name = word()
+        // `Etc/GMT`, the IANA name.
+        if name == Array("etc".utf8) {
+            guard skip(UInt8(ascii: "/")) else { return nil }
+            name = word()
+        }
+        guard let named = Self.namedZones[name].map({ $0 * 60 }) else { return nil }
+        // `GMT+0200` (JavaScript's `Date.toString()`): the offset follows the name.
+        if let sign = current, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") {
+            guard let offset = zoneOffset() else { return nil }
+            return named + offset
+        }
+        return named
     }
 
+    /// Zone names and their offsets in minutes east of UTC.
     static let namedZones: [[UInt8]: Int] = [
         Array("z".utf8): 0, Array("ut".utf8): 0, Array("utc".utf8): 0, Array("gmt".utf8): 0,
-        Array("est".utf8): -5, Array("edt".utf8): -4, Array("cst".utf8): -6, Array("cdt".utf8): -5,
-        Array("mst".utf8): -7, Array("mdt".utf8): -6, Array("pst".utf8): -8, Array("pdt".utf8): -7,
-        // Not in RFC 822, but common in European and Asian feeds.
-        Array("bst".utf8): 1, Array("cet".utf8): 1, Array("cest".utf8): 2, Array("eet".utf8): 2,
-        Array("eest".utf8): 3, Array("jst".utf8): 9, Array("aest".utf8): 10,
+        Array("est".utf8): -300, Array("edt".utf8): -240, Array("cst".utf8): -360, Array("cdt".utf8): -300,
+        Array("mst".utf8): -420, Array("mdt".utf8): -360, Array("pst".utf8): -480, Array("pdt".utf8): -420,
+        // Not in RFC 822, but common in European and Asian feeds. ET and PT name no season:
+        // standard time is taken. IST is India's (the most common in feeds).
+        Array("et".utf8): -300, Array("pt".utf8): -480,
+        Array("bst".utf8): 60, Array("cet".utf8): 60, Array("cest".utf8): 120, Array("met".utf8): 60,
+        Array("mest".utf8): 120, Array("eet".utf8): 120, Array("eest".utf8): 180, Array("ist".utf8): 330,
+        Array("jst".utf8): 540, Array("aest".utf8): 600,
     ]
 
     /// 1...12 for an English month name or its first three letters.

@@ -41,7 +41,7 @@ import Testing
     @Test(arguments: [
         "", "sometime next week", "Tue, 03 Foo 2026 08:15:00 GMT", "Tue, 03 Mar 2026 08:15:00 XYZ",
         "31 Feb 2026 10:00 GMT", "2026-02-29T10:00:00Z", "2026-13-01T00:00:00Z", "2026-03-03T25:00:00Z",
-        "2026-03-03T08:61:00Z", "2026-03", "Tue, 03 Mar 2026 8",
+        "2026-03-03T08:61:00Z", "2026-03-3", "Tue, 03 Mar 2026 8",
     ])
     func returnsNilForWhatItCannotRead(text: String) {
         #expect(FeedDate.parse(text) == nil)
