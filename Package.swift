@@ -95,13 +95,13 @@ let package = Package(
         .testTarget(name: "ReaderModelsTests", dependencies: ["ReaderModels"], swiftSettings: strict),
         .testTarget(
             name: "ReaderFeedsTests",
-            dependencies: ["ReaderFeeds"],
+            dependencies: ["ReaderFeeds", "LoopbackHTTP"],
             resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),
         .testTarget(
             name: "ReaderStoreTests",
-            dependencies: ["ReaderStore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["ReaderStore", "LoopbackHTTP", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         // A scriptable HTTP/1.1 server on loopback, for the tests of every networked module.

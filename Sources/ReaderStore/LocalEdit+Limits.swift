@@ -17,6 +17,10 @@ extension LocalEdit {
             try Self.checkTags(EditSession.normalizedTags(tags))
         case .subscribe(let url, _, let tags):
             try Self.checkURL(url)
+            // A server refuses any other subscription for good (invalid_feed_url), so it would
+            // only sit in the outbox as a rejection. (Unsubscribing from such a URL, kept by an
+            // earlier version, stays possible.)
+            if let problem = WireText.feedURLProblem(url) { throw .invalidValue("the feed URL \(problem)") }
             try Self.checkTags(EditSession.normalizedTags(tags))
         case .unsubscribe(let url):
             try Self.checkURL(url)

@@ -23,6 +23,10 @@ import Testing
         #expect(throws: StoreError.self) { try test.store.apply(.setTags(articleID: article, tags: [String(repeating: "t", count: 65)])) }
         #expect(throws: StoreError.self) { try test.store.apply(.setTags(articleID: article, tags: ["bell\u{7}"])) }
         #expect(throws: StoreError.self) { try test.store.apply(.subscribe(url: "https://a.example/a feed", title: nil, tags: [])) }
+        #expect(throws: StoreError.invalidValue("the feed URL must be an http or https URL")) {
+            try test.store.apply(.subscribe(url: "file:///etc/passwd", title: nil, tags: []))
+        }
+        #expect(throws: StoreError.self) { try test.store.apply(.subscribe(url: "feeds/local.xml", title: nil, tags: [])) }
         #expect(try test.store.pendingMutations().count == 1, "only the note at the limit")
         #expect(StoreError.tooLong(what: "the note's text", bytes: 300_000, limit: limit).description
             == "the note's text is 300000 bytes, over the limit of 262144 bytes; nothing was saved")

@@ -1,4 +1,5 @@
 import Foundation
+import LoopbackHTTP
 import Testing
 
 /// The store tests' files stay in this process's test folder, which goes when the process does.

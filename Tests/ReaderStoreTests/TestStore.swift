@@ -1,4 +1,5 @@
 import Foundation
+import LoopbackHTTP
 import ReaderModels
 @testable import ReaderStore
 import Synchronization
