@@ -88,6 +88,7 @@ private struct DateScanner {
             skipSpaces()
             _ = skip(UInt8(ascii: ","))
             skipSpaces()
+            if let byte = current, byte.isLetter { return monthFirst() }
         }
         guard let day = number(digits: 1...2) else { return nil }
         skipSeparators()
@@ -110,6 +111,36 @@ private struct DateScanner {
         skipSpaces()
         guard let offset = zoneOffset() else { return nil }
         return Self.date(year, month, day, hour, minute, second, fraction, offset: offset)
+    }
+
+    /// After the weekday, the month first: asctime's `Nov  6 08:49:37 1994` (UTC) or
+    /// JavaScript's `Mar 01 2022 10:00:00 GMT+0100 (Central European Standard Time)`.
+    mutating func monthFirst() -> Date? {
+        guard let month = Self.month(word()) else { return nil }
+        skipSpaces()
+        guard let day = number(digits: 1...2) else { return nil }
+        skipSpaces()
+        guard let first = number(digits: 1...4) else { return nil }
+        var year = first, hour = 0, minute = 0, second = 0
+        let asctime = skip(UInt8(ascii: ":"))
+        if asctime {
+            guard let m = number(digits: 2...2), skip(UInt8(ascii: ":")), let s = number(digits: 2...2) else { return nil }
+            (hour, minute, second) = (first, m, s)
+            skipSpaces()
+            guard let y = number(digits: 4...4) else { return nil }
+            year = y
+        } else {
+            skipSpaces()
+            guard let h = number(digits: 1...2), skip(UInt8(ascii: ":")), let m = number(digits: 2...2) else { return nil }
+            (hour, minute) = (h, m)
+            if skip(UInt8(ascii: ":")) {
+                guard let s = number(digits: 2...2) else { return nil }
+                second = s
+            }
+        }
+        skipSpaces()
+        guard let offset = zoneOffset() else { return nil }
+        return Self.date(year, month, day, hour, minute, second, 0, offset: offset)
     }
 
     /// `YYYY-MM-DD[(T| )HH:MM[:SS[.fff]]][ ][Z|±HH:MM|±HHMM]`; a missing zone means UTC.

@@ -16,6 +16,8 @@ import Testing
         ("Tue, 01 Mar 2022 10:00:00 Etc/GMT", "2022-03-01T10:00:00.000Z"),
         ("2022-03-01 10:00:00 -05:00", "2022-03-01T15:00:00.000Z"),
         ("2022-03", "2022-03-01T00:00:00.000Z"),
+        ("Sun Nov  6 08:49:37 1994", "1994-11-06T08:49:37.000Z"),
+        ("Tue Mar 01 2022 10:00:00 GMT+0100 (Central European Standard Time)", "2022-03-01T09:00:00.000Z"),
     ])
     func readsARealWorldForm(_ text: String, _ expected: String) {
         #expect(FeedDate.parse(text).map(Timestamp.format) == expected)
