@@ -127,7 +127,8 @@ struct JSONFeedReader {
         guard let version = header.version else {
             throw FeedImportError(file: path, reason: "not a JSON Feed: it has no \"version\" (\(Self.versionPrefix)1.1)")
         }
-        guard version.hasPrefix(Self.versionPrefix) else {
+        // JSON Feed 1.0's own examples wrote the version with http; other readers accept it.
+        guard version.hasPrefix(Self.versionPrefix) || version.hasPrefix("http://jsonfeed.org/version/") else {
             throw FeedImportError(
                 file: path, line: versionLine,
                 reason: "not a JSON Feed: \"version\" is \"\(version)\", not \(Self.versionPrefix)1.1 or 1.0"
