@@ -1,5 +1,7 @@
 import Foundation
 import LoopbackHTTP
+import ReaderHTTP
+import ReaderModels
 import ReaderStore
 import Testing
 
@@ -70,21 +72,37 @@ import Testing
         #expect(feeds.requests == 4)
     }
 
-    /// A device's subscriptions: `file:` and `gopher:` are refused at push with
-    /// `invalid_feed_url`; the loopback ones are stored, and a refresh without the option
-    /// reaches none of them (each is in error naming the cause), with it fetches them all.
+    /// A device's subscriptions: `file:` and `gopher:` are refused by the store before they
+    /// reach the outbox, and by the server at push with `invalid_feed_url` when a client
+    /// without that check sends them; the loopback ones are stored, and a refresh without
+    /// the option reaches none of them (each is in error naming the cause), with it fetches
+    /// them all.
     @Test func aDevicesSubscriptionsAreCheckedAtPushAndFetchedOnlyWhenAllowed() async throws {
         let (feeds, loopback, other) = try Self.feeds()
         let server = try await TestServer(imports: [], extraArguments: ["--refresh-interval", "0"], allowPrivateNetworks: false)
         let token = try await server.addUser("ada")
         let device = try Device("phone", server: server, token: token)
-        for url in loopback + other { try device.store.subscribeFeed(url: url) }
+        for url in loopback { try device.store.subscribeFeed(url: url) }
+        for url in other { #expect(throws: StoreError.self) { try device.store.subscribeFeed(url: url) } }
         try await device.sync()
-
-        let rejected = try device.store.rejectedMutations()
-        #expect(Set(rejected.map(\.entityID)) == Set(other))
-        #expect(rejected.allSatisfy { $0.code == "invalid_feed_url" }, "\(rejected)")
+        #expect(try device.store.rejectedMutations().isEmpty)
         #expect(try device.store.pendingMutations().isEmpty)
+
+        let pushed = PushRequest(clientID: "unchecked", mutations: other.enumerated().map { index, url in
+            WireMutation(
+                id: "subscribe-\(index)", entity: .subscription, entityID: url, op: .set, baseRevision: nil,
+                fields: ["subscribed": .bool(true), "tags": .array([])], hlc: HLC(wallMillis: Timestamp.millis(Date()), counter: 0, node: "unchecked")
+            )
+        })
+        let answer = try await CurlHTTPClient().send(HTTPRequest(
+            url: server.url.appending(path: "v1/mutations"), method: .post,
+            headers: ["Authorization": "Bearer \(token)", "Content-Type": "application/json"],
+            body: .bytes(Array(try JSONEncoder().encode(pushed)))
+        ))
+        #expect(answer.status == 200)
+        let results = try JSONDecoder().decode(PushResponse.self, from: Data(answer.body)).results
+        #expect(results.count == other.count)
+        #expect(results.allSatisfy { $0.status == .rejected && $0.error?.code == .invalidFeedURL }, "\(results)")
 
         let refused = try await TestServer.run(Self.binary, ["feeds", "refresh", "--db", server.db])
         #expect(refused.contains("0 fetched"), "\(refused)")
