@@ -11,19 +11,7 @@ enum UTF8Validation {
                 index += 1
                 continue
             }
-            let length: Int
-            var lower: UInt8 = 0x80
-            var upper: UInt8 = 0xBF
-            switch lead {
-            case 0xC2...0xDF: length = 2
-            case 0xE0: length = 3; lower = 0xA0
-            case 0xE1...0xEC, 0xEE...0xEF: length = 3
-            case 0xED: length = 3; upper = 0x9F
-            case 0xF0: length = 4; lower = 0x90
-            case 0xF1...0xF3: length = 4
-            case 0xF4: length = 4; upper = 0x8F
-            default: return false
-            }
+            guard let (length, lower, upper) = sequence(leadBy: lead) else { return false }
             guard index + length <= count else { return false }
             let second = bytes[index + 1]
             guard second >= lower && second <= upper else { return false }
@@ -31,5 +19,21 @@ enum UTF8Validation {
             index += length
         }
         return true
+    }
+
+    /// The length of the sequence a non-ASCII `lead` byte starts, and the range its second
+    /// byte must fall in (the later ones are 0x80...0xBF); nil when `lead` starts none.
+    @inline(__always)
+    static func sequence(leadBy lead: UInt8) -> (length: Int, lower: UInt8, upper: UInt8)? {
+        switch lead {
+        case 0xC2...0xDF: (2, 0x80, 0xBF)
+        case 0xE0: (3, 0xA0, 0xBF)
+        case 0xE1...0xEC, 0xEE...0xEF: (3, 0x80, 0xBF)
+        case 0xED: (3, 0x80, 0x9F)
+        case 0xF0: (4, 0x90, 0xBF)
+        case 0xF1...0xF3: (4, 0x80, 0xBF)
+        case 0xF4: (4, 0x80, 0x8F)
+        default: nil
+        }
     }
 }

@@ -239,19 +239,7 @@ struct XMLRepair {
             return index + 1
         }
         let lead = bytes[index]
-        var length = 0
-        var lower: UInt8 = 0x80
-        var upper: UInt8 = 0xBF
-        switch lead {
-        case 0xC2...0xDF: length = 2
-        case 0xE0: length = 3; lower = 0xA0
-        case 0xE1...0xEC, 0xEE...0xEF: length = 3
-        case 0xED: length = 3; upper = 0x9F
-        case 0xF0: length = 4; lower = 0x90
-        case 0xF1...0xF3: length = 4
-        case 0xF4: length = 4; upper = 0x8F
-        default: break
-        }
+        let (length, lower, upper) = UTF8Validation.sequence(leadBy: lead) ?? (0, 0x80, 0xBF)
         var valid = length > 0
         var seen = 1
         while valid, seen < length {
