@@ -28,6 +28,9 @@ let package = Package(
         // gzip for the server's responses; the zlib wrapper Hummingbird's own compression
         // middleware is built on.
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        // `swift package generate-documentation --target ReaderStore` (and ReaderSync): the
+        // DocC catalogs under Sources/*/*.docc. A build-time plugin only; nothing links it.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // libcurl, wrapped once: only ReaderHTTP imports it.
@@ -90,6 +93,14 @@ let package = Package(
                 "ReaderStore", "ReaderFeeds", "ReaderModels", "ReaderHTTP", "ReaderSync", "ReaderFetch",
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
+            swiftSettings: strict
+        ),
+        // The core embedded as an app would: store, live unread count, background sync, a
+        // note. Built and run in CI against a reader-server on loopback (.ci/example).
+        .executableTarget(
+            name: "reader-example",
+            dependencies: ["ReaderStore", "ReaderSync", "ReaderHTTP"],
+            path: "Examples/reader-example",
             swiftSettings: strict
         ),
         .testTarget(name: "ReaderModelsTests", dependencies: ["ReaderModels"], swiftSettings: strict),
