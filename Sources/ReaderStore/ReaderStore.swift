@@ -34,8 +34,11 @@ public final class ReaderStore: Sendable {
     ///
     /// A file that is not a reader database is refused before anything is written to it.
     ///
-    /// - Parameter createFolder: whether a missing folder for `path` is created; when false,
-    ///   a missing folder is an error that names it.
+    /// - Parameters:
+    ///   - path: the database file.
+    ///   - environment: the clock and the id generator; tests inject fixed ones.
+    ///   - createFolder: whether a missing folder for `path` is created; when false,
+    ///     a missing folder is an error that names it.
     public init(path: String, environment: StoreEnvironment = .live, createFolder: Bool = true) throws {
         self.path = path
         self.environment = environment
@@ -81,7 +84,7 @@ public final class ReaderStore: Sendable {
     ///   refresh or a first sync commits many transactions that rewrite the same index pages,
     ///   and each checkpoint copies them into the database again. `reader-bench feeds`
     ///   measured 20% fewer page writes, 37% fewer page reads and a first refresh of 50
-    ///   feeds 0.5 s faster (with the search index's merge setting, see ``Schema``). The WAL
+    ///   feeds 0.5 s faster (with the search index's merge setting, see `Schema`). The WAL
     ///   file may reach that size during bulk writes; it is removed when the store closes.
     ///
     /// `reader-bench` gives its raw-SQLite floor the same settings, so the two stay comparable.
