@@ -49,8 +49,8 @@ extension SQLiteSyncRepository {
             // The source is keyed as every later refresh keys it: by the URL first subscribed to.
             let sourceKey = try String.fetchOne(db, sql: "SELECT source_key FROM feeds WHERE url = ?", arguments: [url]) ?? url
             try db.execute(
-                sql: "INSERT INTO feeds (url, source_key) VALUES (?, ?) ON CONFLICT (url) DO NOTHING",
-                arguments: [url, sourceKey]
+                sql: "INSERT INTO feeds (url, source_key, source_id) VALUES (?, ?, ?) ON CONFLICT (url) DO NOTHING",
+                arguments: [url, sourceKey, Fingerprint.sourceID(key: sourceKey)]
             )
             let current = try Self.subscription(db, user: user, url: url)
             let already = current?.subscribed == true
@@ -116,11 +116,14 @@ extension SQLiteSyncRepository {
     func subscribedFeeds(force: Bool) async throws -> (due: [StoredFeed], skipped: Int) {
         let now = nowText
         return try await pool.write { db in
-            try db.execute(sql: """
-                INSERT INTO feeds (url, source_key)
-                SELECT DISTINCT url, url FROM subscriptions WHERE subscribed = 1
-                ON CONFLICT (url) DO NOTHING
-                """)
+            // Pushes make the feed row with the subscription; this catches any made before.
+            let library = Library(db: db, now: now)
+            for url in try String.fetchAll(db, sql: """
+                SELECT DISTINCT url FROM subscriptions s WHERE subscribed = 1
+                  AND NOT EXISTS (SELECT 1 FROM feeds f WHERE f.url = s.url)
+                """) {
+                try library.ensureFeed(url: url)
+            }
             let all = try Row.fetchAll(db, sql: """
                 SELECT \(StoredFeed.columns) FROM feeds
                 WHERE EXISTS (SELECT 1 FROM subscriptions s WHERE s.url = feeds.url AND s.subscribed = 1)
@@ -211,6 +214,8 @@ extension SQLiteSyncRepository {
     /// its source key, so its articles keep their ids; each subscriber gets two subscription
     /// changes (the new URL subscribed, the old one not), as a device moving it would push.
     private func moveFeed(_ db: Database, from old: String, to new: String) throws {
+        let library = Library(db: db, now: nowText)
+        let oldSource = try library.sourceID(ofFeed: old)
         let taken = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM feeds WHERE url = ?)", arguments: [new]) ?? false
         if taken {
             try db.execute(sql: "DELETE FROM feeds WHERE url = ?", arguments: [old])
@@ -226,6 +231,9 @@ extension SQLiteSyncRepository {
                 try setSubscription(db, user: user, url: new, subscribed: true, title: record.title, tags: record.tags)
             }
             try setSubscription(db, user: user, url: old, subscribed: false, title: record.title, tags: record.tags)
+            // When the new URL was another feed already, the old one's articles are held
+            // through nothing now but what the user kept.
+            if taken, let oldSource { try library.unfollow(user: user, source: oldSource) }
         }
     }
 
@@ -253,6 +261,7 @@ extension SQLiteSyncRepository {
         guard record != current else { return }
         try RecordRows.saveSubscription(db, user: user, record)
         try RecordRows.recordChange(db, user: user, entity: .subscription, id: url, at: nowText)
+        try Library(db: db, now: nowText).subscriptionChanged(user: user, from: current, to: record)
     }
 }
 

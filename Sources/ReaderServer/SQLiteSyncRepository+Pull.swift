@@ -3,22 +3,21 @@ import GRDB
 import ReaderModels
 
 extension SQLiteSyncRepository {
-    /// The changes visible to `user` after `cursor`: content (user 0) and the user's own rows.
+    /// The changes of `user`'s library after `cursor`: the content they hold and their own rows.
     /// Records are read a few at a time and reading stops once their text passes
     /// `maxBytes`, so a page of large notes never sits in memory whole.
     public func changes(for user: UserAccount, since cursor: Int64, limit: Int, maxBytes: Int) async throws -> ChangePage {
         let limit = max(limit, 1)
         let (changes, hasMore, next) = try await pool.read { db in
             try Self.checkCursor(cursor, db)
-            // `+user_id` keeps SQLite on the seq range scan of the primary key: an index on
-            // user_id would gather every content row and sort them for each page.
+            // On `changes_user_seq`: the user's rows after the cursor, in order, and no one else's.
             let rows = try Row.fetchAll(
                 db,
                 sql: """
                     SELECT seq, user_id, entity, entity_id, deleted FROM changes
-                    WHERE seq > ? AND +user_id IN (0, ?) ORDER BY seq LIMIT ?
+                    WHERE user_id = ? AND seq > ? ORDER BY seq LIMIT ?
                     """,
-                arguments: [cursor, user.id, limit + 1]
+                arguments: [user.id, cursor, limit + 1]
             )
             let page: [ChangeRow] = rows.prefix(limit).map { row in
                 ChangeRow(seq: row[0], entity: ChangeEntity(rawValue: row[2]) ?? .source, id: row[3], deleted: row[4])

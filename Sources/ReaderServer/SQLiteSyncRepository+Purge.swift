@@ -20,19 +20,24 @@ extension SQLiteSyncRepository {
         if due { _ = try purge(db) }
     }
 
-    /// Forgets deleted notes (rows, revisions and change rows) whose tombstone is older
-    /// than the horizon, and raises the purge horizon to the highest change seq removed.
+    /// Forgets tombstones older than the horizon: deleted notes (rows, revisions and change
+    /// rows) and the tombstones of articles and sources that left a library. Raises the
+    /// purge horizon to the highest change seq removed.
     func purge(_ db: Database) throws -> PurgeReport {
         let cutoff = Timestamp.format(millis: clock.now() - tombstoneMillis)
         let rows = try Row.fetchAll(
             db,
-            sql: "SELECT seq, user_id, entity_id FROM changes WHERE deleted = 1 AND changed_at < ? AND entity = 'note'",
+            sql: "SELECT seq, user_id, entity, entity_id FROM changes WHERE deleted = 1 AND changed_at < ?",
             arguments: [cutoff]
         )
         var horizon = try Self.purgedThrough(db)
+        var notes = 0
         for row in rows {
             let seq: Int64 = row[0]
-            try db.execute(sql: "DELETE FROM notes WHERE user_id = ? AND id = ? AND deleted = 1", arguments: [row[1], row[2]])
+            if row[2] == ChangeEntity.note.rawValue {
+                try db.execute(sql: "DELETE FROM notes WHERE user_id = ? AND id = ? AND deleted = 1", arguments: [row[1], row[3]])
+                notes += 1
+            }
             try db.execute(sql: "DELETE FROM changes WHERE seq = ?", arguments: [seq])
             horizon = max(horizon, seq)
         }
@@ -42,6 +47,6 @@ extension SQLiteSyncRepository {
                 arguments: [String(horizon)]
             )
         }
-        return PurgeReport(notes: rows.count, horizon: horizon)
+        return PurgeReport(notes: notes, horizon: horizon)
     }
 }

@@ -47,10 +47,13 @@ extension SQLiteSyncRepository {
 
 /// Applies one mutation inside a push's transaction, with `Resolver` deciding every
 /// conflict, and writes the change row that lets the user's other devices pull the result.
+/// A mutation that changes what the user holds (a star, a tag, a note, a subscription)
+/// brings their library in line (`Library`).
 struct MutationApplier {
     let db: Database
     let user: Int64
     let now: String
+    var library: Library { Library(db: db, now: now) }
 
     /// The server's answer to one mutation. A stamp further ahead of `wallMillis` (the
     /// server's clock) than `HLC.maxLeadMillis` is rejected before anything is looked up:
@@ -104,6 +107,7 @@ struct MutationApplier {
         if result.changed {
             try RecordRows.saveNote(db, user: user, result.note)
             try RecordRows.recordChange(db, user: user, entity: .note, id: mutation.entityID, deleted: result.note.deleted, at: now)
+            try library.reconcile(user: user, articles: Array(Set([current?.record.articleID, result.note.record.articleID].compactMap { $0 })))
         }
         let outcome: MutationOutcome = result.note.deleted
             ? .noteDeleted(id: mutation.entityID)
@@ -126,6 +130,7 @@ struct MutationApplier {
         if state != current {
             try RecordRows.saveState(db, user: user, state)
             try RecordRows.recordChange(db, user: user, entity: .articleState, id: articleID, at: now)
+            try library.reconcile(user: user, articles: [articleID])
         }
         return (.articleState(state), status)
     }
@@ -144,11 +149,13 @@ struct MutationApplier {
         if record != current {
             try RecordRows.saveSubscription(db, user: user, record)
             try RecordRows.recordChange(db, user: user, entity: .subscription, id: record.url, at: now)
+            try library.subscriptionChanged(user: user, from: current, to: record)
         }
         return (.subscription(record), status)
     }
 
+    /// Only an article the user holds, or held, is known: another user's feeds stay hidden.
     private func articleExists(_ id: String) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM articles WHERE id = ?)", arguments: [id]) ?? false
+        try library.isKnown(article: id, to: user)
     }
 }

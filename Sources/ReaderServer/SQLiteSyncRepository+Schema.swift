@@ -1,4 +1,5 @@
 import GRDB
+import ReaderModels
 
 extension SQLiteSyncRepository {
     /// The server's migrations: named and append-only.
@@ -138,6 +139,30 @@ extension SQLiteSyncRepository {
         }
         migrator.registerMigration("v4-stamps-within-bound") { db in
             try repairStampsBeyondBound(db, wallMillis: ServerClock.systemMillis())
+        }
+        migrator.registerMigration("v5-per-user-library") { db in
+            // Content stays stored once; `library` says which user holds which article (see
+            // `Library`), and every change row now belongs to one user: user 0 is gone.
+            // `expired` marks an article past the retention horizon, still stored for the
+            // users who starred, tagged or annotated it. `feeds.source_id` links a
+            // subscription to the articles its fetches wrote.
+            try db.execute(sql: """
+                CREATE TABLE library (
+                  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                  article_id TEXT NOT NULL REFERENCES articles(id),
+                  imported INTEGER NOT NULL DEFAULT 0,
+                  PRIMARY KEY (user_id, article_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX library_article ON library(article_id);
+                ALTER TABLE articles ADD COLUMN expired INTEGER NOT NULL DEFAULT 0;
+                CREATE INDEX articles_source ON articles(source_id, first_seen_at);
+                ALTER TABLE feeds ADD COLUMN source_id TEXT;
+                CREATE INDEX feeds_source ON feeds(source_id);
+                CREATE INDEX notes_article ON notes(user_id, article_id);
+                CREATE INDEX article_states_article ON article_states(article_id);
+                CREATE INDEX changes_user_seq ON changes(user_id, seq);
+                """)
+            try splitSharedContent(db, now: Timestamp.format(millis: ServerClock.systemMillis()))
         }
         return migrator
     }

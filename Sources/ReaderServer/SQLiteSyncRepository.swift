@@ -10,6 +10,8 @@ public final class SQLiteSyncRepository: SyncRepository {
     let clock: ServerClock
     /// How long a tombstone stays in the change feed, in milliseconds.
     let tombstoneMillis: Int64
+    /// How long fetched and imported articles are kept.
+    let retention: ServerRetention
     /// When the last purge ran (wall millis); pushes purge at most once an hour.
     let lastPurge = Locked<Int64>(0)
 
@@ -18,13 +20,15 @@ public final class SQLiteSyncRepository: SyncRepository {
     /// Opens (creating and migrating when needed) the database at `path`.
     ///
     /// - Parameters:
-    ///   - tombstoneDays: how long deleted notes stay in the change feed.
+    ///   - tombstoneDays: how long tombstones stay in the change feed.
+    ///   - retention: how long articles are kept (applied by ``applyRetention()``).
     ///   - wallMillis: the wall clock in milliseconds since 1970 (nil: the system clock);
     ///     tests move it by hand.
     public init(
-        path: String, tombstoneDays: Int = 30,
+        path: String, tombstoneDays: Int = 30, retention: ServerRetention = .standard,
         wallMillis: (@Sendable () -> Int64)? = nil
     ) throws {
+        self.retention = retention
         var configuration = Configuration()
         // Another process (`reader-server articles import`) may hold the write lock for a
         // while; wait for it rather than fail.

@@ -36,8 +36,13 @@ public func buildApplication(
     _ configuration: ServerConfiguration, accessLog: AccessLogSink = .standardError,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
-    let repository = try SQLiteSyncRepository(path: configuration.databasePath, tombstoneDays: configuration.tombstoneDays)
+    let repository = try SQLiteSyncRepository(
+        path: configuration.databasePath, tombstoneDays: configuration.tombstoneDays, retention: configuration.retention
+    )
     var services: [any Service] = []
+    if configuration.retention.isOn {
+        services.append(RetentionService(repository: repository, log: accessLog))
+    }
     if configuration.refreshIntervalSeconds > 0 {
         services.append(FeedRefreshService(
             aggregator: try FeedAggregator(repository: repository, allowPrivateNetworks: configuration.allowPrivateNetworks),
@@ -54,7 +59,7 @@ public func buildApplication(
 ///
 /// - Parameters:
 ///   - connections: the timeouts and the cap on open connections.
-///   - services: run beside the HTTP server and stopped with it (the feed refresh).
+///   - services: run beside the HTTP server and stopped with it (the feed refresh, retention).
 public func buildApplication(
     repository: any SyncRepository, host: String = "127.0.0.1", port: Int = 0, limits: ServerLimits = ServerLimits(),
     connections: ConnectionLimits = ConnectionLimits(), accessLog: AccessLogSink = .standardError, services: [any Service] = [],

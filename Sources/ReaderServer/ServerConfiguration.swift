@@ -21,13 +21,16 @@ public struct ServerConfiguration: Sendable {
     /// (a home LAN, tests). Off by default: users' URLs must not reach into the server's
     /// own machine or network.
     public var allowPrivateNetworks: Bool
+    /// How long articles are kept; applied at start and every hour.
+    public var retention: ServerRetention
 
     /// A configuration with the documented defaults.
     public init(
         databasePath: String, host: String = "127.0.0.1", port: Int = 8080, tombstoneDays: Int = 30,
         limits: ServerLimits = ServerLimits(), connections: ConnectionLimits = ConnectionLimits(),
-        refreshIntervalSeconds: Int = 900, allowPrivateNetworks: Bool = false
+        refreshIntervalSeconds: Int = 900, allowPrivateNetworks: Bool = false, retention: ServerRetention = .standard
     ) {
+        self.retention = retention
         self.databasePath = databasePath
         self.host = host
         self.port = port

@@ -9,7 +9,7 @@ public protocol SyncRepository: Sendable {
     /// The user a bearer token belongs to; nil for a token nobody holds.
     func authenticate(token: String) async throws -> UserAccount?
 
-    /// The changes visible to `user` after `cursor` (0 = from the start), at most `limit`
+    /// The changes of `user`'s library after `cursor` (0 = from the start), at most `limit`
     /// of them, oldest first, each entity once at its latest version, and no more than
     /// `maxBytes` of their text (the first change always comes, whatever its size).
     ///
@@ -34,10 +34,11 @@ public protocol SyncRepository: Sendable {
     /// Every user, by name.
     func users() async throws -> [UserSummary]
 
-    /// Imports a feed or bundle file as content every user sees, in one transaction.
-    func importFile(at path: String) async throws -> ImportReport
+    /// Imports a feed or bundle file into the libraries of the named users, in one
+    /// transaction. At least one user is required.
+    func importFile(at path: String, for users: [String]) async throws -> ImportReport
 
-    /// Forgets deleted notes whose tombstones are older than the retention horizon.
+    /// Forgets tombstones older than the tombstone horizon.
     func purgeTombstones() async throws -> PurgeReport
 }
 

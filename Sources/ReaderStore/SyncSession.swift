@@ -178,7 +178,13 @@ struct SyncSession {
                 report.changes.articleIDs.insert(id)
             }
             try forgetPruned(articleID: id)
-        case .articleState, .subscription, .source:
+        case .source:
+            // A source that left the user's library on the server; one still holding
+            // articles here (kept by a note) stays.
+            if try !db.exists("articles WHERE source_id = ?", [id]) {
+                try db.execute(sql: "DELETE FROM sources WHERE id = ?", arguments: [id])
+            }
+        case .articleState, .subscription:
             break // never deleted on the server: a state reset or an unsubscribe is a set
         }
         try db.execute(sql: "DELETE FROM sync_deferred WHERE entity = ? AND id = ?", arguments: [entity.rawValue, id])

@@ -89,11 +89,11 @@ enum ServerBench {
         Report.note("server \(base), pid \(server.pid)")
 
         // Imported by a second process while the server runs, as an operator would.
-        let (importSeconds, _) = try ChildProcess.run(serverBinary, ["articles", "import", "--db", database, feed])
+        let token = try ChildProcess.output(serverBinary, ["users", "add", "bench", "--db", database])
+        let (importSeconds, _) = try ChildProcess.run(serverBinary, ["articles", "import", "--db", database, "--user", "bench", feed])
         try? FileManager.default.removeItem(atPath: feed)
         Report.line("server", options.articles, "articles import (setup)", Report.rate(options.articles, importSeconds, unit: "articles/s"),
                     "(\(Report.megabytes(bytes)) RSS file, \(Report.fixed(importSeconds, 1)) s)")
-        let token = try ChildProcess.output(serverBinary, ["users", "add", "bench", "--db", database])
 
         if let clients = options.concurrentPulls {
             let load = ServerPullLoad.Options(clients: clients, notes: options.notes, noteBytes: options.noteKB * 1024)

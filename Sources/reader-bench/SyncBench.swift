@@ -40,11 +40,11 @@ enum SyncBench {
         let feed = workdir.path + "/sync-\(articles).xml"
         let bytes = try FeedWriter.write(.rss, count: articles, generator: generator, to: feed)
         let serverDB = workdir.path + "/server.sqlite"
-        let (importSeconds, _) = try ChildProcess.run(serverBinary, ["articles", "import", "--db", serverDB, feed])
+        let token = try ChildProcess.output(serverBinary, ["users", "add", "bench", "--db", serverDB])
+        let (importSeconds, _) = try ChildProcess.run(serverBinary, ["articles", "import", "--db", serverDB, "--user", "bench", feed])
         try? FileManager.default.removeItem(atPath: feed)
         Report.line("sync", articles, "server import (setup)", Report.rate(articles, importSeconds, unit: "articles/s"),
                     "(\(Report.megabytes(bytes)) RSS, \(Report.fixed(importSeconds, 1)) s)")
-        let token = try ChildProcess.output(serverBinary, ["users", "add", "bench", "--db", serverDB])
         let server = try ChildProcess(serverBinary, ["serve", "--db", serverDB, "--port", "0"], captureStdout: true)
         let url = server.firstLine()
         guard url.hasPrefix("http") else { throw BenchError("reader-server did not print its URL") }

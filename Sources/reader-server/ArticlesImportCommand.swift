@@ -1,24 +1,33 @@
 import ArgumentParser
 import ReaderServer
 
-/// `reader-server articles import --db PATH FILE...`: RSS, Atom, JSON Feed or plain-text
-/// bundles, through the client's importers.
+/// `reader-server articles import --db PATH --user NAME [--user NAME...] FILE...`: RSS,
+/// Atom, JSON Feed or plain-text bundles, through the client's importers, into the named
+/// users' libraries.
 struct ArticlesImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import feed or bundle files as articles every user sees.",
+        abstract: "Import feed or bundle files into users' libraries.",
         discussion: """
-            Each file is one transaction. An article imported again with the same content changes \
-            nothing; with changed content it is updated and moves forward in the change feed.
+            The articles go to the devices of the users named with --user (at least one), who keep \
+            them whatever they subscribe to; no other user sees them. Each file is one transaction. \
+            An article imported again with the same content changes nothing; with changed content \
+            it is updated and moves forward in the change feed.
             """
     )
 
     @OptionGroup var database: DatabaseOptions
 
+    @Option(name: .customLong("user"), help: ArgumentHelp("A user whose library the files go into; repeat for more.", valueName: "name"))
+    var users: [String] = []
+
     @Argument(help: ArgumentHelp("Files to import.", valueName: "file"))
     var files: [String]
 
     func validate() throws {
+        if users.isEmpty {
+            throw ValidationError("name the user whose library the files go into with --user NAME (repeat it for more users)")
+        }
         if files.isEmpty { throw ValidationError("name at least one file to import") }
     }
 
@@ -28,7 +37,7 @@ struct ArticlesImportCommand: AsyncParsableCommand {
         // One bad file does not stop the others.
         for file in files {
             do {
-                let report = try await repository.importFile(at: file)
+                let report = try await repository.importFile(at: file, for: users)
                 print("\(file): \(report.new) new, \(report.updated) updated, \(report.unchanged) unchanged (\(report.format))")
             } catch {
                 ReaderServerCommand.fail(ReaderServerCommand.failureMessage(error) ?? "\(error)")

@@ -4,7 +4,7 @@ import Hummingbird
 import ReaderServer
 
 /// `reader-server serve --db PATH [--host H] [--port N] [--tombstone-days D] [--refresh-interval S]
-/// [--header-timeout S] [--body-timeout S] [--idle-timeout S] [--max-connections N] [--allow-private-networks]`.
+/// [--keep-days D] [--keep-per-feed N] [--header-timeout S] [--body-timeout S] [--idle-timeout S] [--max-connections N] [--allow-private-networks]`.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
@@ -25,7 +25,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The port to listen on; 0 picks a free one.")
     var port = 8080
 
-    @Option(name: .customLong("tombstone-days"), help: "How many days deleted notes stay in the change feed.")
+    @Option(name: .customLong("tombstone-days"), help: "How many days tombstones (deleted notes, articles that left a library) stay in the change feed.")
     var tombstoneDays = 30
 
     @Option(
@@ -33,6 +33,24 @@ struct ServeCommand: AsyncParsableCommand {
         help: ArgumentHelp("Seconds between refreshes of the subscribed feeds; 0 turns them off.", valueName: "seconds")
     )
     var refreshInterval = 900
+
+    @Option(
+        name: .customLong("keep-days"),
+        help: ArgumentHelp(
+            "Articles that arrived more than this many days ago leave every library, except where a user starred, tagged or annotated them; 0 keeps them for ever.",
+            valueName: "days"
+        )
+    )
+    var keepDays = ServerRetention.standard.keepDays
+
+    @Option(
+        name: .customLong("keep-per-feed"),
+        help: ArgumentHelp(
+            "Only this many of each feed's newest articles are kept, except where a user starred, tagged or annotated one; 0 sets no cap.",
+            valueName: "count"
+        )
+    )
+    var keepPerFeed = ServerRetention.standard.keepPerFeed
 
     @Option(
         name: .customLong("header-timeout"),
@@ -62,6 +80,8 @@ struct ServeCommand: AsyncParsableCommand {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
         guard tombstoneDays >= 0 else { throw ValidationError("--tombstone-days must be 0 or more") }
         guard refreshInterval >= 0 else { throw ValidationError("--refresh-interval must be 0 or more") }
+        guard (0...36_500).contains(keepDays) else { throw ValidationError("--keep-days must be from 0 to 36500") }
+        guard (0...10_000_000).contains(keepPerFeed) else { throw ValidationError("--keep-per-feed must be from 0 to 10000000") }
         for (name, seconds) in [("--header-timeout", headerTimeout), ("--body-timeout", bodyTimeout), ("--idle-timeout", idleTimeout)] {
             guard seconds > 0, seconds <= 86_400 else { throw ValidationError("\(name) must be more than 0 and at most 86400 seconds") }
         }
@@ -75,7 +95,8 @@ struct ServeCommand: AsyncParsableCommand {
                 headerTimeout: .seconds(headerTimeout), bodyTimeout: .seconds(bodyTimeout),
                 idleTimeout: .seconds(idleTimeout), maxConnections: maxConnections
             ),
-            refreshIntervalSeconds: refreshInterval, allowPrivateNetworks: fetching.allowPrivateNetworks
+            refreshIntervalSeconds: refreshInterval, allowPrivateNetworks: fetching.allowPrivateNetworks,
+            retention: ServerRetention(keepDays: keepDays, keepPerFeed: keepPerFeed)
         )
         let shownHost = host.contains(":") ? "[\(host)]" : host
         let app = try buildApplication(configuration) { port in

@@ -41,14 +41,16 @@ struct TestServer {
         try await repository.addUser(named: name)
     }
 
-    /// Writes an RSS file of `count` articles (guids `g0`…) into the folder and imports it.
+    /// Writes an RSS file of `count` articles (guids `g0`…) into the folder and imports it
+    /// for `users` (nil: every user there is now).
     @discardableResult
     func importArticles(
-        _ count: Int, start: Int = 0, revision: String = "", source: String = "Test Feed"
+        _ count: Int, start: Int = 0, revision: String = "", source: String = "Test Feed", for users: [String]? = nil
     ) async throws -> ImportReport {
         let path = folder.appendingPathComponent("feed-\(UUID().uuidString).xml").path
         try Self.rss(count: count, start: start, revision: revision, source: source).write(toFile: path, atomically: true, encoding: .utf8)
-        return try await repository.importFile(at: path)
+        let names = if let users { users } else { try await repository.users().map(\.name) }
+        return try await repository.importFile(at: path, for: names)
     }
 
     /// The id the client and server give article `index` of `importArticles`: the feed's

@@ -9,8 +9,8 @@ import Testing
         let feed = server.folder.appendingPathComponent("almanac.xml").path
         try writeFeed(feed, first: "The ferry leaves at dawn. Bicycles travel free after nine. Dogs ride on the lower deck.",
                       second: "Tides run high in March. The old pier closes for repairs.")
-        try await TestServer.run(TestServer.binary("reader-server"), ["articles", "import", "--db", server.db, feed])
         let token = try await server.addUser("alice")
+        try await server.importFiles([feed], for: ["alice"])
         let device = try Device("device", server: server, token: token)
         try await device.sync()
         let articles = try device.store.articles()
@@ -23,7 +23,7 @@ import Testing
         // The publisher rewrites both articles: one passage moves, the other disappears.
         try writeFeed(feed, first: "New timetable from May. The ferry leaves at dawn. Bicycles travel free after nine, as before.",
                       second: "Tides run high in March and April.")
-        try await TestServer.run(TestServer.binary("reader-server"), ["articles", "import", "--db", server.db, feed])
+        try await server.importFiles([feed], for: ["alice"])
         try await device.sync()
 
         let moved = try device.store.note(id: kept.id)

@@ -11,6 +11,8 @@ final class TestServer: Sendable {
     let folder: URL
     let db: String
     let url: URL
+    /// The files every user added with ``addUser(_:)`` has imported into their library.
+    let imports: [String]
     private let process: Process
 
     /// The package's root folder.
@@ -20,19 +22,17 @@ final class TestServer: Sendable {
     static let samples = ["harbour-gazette.xml", "field-notes.atom", "night-sky.json", "morning-digest.txt"]
         .map { root.appendingPathComponent("Sources/reader/Samples/\($0)").path }
 
-    /// Starts a server whose database holds `imports` (the samples by default), or a second
-    /// server process on the database of `sharing`. The tests' feeds are on loopback, so the
-    /// server may fetch from private addresses unless `allowPrivateNetworks` is false.
+    /// Starts a server whose users each get `imports` (the samples by default) in their
+    /// library, or a second server process on the database of `sharing`. The tests' feeds
+    /// are on loopback, so the server may fetch from private addresses unless
+    /// `allowPrivateNetworks` is false.
     init(
         imports: [String] = TestServer.samples, extraArguments: [String] = [], sharing: TestServer? = nil,
         allowPrivateNetworks: Bool = true
     ) async throws {
         folder = try TestFolder.make("sync")
         db = sharing?.db ?? folder.appendingPathComponent("server.sqlite").path
-        let imports = sharing == nil ? imports : []
-        if !imports.isEmpty {
-            try await Self.run(Self.binary("reader-server"), ["articles", "import", "--db", db] + imports)
-        }
+        self.imports = sharing?.imports ?? imports
         let process = Process()
         process.executableURL = Self.binary("reader-server")
         process.arguments = ["serve", "--db", db, "--port", "0"] + extraArguments
@@ -75,10 +75,19 @@ final class TestServer: Sendable {
         return (server, token, a, b)
     }
 
-    /// Adds a user and returns its token.
+    /// Adds a user, imports the server's `imports` into their library, and returns their token.
     func addUser(_ name: String) async throws -> String {
         let output = try await Self.run(Self.binary("reader-server"), ["users", "add", name, "--db", db])
+        if !imports.isEmpty {
+            try await importFiles(imports, for: [name])
+        }
         return output.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Imports `files` into the libraries of `users`, with `reader-server articles import`
+    /// beside the running server.
+    func importFiles(_ files: [String], for users: [String]) async throws {
+        try await Self.run(Self.binary("reader-server"), ["articles", "import", "--db", db] + users.flatMap { ["--user", $0] } + files)
     }
 
     /// A built binary of the package, beside the test bundle.
