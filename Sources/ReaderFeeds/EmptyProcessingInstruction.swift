@@ -7,7 +7,9 @@
 /// comments and CDATA, where they would be harmless, which feeds have no reason to do.
 ///
 /// A small state machine fed the document in pieces, so a file is checked through the same
-/// fixed buffer it is read with, and a match may span two pieces.
+/// fixed buffer it is read with, and a match may span two pieces. Control characters are
+/// skipped, so `<?a\u{0}?>` is found as the parser will read it once repaired, and a UTF-16 or
+/// UTF-32 file is checked on its raw bytes.
 struct EmptyProcessingInstruction {
     private enum State {
         case text, open, question, name, close
@@ -48,6 +50,9 @@ struct EmptyProcessingInstruction {
     }
 
     private mutating func step(_ byte: UInt8) {
+        // Bytes the repair pass drops (C0 controls, NUL included) or that UTF-16 and UTF-32
+        // put between ASCII characters (NUL) are not there by the time the parser reads.
+        if byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D { return }
         if byte == UInt8(ascii: "<") {
             state = .open
             return

@@ -9,12 +9,15 @@ public struct ParsedFeed: Sendable, Hashable {
     public var source: SourceDraft?
     /// The articles, in document order.
     public var entries: [ArticleDraft]
+    /// Entries left out (nothing to show, or unreadable), grouped by reason.
+    public var skipped: [SkippedEntries]
 
     /// Creates a parsed feed.
-    public init(format: FeedFormat, source: SourceDraft?, entries: [ArticleDraft]) {
+    public init(format: FeedFormat, source: SourceDraft?, entries: [ArticleDraft], skipped: [SkippedEntries] = []) {
         self.format = format
         self.source = source
         self.entries = entries
+        self.skipped = skipped
     }
 
     /// The feed's title, when it has entries to carry it.
@@ -64,6 +67,8 @@ public enum FeedDocument {
     public static func parse(
         _ bytes: [UInt8], url: String, contentType: String? = nil, sourceKey: String? = nil
     ) throws(FeedImportError) -> ParsedFeed {
+        // UTF-16 and UTF-32 are read as the UTF-8 they decode to, their declaration rewritten.
+        let bytes = WideUnicode.utf8XML(ofDocument: bytes) ?? bytes
         guard case .feed(let format) = kind(of: bytes, contentType: contentType) else {
             throw FeedImportError(
                 file: url, reason: bytes.isEmpty
@@ -82,10 +87,10 @@ public enum FeedDocument {
                 let read = try XMLFeedParser.read(
                     data: Data(XMLRepair.repaired(utf8)), file: url, documentURL: url, sourceKey: sourceKey
                 ) { entries.append($0) }
-                return ParsedFeed(format: read, source: entries.first?.source, entries: entries)
+                return ParsedFeed(format: read.format, source: read.source, entries: entries, skipped: read.skipped)
             case .jsonFeed, .bundle:
-                try JSONFeedReader(data: Data(bytes), url: url, sourceKey: sourceKey).read { entries.append($0) }
-                return ParsedFeed(format: .jsonFeed, source: entries.first?.source, entries: entries)
+                let read = try JSONFeedReader(data: Data(bytes), url: url, sourceKey: sourceKey).read { entries.append($0) }
+                return ParsedFeed(format: .jsonFeed, source: entries.first?.source, entries: entries, skipped: read.skipped)
             }
         } catch let error as FeedImportError {
             throw error

@@ -52,6 +52,13 @@ struct FeedEntry {
     var authors: [String] = []
     /// RSS `author`, which is an e-mail address with the name in parentheses.
     var rssAuthor: String?
+    /// `itunes:author`, a podcast episode's author, when there is no other.
+    var itunesAuthor: String?
+    /// The feed's authors (Atom feed authors, or the channel's `itunes:author`), for an entry
+    /// that names none.
+    var inherited: [String] = []
+    /// RSS 1.0 `rdf:about`: the item's URI, its guid when it has no other id.
+    var about: String?
     /// The publication date's text: RSS `pubDate` or Atom `published`.
     var published: String?
     /// `dc:date`, used when there is no `pubDate`.
@@ -69,14 +76,17 @@ struct FeedEntry {
         self.line = line
     }
 
-    /// The draft this entry makes.
+    /// The draft this entry makes, or nil when it has nothing to show or open.
     ///
     /// The body is the content, else the summary, else the media description: the first that
-    /// is not empty; the summary is kept (as short plain text) only beside a content body. An entry without a title takes the start of its text as title;
-    /// one with neither is an error naming its line. The guid is the entry's id, else its
-    /// link, else its title and date text joined by `|`. An entry without a publication date
-    /// is dated by its update date.
-    func draft(source: SourceDraft, file: String, noun: String) throws -> ArticleDraft {
+    /// is not empty; the summary is kept (as short plain text) only beside a content body.
+    /// The title is the entry's own, else its media title, else the start of its text, else
+    /// its link without the scheme (link-only items), else, for an entry that shows an image,
+    /// its date as written (photo-only items). An entry with none of these is nil, and
+    /// ``skipDetail(noun:)`` says why. The guid is the entry's id (or RSS 1.0 `rdf:about`),
+    /// else its link, else its title and date text joined by `|`. An entry without a
+    /// publication date is dated by its update date.
+    func draft(source: SourceDraft) -> ArticleDraft? {
         // The first of content, summary and media description that holds something: an
         // empty `content:encoded` beside a full description must not empty the article.
         let base = link ?? permalink ?? source.siteURL
@@ -94,16 +104,17 @@ struct FeedEntry {
             // A thumbnail is what a video or photo entry shows; sanitised like any body.
             html = HTMLText.sanitize("<p><img src=\"\(HTMLText.escape(mediaImage))\" alt=\"\"></p>").html + html
         }
-        var title = self.title?.plain ?? mediaTitle ?? ""
-        if title.isEmpty { title = PlainText.title(fromText: text) }
-        guard !title.isEmpty else {
-            throw FeedImportError(file: file, line: line, reason: "\(noun) has neither title nor content")
-        }
-        let summaryText = !bodyIsContent ? nil : summary.map { PlainText.shortened($0.plain, limit: PlainText.summaryLimit) }
         let url = link ?? permalink
         let publishedText = published ?? dcDate
-        let guid = id ?? url ?? title + "|" + (publishedText ?? updated ?? "")
-        let names = authors.isEmpty ? rssAuthor.map { [Self.name(fromRSSAuthor: $0)] } ?? [] : authors
+        var title = self.title?.plain ?? mediaTitle ?? ""
+        if title.isEmpty { title = PlainText.title(fromText: text) }
+        if title.isEmpty, let url { title = Self.title(fromLink: url) }
+        if title.isEmpty, html.contains("<img"), let date = publishedText ?? updated { title = PlainText.collapsed(date) }
+        guard !title.isEmpty else { return nil }
+        let summaryText = !bodyIsContent ? nil : summary.map { PlainText.shortened($0.plain, limit: PlainText.summaryLimit) }
+        let guid = id ?? about ?? url ?? title + "|" + (publishedText ?? updated ?? "")
+        let names = !authors.isEmpty ? authors
+            : rssAuthor.map { [Self.name(fromRSSAuthor: $0)] } ?? itunesAuthor.map { [$0] } ?? inherited
         let updatedDate = updated.flatMap(FeedDate.parse)
         return ArticleDraft(
             source: source, guid: guid, url: url, title: title,
@@ -112,6 +123,20 @@ struct FeedEntry {
             summary: summaryText?.isEmpty == false ? summaryText : nil,
             html: html, text: text, line: line
         )
+    }
+
+    /// Why ``draft(source:)`` gave nil, for the import report.
+    func skipDetail(noun: String) -> String {
+        "\(noun) has no title, text or link"
+    }
+
+    /// `https://www.example.org/photos/owl/` is `example.org/photos/owl`: a link as a title.
+    static func title(fromLink link: String) -> String {
+        var rest = Substring(PlainText.collapsed(link))
+        if let scheme = rest.range(of: "://") { rest = rest[scheme.upperBound...] }
+        if rest.hasPrefix("www.") { rest = rest.dropFirst(4) }
+        while rest.hasSuffix("/") { rest = rest.dropLast() }
+        return PlainText.shortened(String(rest), limit: 120)
     }
 
     /// `ana@example.org (Ana Ruiz)` is Ana Ruiz; an address alone is kept as it is.

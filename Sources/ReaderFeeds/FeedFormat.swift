@@ -15,7 +15,8 @@ public enum FeedFormat: String, Sendable, CaseIterable {
 
     /// Sniffs the format from the first bytes of a file (4 KiB is plenty).
     ///
-    /// A UTF-8 byte-order mark and leading whitespace are skipped. Markup is RSS when its root
+    /// A UTF-8 byte-order mark and leading whitespace are skipped; UTF-16 and UTF-32 (by
+    /// their byte-order mark or the zero bytes of their first character) are decoded first. Markup is RSS when its root
     /// element is `<rss>` or `<rdf:RDF>` (RSS 1.0) and Atom when it is `<feed>`; the XML
     /// declaration, comments and a doctype before the root are skipped. `{` starts a JSON Feed.
     /// Anything else, an empty file included, is a plain-text bundle.
@@ -23,7 +24,12 @@ public enum FeedFormat: String, Sendable, CaseIterable {
     /// - Returns: nil for markup whose root element is something else (an HTML page, say) or
     ///   lies beyond the prefix.
     public static func detect(prefix: some Collection<UInt8>) -> FeedFormat? {
-        let bytes = Array(prefix)
+        var bytes = Array(prefix)
+        // UTF-16 and UTF-32 are sniffed as the UTF-8 they are read as.
+        if let (encoding, mark) = WideUnicode.detect(bytes) {
+            var decoder = WideUnicode.Decoder(encoding: encoding, markLength: mark)
+            bytes = decoder.decode(bytes[...], final: false)
+        }
         var index = 0
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
         while index < bytes.count, bytes[index].isXMLSpace { index += 1 }

@@ -1,6 +1,7 @@
 /// An element name with its namespace reduced to the vocabularies feeds use.
 enum FeedTag: Equatable {
-    case rss(String), atom(String), content(String), dc(String), rdf(String), media(String), other
+    case rss(String), atom(String), content(String), dc(String), rdf(String), media(String), itunes(String)
+    case xhtml(String), other
 
     init(_ name: String, namespace: String?) {
         switch namespace ?? "" {
@@ -12,6 +13,8 @@ enum FeedTag: Equatable {
         case "http://purl.org/rss/1.0/modules/content/": self = .content(name)
         case "http://purl.org/dc/elements/1.1/": self = .dc(name)
         case "http://www.w3.org/1999/02/22-rdf-syntax-ns#": self = .rdf(name)
+        case "http://www.itunes.com/dtds/podcast-1.0.dtd": self = .itunes(name)
+        case "http://www.w3.org/1999/xhtml": self = .xhtml(name)
         default: self = .other
         }
     }

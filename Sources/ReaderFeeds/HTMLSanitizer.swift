@@ -207,6 +207,11 @@ struct HTMLSanitizer {
                 let absolute = resolved(url)
                 guard HTMLPolicy.isSafeURL(url), HTMLPolicy.isSafeURL(absolute) else { continue }
                 value = absolute
+            } else if let list = value, attribute == "srcset" {
+                // A list of image candidates: each URL resolved and checked like `src`.
+                let candidates = resolvedSrcset(list)
+                guard !candidates.isEmpty else { continue }
+                value = candidates
             }
             written.append(attribute)
             html.append(0x20)
@@ -282,6 +287,40 @@ struct HTMLSanitizer {
     private func resolved(_ url: [UInt8]) -> [UInt8] {
         guard let baseURL, let first = url.first, first != UInt8(ascii: "#") else { return url }
         return Array(FeedLink.resolve(String(decoding: url, as: UTF8.self), against: baseURL).utf8)
+    }
+
+    /// A `srcset` (`a.jpg 1x, b.jpg 2x`) with each candidate's URL resolved and unsafe
+    /// candidates dropped, written back as `URL descriptor, …`. Candidates are read as
+    /// HTML's parser reads them: a URL runs to whitespace (commas ending it are separators),
+    /// and its descriptor runs to the next comma outside parentheses.
+    private func resolvedSrcset(_ list: [UInt8]) -> [UInt8] {
+        var output: [UInt8] = []
+        var index = 0
+        while index < list.count {
+            while index < list.count, list[index].isXMLSpace || list[index] == 0x2C { index += 1 }
+            guard index < list.count else { break }
+            let start = index
+            while index < list.count, !list[index].isXMLSpace { index += 1 }
+            var url = Array(list[start..<index])
+            var descriptor: [UInt8] = []
+            if url.last == 0x2C {
+                while url.last == 0x2C { url.removeLast() }
+            } else {
+                var depth = 0
+                while index < list.count, depth > 0 || list[index] != 0x2C {
+                    if list[index] == 0x28 { depth += 1 } else if list[index] == 0x29 { depth = max(0, depth - 1) }
+                    descriptor.append(list[index])
+                    index += 1
+                }
+            }
+            let absolute = resolved(url)
+            guard !url.isEmpty, HTMLPolicy.isSafeURL(url), HTMLPolicy.isSafeURL(absolute) else { continue }
+            if !output.isEmpty { output += [0x2C, 0x20] }
+            output += absolute
+            let words = descriptor.split(whereSeparator: \.isXMLSpace)
+            for word in words { output += [0x20] + word }
+        }
+        return output
     }
 
     /// An attribute value with its character references decoded.

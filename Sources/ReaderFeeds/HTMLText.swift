@@ -45,6 +45,29 @@ public enum HTMLText {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// `text` with its character references (`&amp;`, `&eacute;`, `&#8217;`) decoded and
+    /// nothing else changed: for plain-text fields that feeds escape all the same (JSON Feed
+    /// titles). A `&` that starts no known reference stays.
+    static func decodingReferences(_ text: String) -> String {
+        guard text.utf8.contains(0x26) else { return text }
+        var text = text
+        return text.withUTF8 { bytes in
+            var output: [UInt8] = []
+            output.reserveCapacity(bytes.count)
+            var index = 0
+            while index < bytes.count {
+                if bytes[index] == 0x26, let (scalar, end) = HTMLEntities.decode(bytes, at: index) {
+                    output.append(contentsOf: String(Character(scalar)).utf8)
+                    index = end
+                } else {
+                    output.append(bytes[index])
+                    index += 1
+                }
+            }
+            return String(decoding: output, as: UTF8.self)
+        }
+    }
+
     /// Paragraphs of plain text as HTML: each one a `<p>`, escaped, one per line.
     static func html(paragraphs: [String]) -> String {
         paragraphs.map { "<p>" + escape($0) + "</p>" }.joined(separator: "\n")

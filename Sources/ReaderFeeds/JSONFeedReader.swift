@@ -8,8 +8,9 @@ import ReaderModels
 ///    the feed, skipping over `items` (these fields may come after it);
 /// 2. walks `items`, handing each element's bytes alone to `JSONDecoder`.
 ///
-/// Errors name the line where reading stopped, and for an item its 1-based position:
-/// `feed.json:12: item 3: missing "id"`.
+/// Errors name the line where reading stopped. An item that cannot be read (not an object,
+/// or without a usable `id`) or that has nothing to show is left out and counted, with its
+/// 1-based position: `item 3: missing "id"`; a field of the wrong type is left out of its item.
 struct JSONFeedReader {
     /// The file, or for a document in memory what names it in errors (its URL).
     let path: String
@@ -38,8 +39,12 @@ struct JSONFeedReader {
 
     private static let versionPrefix = "https://jsonfeed.org/version/"
 
-    func read(_ each: (ArticleDraft) throws -> Void) throws {
-        let source = try readSource()
+    /// Reads the items, handing each to `each`, and returns the ones left out.
+    @discardableResult
+    func read(_ each: (ArticleDraft) throws -> Void) throws -> FeedReadResult {
+        let (source, feedAuthors) = try readSource()
+        var skips = SkipTally()
+        var last: SourceDraft?
         var scanner = try makeScanner()
         try scanner.expect(0x7B, "at the start: a JSON Feed is an object starting with '{'")
         while try scanner.string("where a key in quotes should be") != Array("items".utf8) {
@@ -49,30 +54,39 @@ struct JSONFeedReader {
         }
         try scanner.expect(0x3A, "after a key, where ':' should be")
         try scanner.expect(0x5B, "where the items array should start")
-        if try scanner.peek() == 0x5D { return }
+        if try scanner.peek() == 0x5D { return FeedReadResult(format: .jsonFeed, source: nil) }
         let decoder = JSONDecoder()
-        for number in 1... {
+        var number = 0
+        while true {
+            number += 1
             _ = try scanner.peek()
             let line = scanner.line
             scanner.beginCapture()
             try scanner.skipValue()
             let bytes = Data(scanner.endCapture())
-            let item: JSONFeedItem
             do {
-                item = try decoder.decode(JSONFeedItem.self, from: bytes)
+                let item = try decoder.decode(JSONFeedItem.self, from: bytes)
+                if PlainText.collapsed(item.id.value).isEmpty {
+                    skips.add(.unreadable, line: line, detail: "item \(number): \"id\" is empty")
+                } else if let draft = draft(item, line: line, source: source, feedAuthors: feedAuthors) {
+                    last = draft.source
+                    try each(draft)
+                } else {
+                    skips.add(.empty, line: line, detail: "item \(number) has no title, text or link")
+                }
             } catch let error as DecodingError {
-                throw FeedImportError(file: path, line: line, reason: "item \(number): \(error.feedReason)")
+                skips.add(.unreadable, line: line, detail: "item \(number): \(error.feedReason)")
             }
-            try each(draft(item, number: number, line: line, source: source))
             guard let next = try scanner.peek() else { throw scanner.endOfFile() }
             scanner.advance()
-            if next == 0x5D { return }
+            if next == 0x5D { return FeedReadResult(format: .jsonFeed, source: last, skipped: skips.groups) }
             guard next == 0x2C else { throw scanner.unexpected(next, "after item \(number), where ',' or ']' should be") }
         }
     }
 
-    /// The first pass: the feed's structure checked and its own fields read.
-    private func readSource() throws -> SourceDraft {
+    /// The first pass: the feed's structure checked and its own fields read: the source, and
+    /// the feed's author names.
+    private func readSource() throws -> (SourceDraft, [String]) {
         var scanner = try makeScanner()
         try scanner.expect(0x7B, "at the start: a JSON Feed is an object starting with '{'")
         let wanted = Set(JSONFeedHeader.CodingKeys.allCases.map { Array($0.rawValue.utf8) })
@@ -108,7 +122,7 @@ struct JSONFeedReader {
         return try source(from: fields)
     }
 
-    private func source(from fields: [(key: [UInt8], line: Int, value: [UInt8])]) throws -> SourceDraft {
+    private func source(from fields: [(key: [UInt8], line: Int, value: [UInt8])]) throws -> (SourceDraft, [String]) {
         var object: [UInt8] = [0x7B]
         for (key, _, value) in fields {
             if object.count > 1 { object.append(0x2C) }
@@ -134,13 +148,14 @@ struct JSONFeedReader {
                 reason: "not a JSON Feed: \"version\" is \"\(version)\", not \(Self.versionPrefix)1.1 or 1.0"
             )
         }
-        let title = header.title.map(PlainText.collapsed).flatMap { $0.isEmpty ? nil : $0 }
+        let title = header.title.map { PlainText.collapsed(HTMLText.decodingReferences($0)) }.flatMap { $0.isEmpty ? nil : $0 }
         let home = header.homePageURL.map(PlainText.collapsed).flatMap { $0.isEmpty ? nil : FeedLink.resolve($0, against: documentURL) }
         let feed = header.feedURL.map(PlainText.collapsed).flatMap { $0.isEmpty ? nil : FeedLink.resolve($0, against: documentURL) } ?? documentURL
         guard let key = sourceKey ?? feed ?? home ?? title else {
             throw FeedImportError(file: path, reason: "the feed has no title, home_page_url or feed_url to identify it")
         }
-        return SourceDraft(key: key, title: title ?? home ?? key, siteURL: home, feedURL: feed, kind: .jsonFeed)
+        let source = SourceDraft(key: key, title: title ?? home ?? key, siteURL: home, feedURL: feed, kind: .jsonFeed)
+        return (source, Self.names(header.authors, header.author))
     }
 
     private static func codingPath(of error: DecodingError) -> [any CodingKey] {
@@ -151,31 +166,42 @@ struct JSONFeedReader {
         }
     }
 
-    /// The body is `content_html` sanitised, else `content_text`; an item without a title takes
-    /// the start of its text; the summary is kept as short plain text.
-    private func draft(_ item: JSONFeedItem, number: Int, line: Int, source: SourceDraft) throws -> ArticleDraft {
-        func fail(_ reason: String) -> FeedImportError {
-            FeedImportError(file: path, line: line, reason: "item \(number): \(reason)")
-        }
+    /// The names of 1.1 `authors`, else of 1.0's single `author`.
+    private static func names(_ authors: [JSONFeedAuthor]?, _ author: JSONFeedAuthor?) -> [String] {
+        (authors ?? author.map { [$0] } ?? []).compactMap { $0.name.map(PlainText.collapsed) }.filter { !$0.isEmpty }
+    }
+
+    /// The body is `content_html` sanitised, else `content_text`; the title has its character
+    /// references decoded (feeds write `&amp;` in JSON too); an item without a title takes the
+    /// start of its text, else its link; the summary is kept as short plain text; an item
+    /// without authors has the feed's. Nil for an item with no title, text or link (an
+    /// item showing only an `image` is titled by its date).
+    private func draft(_ item: JSONFeedItem, line: Int, source: SourceDraft, feedAuthors: [String]) -> ArticleDraft? {
         let guid = PlainText.collapsed(item.id.value)
-        guard !guid.isEmpty else { throw fail("\"id\" is empty") }
         let url = item.url.map(PlainText.collapsed).flatMap { link in
             link.isEmpty ? nil : FeedLink.resolve(link, against: source.siteURL ?? source.feedURL)
         }
         let contentHTML = item.contentHTML.flatMap { $0.allSatisfy(\.isWhitespace) ? nil : $0 }
-        let (html, text) = contentHTML.map { HTMLText.sanitize($0, baseURL: url ?? source.siteURL) }
+        var (html, text) = contentHTML.map { HTMLText.sanitize($0, baseURL: url ?? source.siteURL) }
             ?? item.contentText.map { FeedText(kind: .text, value: $0).body(base: nil) }
             ?? ("", "")
-        var title = PlainText.collapsed(item.title ?? "")
+        if let image = item.image.map(PlainText.collapsed), !image.isEmpty, !html.contains("<img") {
+            // A photo-only item shows its `image`, sanitised like any body.
+            let src = HTMLText.escape(FeedLink.resolve(image, against: url ?? source.siteURL))
+            html = HTMLText.sanitize("<p><img src=\"\(src)\" alt=\"\"></p>").html + html
+        }
+        var title = PlainText.collapsed(HTMLText.decodingReferences(item.title ?? ""))
         if title.isEmpty { title = PlainText.title(fromText: text) }
-        guard !title.isEmpty else { throw fail("has neither title nor content") }
-        let names = (item.authors ?? item.author.map { [$0] } ?? [])
-            .compactMap { $0.name.map(PlainText.collapsed) }.filter { !$0.isEmpty }
+        if title.isEmpty, let url { title = FeedEntry.title(fromLink: url) }
+        if title.isEmpty, html.contains("<img"), let date = item.datePublished { title = PlainText.collapsed(date) }
+        guard !title.isEmpty else { return nil }
+        let names = Self.names(item.authors, item.author)
+        let authors = names.isEmpty ? feedAuthors : names
         let summary = item.summary.map { PlainText.shortened(PlainText.collapsed($0), limit: PlainText.summaryLimit) }
         let updated = item.dateModified.flatMap(FeedDate.parse)
         return ArticleDraft(
             source: source, guid: guid,
-            url: url, title: title, author: names.isEmpty ? nil : names.joined(separator: ", "),
+            url: url, title: title, author: authors.isEmpty ? nil : authors.joined(separator: ", "),
             published: item.datePublished.flatMap(FeedDate.parse) ?? updated, updated: updated,
             summary: summary?.isEmpty == false ? summary : nil,
             html: html, text: text, line: line

@@ -14,15 +14,26 @@ import ReaderModels
 /// first item, which is where feeds put it.
 final class XMLFeedParser: NSObject, XMLParserDelegate {
     /// Parses the feed at `path`, handing each item to `each` in file order, and returns
-    /// whether it was RSS or Atom.
-    static func read(path: String, each: (ArticleDraft) throws -> Void) throws -> FeedFormat {
+    /// whether it was RSS or Atom, the feed's source and the items left out.
+    ///
+    /// - Parameter baseURL: Where the file came from: its relative links resolve against it,
+    ///   and it keys the source when the feed has no self link, as a fetched feed's URL does.
+    static func read(path: String, baseURL: String?, each: (ArticleDraft) throws -> Void) throws -> FeedReadResult {
         try FileChunks.checkReadable(path)
         // The safety check reads the prolog as the parser will: repaired.
         let raw = try FileChunks.prefix(of: path, count: 2 * XMLSafety.prologLimit)
         // A document declared windows-1252 (or read as it) reaches libxml2 as UTF-8, since
-        // libxml2 crashes on bytes windows-1252 leaves unassigned; UTF-8 passes as it is.
-        let decoding = Windows1252.isDeclared(inPrefix: raw)
-        let head = decoding ? Windows1252.utf8XML(raw) : raw
+        // libxml2 crashes on bytes windows-1252 leaves unassigned; so does UTF-16 or UTF-32,
+        // so that repair and the safety check read UTF-8 only. UTF-8 passes as it is.
+        let wide = WideUnicode.detect(raw)
+        let decoding = wide == nil && Windows1252.isDeclared(inPrefix: raw)
+        let head: [UInt8]
+        if let wide {
+            var decoder = WideUnicode.Decoder(encoding: wide.encoding, markLength: wide.markLength)
+            head = decoder.decode(raw[...], final: raw.count < 2 * XMLSafety.prologLimit)
+        } else {
+            head = decoding ? Windows1252.utf8XML(raw) : raw
+        }
         let mode = XMLRepair.mode(forPrefix: head)
         var repair = XMLRepair(mode: mode)
         var prolog = repair.process(head[...], final: raw.count < 2 * XMLSafety.prologLimit)
@@ -36,9 +47,18 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
         guard let stream = InputStream(fileAtPath: path) else {
             throw FeedImportError(file: path, reason: "cannot be opened")
         }
-        let decoded = decoding ? Windows1252InputStream(base: stream, prefixLength: raw.count) : stream
+        let decoded: InputStream = if let wide {
+            DecodingInputStream(
+                base: stream, prefixLength: raw.count,
+                decoder: WideUnicode.Decoder(encoding: wide.encoding, markLength: wide.markLength)
+            )
+        } else if decoding {
+            DecodingInputStream(base: stream, prefixLength: raw.count, decoder: Windows1252Decoder())
+        } else {
+            stream
+        }
         let repaired = RepairingInputStream(base: decoded, mode: mode)
-        return try run(XMLParser(stream: repaired), file: path, documentURL: nil, sourceKey: nil, each: each)
+        return try run(XMLParser(stream: repaired), file: path, documentURL: baseURL, sourceKey: nil, each: each)
     }
 
     /// Parses a feed held in memory (already UTF-8, or in the encoding its prolog declares,
@@ -52,7 +72,7 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
     ///     feed's own links would give (a subscription keeps its key when its URL moves).
     static func read(
         data: Data, file: String, documentURL: String?, sourceKey: String?, each: (ArticleDraft) throws -> Void
-    ) throws -> FeedFormat {
+    ) throws -> FeedReadResult {
         if let reason = XMLSafety.problem(inPrologOf: data.prefix(XMLSafety.prologLimit)) {
             throw FeedImportError(file: file, line: 1, reason: reason)
         }
@@ -68,7 +88,7 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
 
     private static func run(
         _ parser: XMLParser, file: String, documentURL: String?, sourceKey: String?, each: (ArticleDraft) throws -> Void
-    ) throws -> FeedFormat {
+    ) throws -> FeedReadResult {
         try withoutActuallyEscaping(each) { each in
             let reader = XMLFeedParser(file: file, emit: each)
             reader.documentURL = documentURL
@@ -85,8 +105,8 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
     /// What the characters being read belong to.
     private enum Field {
         case title(FeedText.Kind), link, guid(isPermaLink: Bool), id, content(FeedText.Kind)
-        case summary(FeedText.Kind), author, rssAuthor, published, dcDate, updated
-        case feedTitle(FeedText.Kind), feedLink, feedID, feedAuthor
+        case summary(FeedText.Kind), dcDescription, author, rssAuthor, itunesAuthor, published, dcDate, updated
+        case feedTitle(FeedText.Kind), feedLink, feedID, feedAuthor, feedItunesAuthor
         case mediaTitle, mediaDescription(FeedText.Kind)
     }
 
@@ -96,6 +116,8 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
         var depth: Int
         /// Whether child elements are XHTML to write out as HTML (Atom `type="xhtml"`).
         var xhtml: Bool
+        /// Whether the text is base64 (Atom 0.3 `mode="base64"`), decoded when it ends.
+        var base64 = false
     }
 
     private struct Open {
@@ -109,6 +131,10 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
     private let file: String
     private let emit: (ArticleDraft) throws -> Void
     private var format: FeedFormat?
+    /// Whether the root is `<rss>`, which must hold a `<channel>`.
+    private var rssRoot = false
+    private var sawChannel = false
+    private var skips = SkipTally()
     private var stack: [Open] = []
     private var head = FeedHead()
     private var source: SourceDraft?
@@ -126,7 +152,7 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
         self.emit = emit
     }
 
-    private func result(finished: Bool, parser: XMLParser) throws -> FeedFormat {
+    private func result(finished: Bool, parser: XMLParser) throws -> FeedReadResult {
         if let failure { throw failure }
         if !finished, let error = parser.parserError as NSError? {
             let reason = error.domain == XMLParser.errorDomain
@@ -135,7 +161,14 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
             throw FeedImportError(file: file, line: parser.lineNumber, reason: reason)
         }
         guard let format else { throw FeedImportError(file: file, reason: "the file is empty or is not XML") }
-        return format
+        if rssRoot && !sawChannel {
+            let reason = "the <rss> element holds no <channel>, so there are no items to import (RSS 2.0 puts them in <rss><channel>)"
+            throw FeedImportError(file: file, reason: reason)
+        }
+        // A channel title met after the items names the source at the end.
+        var final = source
+        if let title = head.title, !title.isEmpty { final?.title = title }
+        return FeedReadResult(format: format, source: final, skipped: skips.groups)
     }
 
     private var innermost: XMLParseFailure.OpenElement? {
@@ -167,7 +200,7 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
             if capture.xhtml && !isXHTMLWrapper(elementName, capture) { writeXHTMLStart(elementName, attributes) }
             return
         }
-        guard stack.count > 1 else { return root(tag, parser) }
+        guard stack.count > 1 else { return root(tag, elementName, namespaceURI, parser) }
         let parent = stack[stack.count - 2].tag
         if entry != nil {
             if case .media(let name) = tag {
@@ -179,7 +212,9 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
             }
         } else if tag == .rss("item") && (parent == .rss("channel") || parent == .rdf("RDF"))
                     || tag == .atom("entry") && stack.count == 2 {
-            startEntry(parser)
+            startEntry(parser, attributes)
+        } else if tag == .rss("channel") && stack.count == 2 {
+            sawChannel = true
         } else if parent == .rss("channel") || parent == .atom("feed") && stack.count == 2 {
             startHeadField(tag, attributes)
         } else if stack.count == 3, parent == .atom("author"), tag == .atom("name") {
@@ -203,6 +238,7 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
             if stack.count > capture.depth {
                 if capture.xhtml && !isXHTMLWrapper(elementName, capture) { text += "</" + elementName + ">" }
             } else {
+                if capture.base64 { text = Self.decodedBase64(text) }
                 finish(capture.field)
                 self.capture = nil
                 text = ""
@@ -212,31 +248,42 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
         }
     }
 
-    private func root(_ tag: FeedTag, _ parser: XMLParser) {
+    private func root(_ tag: FeedTag, _ localName: String, _ namespace: String?, _ parser: XMLParser) {
         switch tag {
-        case .rss("rss"), .rdf("RDF"): format = .rss
+        case .rss("rss"):
+            format = .rss
+            rssRoot = true
+        case .rdf("RDF"): format = .rss
         case .atom("feed"): format = .atom
         case .rss("feed"):
             let reason = "the <feed> root element is not in the Atom 1.0 namespace (xmlns=\"http://www.w3.org/2005/Atom\")"
             fail(FeedImportError(file: file, line: parser.lineNumber, reason: reason), parser)
         default:
-            let name = stack.last?.name ?? ""
-            let reason = "the root element is <\(name)>, not <rss>, <rdf:RDF> or <feed>: this is not an RSS or Atom feed"
+            let name = stack.last?.name ?? localName
+            let reason = if ["rss", "RDF", "feed"].contains(localName), let namespace, !namespace.isEmpty {
+                // Named like a feed, but in a vocabulary no feed format uses.
+                "the root element <\(name)> is in the namespace \"\(namespace)\", which is not RSS's or Atom's: this is not an RSS or Atom feed"
+            } else {
+                "the root element is <\(name)>, not <rss>, <rdf:RDF> or <feed>: this is not an RSS or Atom feed"
+            }
             fail(FeedImportError(file: file, line: parser.lineNumber, reason: reason), parser)
         }
     }
 
-    private func startEntry(_ parser: XMLParser) {
+    private func startEntry(_ parser: XMLParser, _ attributes: [String: String]) {
         if source == nil {
             if head.selfLink == nil { head.selfLink = documentURL }
+            // A feed that says nothing about itself before its first item is keyed by the
+            // file it was read from, and titled by its name until a later title renames it.
             source = head.source(kind: format == .atom ? .atom : .rss)
+                ?? SourceDraft(
+                    key: URL(fileURLWithPath: file).absoluteString, title: URL(fileURLWithPath: file).lastPathComponent,
+                    kind: format == .atom ? .atom : .rss
+                )
             if let sourceKey { source?.key = sourceKey }
-            guard source != nil else {
-                let reason = "the feed has no title, link or id before its first item, so its articles have no source"
-                return fail(FeedImportError(file: file, line: parser.lineNumber, reason: reason), parser)
-            }
         }
         entry = FeedEntry(line: parser.lineNumber)
+        entry?.about = (attributes["rdf:about"] ?? attributes["about"]).map(PlainText.collapsed).flatMap { $0.isEmpty ? nil : $0 }
         entryDepth = stack.count
     }
 
@@ -246,6 +293,9 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
         case .rss("link"): begin(.link)
         case .rss("guid"): begin(.guid(isPermaLink: attributes["isPermaLink"]?.lowercased() != "false"))
         case .rss("description"): begin(.summary(.html))
+        case .dc("description"): begin(.dcDescription)
+        case .xhtml("body"): begin(.content(.html), xhtml: true)
+        case .itunes("author"): begin(.itunesAuthor)
         case .rss("author"): begin(.rssAuthor)
         case .rss("pubDate"): begin(.published)
         case .content("encoded"): begin(.content(.html))
@@ -289,6 +339,7 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
         case .rss("link"): begin(.feedLink)
         case .atom("title"): beginText(attributes) { .feedTitle($0) }
         case .atom("id"): begin(.feedID)
+        case .itunes("author"): begin(.feedItunesAuthor)
         case .atom("link"):
             let href = attributes["href"].map { FeedLink.resolve(PlainText.collapsed($0), against: stack.last?.base) }
             if attributes["rel"] == "self" {
@@ -314,18 +365,24 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
         stack.last?.base ?? head.link ?? head.selfLink
     }
 
-    private func begin(_ field: Field, xhtml: Bool = false) {
-        capture = Capture(field: field, depth: stack.count, xhtml: xhtml)
+    private func begin(_ field: Field, xhtml: Bool = false, base64: Bool = false) {
+        capture = Capture(field: field, depth: stack.count, xhtml: xhtml, base64: base64)
         text = ""
     }
 
     /// Begins an Atom text construct, whose `type` says whether it is text, HTML or XHTML;
-    /// other types (base64 media) are skipped.
+    /// other types (media) are skipped.
     private func beginText(_ attributes: [String: String], _ field: (FeedText.Kind) -> Field) {
-        // Atom 0.3 says `mode="xml"` for inline XHTML and `mode="base64"` for encoded bytes.
+        // Atom 0.3 says `mode="xml"` for inline XHTML and `mode="base64"` for encoded bytes,
+        // which are text or HTML by their `type`.
         switch attributes["mode"]?.lowercased() {
         case "xml": return begin(field(.html), xhtml: true)
-        case "base64": return
+        case "base64":
+            switch attributes["type"]?.lowercased() ?? "text/plain" {
+            case "text/plain", "text": return begin(field(.text), base64: true)
+            case "text/html", "html", "application/xhtml+xml", "xhtml": return begin(field(.html), base64: true)
+            default: return
+            }
         default: break
         }
         switch attributes["type"]?.lowercased() ?? "text" {
@@ -368,6 +425,11 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
             if isPermaLink, let guid, guid.hasPrefix("http") { entry?.permalink = guid }
         case .author: if let name = nonEmpty { entry?.authors.append(name) }
         case .rssAuthor: entry?.rssAuthor = nonEmpty
+        case .itunesAuthor: entry?.itunesAuthor = nonEmpty
+        case .dcDescription:
+            // RSS's own description wins; `dc:description` stands in for it.
+            if entry?.summary == nil { entry?.summary = FeedText(kind: .html, value: text, base: stack.last?.base) }
+        case .feedItunesAuthor: if head.authors.isEmpty, let name = nonEmpty { head.authors.append(name) }
         case .published: entry?.published = nonEmpty
         case .dcDate: entry?.dcDate = nonEmpty
         case .updated: entry?.updated = nonEmpty
@@ -386,12 +448,22 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
     private func finishEntry(_ parser: XMLParser) {
         guard var entry, let source else { return }
         self.entry = nil
-        if entry.authors.isEmpty { entry.authors = head.authors }
+        entry.inherited = head.authors
+        guard let draft = entry.draft(source: source) else {
+            let detail = entry.skipDetail(noun: format == .atom ? "entry" : "item")
+            return skips.add(.empty, line: entry.line, detail: detail)
+        }
         do {
-            let draft = try entry.draft(source: source, file: file, noun: format == .atom ? "entry" : "item")
             try emit(draft)
         } catch {
             fail(error, parser)
         }
+    }
+
+    /// Base64 text as the UTF-8 it encodes; line breaks and spaces inside are ignored, and
+    /// text that is not base64 is empty.
+    private static func decodedBase64(_ text: String) -> String {
+        guard let data = Data(base64Encoded: text, options: .ignoreUnknownCharacters) else { return "" }
+        return String(decoding: data, as: UTF8.self)
     }
 }

@@ -9,18 +9,26 @@ extension ReaderStore {
     /// The whole file is one transaction: a malformed file throws `FeedImportError` and
     /// leaves the database as it was. Importing the same file again changes nothing; an
     /// article whose content changed is updated in place, keeping its state and notes.
+    /// Entries with nothing to show are left out and counted in the report's `skipped`, and
+    /// a report that stores nothing says why (``ImportReport/nothingStored``).
     ///
     /// Articles are content, not user data: they go into no outbox (the server is
     /// authoritative for content).
+    ///
+    /// - Parameter baseURL: The URL the file was fetched from: relative links resolve
+    ///   against it, and it keys the feed when the feed names no URL of its own.
     @discardableResult
-    public func importFile(at path: String, format: FeedFormat? = nil) throws -> ImportReport {
+    public func importFile(at path: String, format: FeedFormat? = nil, baseURL: String? = nil) throws -> ImportReport {
         try write { db in
             var writer = try ArticleWriter(db: db, now: nowText())
-            let format = try FeedFile.read(path: path, format: format) { draft in try writer.save(draft) }
+            let result = try FeedFile.read(path: path, format: format, baseURL: baseURL) { draft in try writer.save(draft) }
+            // A channel title after the items names the source only once the file is read.
+            if let source = result.source { try writer.retitleSource(source) }
             try writer.finish()
             return ImportReport(
-                file: path, format: format.rawValue,
-                new: writer.new, updated: writer.updated, unchanged: writer.unchanged, duplicates: writer.duplicates
+                file: path, format: result.format.rawValue,
+                new: writer.new, updated: writer.updated, unchanged: writer.unchanged, duplicates: writer.duplicates,
+                skipped: result.skipped
             )
         }
     }
@@ -128,6 +136,12 @@ struct ArticleWriter {
             published: draft.published.map(Timestamp.format), updated: draft.updated.map(Timestamp.format),
             summary: draft.summary, html: draft.html, text: draft.text, contentHash: draft.contentHash, firstSeenAt: now
         ))
+    }
+
+    /// Gives a source saved in this transaction the title `source` has, when it differs.
+    mutating func retitleSource(_ source: SourceDraft) throws {
+        guard let id = sourceIDs[source.key], savedSources.contains(id) else { return }
+        try db.execute(sql: "UPDATE sources SET title = ? WHERE id = ? AND title <> ?", arguments: [source.title, id, source.title])
     }
 
     /// Makes sure an article's source row exists before the article is written. A source

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import ReaderModels
 import ReaderStore
 
@@ -12,11 +13,26 @@ struct ImportCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
 
+    @Option(
+        name: .customLong("base-url"),
+        help: ArgumentHelp(
+            "The URL the files were fetched from: relative links resolve against it, and it identifies a feed that names no URL of its own.",
+            valueName: "url"
+        )
+    )
+    var baseURL: String?
+
     @Argument(help: ArgumentHelp("Files to import.", valueName: "file"))
     var files: [String]
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("name at least one file to import") }
+        if let baseURL {
+            let url = URL(string: baseURL)
+            guard let scheme = url?.scheme?.lowercased(), scheme == "http" || scheme == "https", url?.host?.isEmpty == false else {
+                throw ValidationError("--base-url must be an absolute http or https URL, such as https://example.org/feed.xml")
+            }
+        }
     }
 
     func run() throws {
@@ -26,12 +42,9 @@ struct ImportCommand: ParsableCommand {
         // One bad file does not stop the others; each is its own transaction.
         for file in files {
             do {
-                let report = try store.importFile(at: file)
+                let report = try store.importFile(at: file, baseURL: baseURL)
                 reports.append(report)
-                if !output.json {
-                    let skipped = report.duplicates > 0 ? ", \(report.duplicates) skipped (guid repeated in the file)" : ""
-                    print("\(file): \(report.new) new, \(report.updated) updated, \(report.unchanged) unchanged\(skipped) (\(report.format))")
-                }
+                if !output.json { print(Self.line(for: report)) }
             } catch {
                 guard let exit = ReaderExit(error) else { throw error }
                 if exit.code == .database { throw error }
@@ -41,6 +54,20 @@ struct ImportCommand: ParsableCommand {
         }
         if output.json { try Output.json(ImportResult(imported: reports, failed: failures)) }
         if !failures.isEmpty { throw ExitCode(ReaderExit.Code.invalidInput.rawValue) }
+    }
+
+    /// `feed.xml: 2 new, 0 updated, 0 unchanged, 1 skipped (item has no title, text or link, line 14) (rss)`,
+    /// and, when nothing was stored, why.
+    static func line(for report: ImportReport) -> String {
+        var line = "\(report.file): \(report.new) new, \(report.updated) updated, \(report.unchanged) unchanged"
+        if report.duplicates > 0 { line += ", \(report.duplicates) skipped (guid repeated in the file)" }
+        for group in report.skipped {
+            let at = group.firstLine.map { group.count == 1 ? ", line \($0)" : ", the first at line \($0)" } ?? ""
+            line += ", \(group.count) skipped (\(group.detail)\(at))"
+        }
+        line += " (\(report.format))"
+        if let why = report.nothingStored { line += "\n\(report.file): nothing stored: \(why)" }
+        return line
     }
 
     struct ImportResult: Encodable {

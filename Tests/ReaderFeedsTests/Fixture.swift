@@ -20,6 +20,17 @@ enum Fixture {
         return drafts
     }
 
+    /// Every draft the file yields, and what the whole file said (source, skipped entries).
+    static func read(atPath path: String, baseURL: String? = nil) throws -> (drafts: [ArticleDraft], result: FeedReadResult) {
+        var drafts: [ArticleDraft] = []
+        let result = try FeedFile.read(path: path, baseURL: baseURL) { drafts.append($0) }
+        return (drafts, result)
+    }
+
+    static func read(_ name: String, baseURL: String? = nil) throws -> (drafts: [ArticleDraft], result: FeedReadResult) {
+        try read(atPath: path(name), baseURL: baseURL)
+    }
+
     /// Writes `bytes` to a new file in a fresh temporary folder and returns its path.
     static func temporary(_ name: String, _ bytes: some Sequence<UInt8>) throws -> String {
         let folder = try TestFolder.make("feeds")
