@@ -2,7 +2,7 @@ import Foundation
 import ReaderFeeds
 import ReaderHTTP
 
-/// Fetches and parses feeds over an ``HTTPClient``: conditional GET, permanent redirects
+/// Fetches and parses feeds over an `HTTPClient`: conditional GET, permanent redirects
 /// reported, a size cap and a time cap per feed, feed discovery in HTML pages, and failures
 /// classified into ``FeedFetchError``. It keeps no state: what to remember between fetches
 /// (validators, URL, error count) is in the request and the result, for the caller to store.
@@ -24,10 +24,12 @@ public struct FeedFetcher: Sendable {
 
     /// Fetches one feed.
     ///
-    /// - Parameter discover: When the URL answers with an HTML page, look in it for
-    ///   `<link rel="alternate">` to a feed and fetch the first one found (its URL is then the
-    ///   result's `newURL`). For a new subscription; a refresh passes false, so that a feed
-    ///   that turned into a web page is reported rather than silently replaced.
+    /// - Parameters:
+    ///   - request: the feed's URL, and the validators and source key from its last fetch.
+    ///   - discover: When the URL answers with an HTML page, look in it for
+    ///     `<link rel="alternate">` to a feed and fetch the first one found (its URL is then
+    ///     the result's `newURL`). For a new subscription; a refresh passes false, so that a
+    ///     feed that turned into a web page is reported rather than silently replaced.
     public func fetch(_ request: FeedFetchRequest, discover: Bool = false) async throws(FeedFetchError) -> FeedFetchResult {
         let response = try await send(request.url, validators: request.validators)
         let head = response.head

@@ -10,13 +10,16 @@ extension ReaderStore {
     /// leaves the database as it was. Importing the same file again changes nothing; an
     /// article whose content changed is updated in place, keeping its state and notes.
     /// Entries with nothing to show are left out and counted in the report's `skipped`, and
-    /// a report that stores nothing says why (``ImportReport/nothingStored``).
+    /// a report that stores nothing says why (`ImportReport.nothingStored`).
     ///
     /// Articles are content, not user data: they go into no outbox (the server is
     /// authoritative for content).
     ///
-    /// - Parameter baseURL: The URL the file was fetched from: relative links resolve
-    ///   against it, and it keys the feed when the feed names no URL of its own.
+    /// - Parameters:
+    ///   - path: the file to import.
+    ///   - format: the file's format; nil to tell it from the file's content.
+    ///   - baseURL: The URL the file was fetched from: relative links resolve against it,
+    ///     and it keys the feed when the feed names no URL of its own.
     @discardableResult
     public func importFile(at path: String, format: FeedFormat? = nil, baseURL: String? = nil) throws -> ImportReport {
         try write { db in

@@ -86,6 +86,12 @@ public enum Resolver {
     /// Applies a note mutation.
     ///
     /// - Parameters:
+    ///   - op: what the mutation does: `create`, `update` or `delete`.
+    ///   - noteID: the note's id, as the device made it.
+    ///   - fields: the fields the mutation sets (`body`, `anchor`, and for a create `article_id`).
+    ///   - baseRevision: the revision the device made the edit on; nil or 0 before the
+    ///     server had acknowledged the note's creation.
+    ///   - hlc: the mutation's clock stamp.
     ///   - current: the stored note, or nil when the user has none with this id.
     ///   - baseBody: the text of the note at the mutation's base revision, when known.
     ///   - now: the time written as `updated_at`.
