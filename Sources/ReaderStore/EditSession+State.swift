@@ -32,6 +32,47 @@ extension EditSession {
         }
     }
 
+    /// Adds and removes tags in one read-and-write, in one transaction, so nothing another
+    /// command writes between the read and the write is lost. Nothing is written when the
+    /// tags stay the same.
+    mutating func changeTags(of id: String, adding: [String], removing: [String]) throws {
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT st.tags FROM articles a LEFT JOIN article_states st ON st.article_id = a.id WHERE a.id = ?
+            """, arguments: [id])
+        else { throw StoreError.articleNotFound(id) }
+        let current = Set(JSON.decodeStrings(row["tags"] ?? "[]"))
+        let tags = current.union(adding).subtracting(removing)
+        guard tags != current else { return }
+        guard tags.count <= WireLimits.maxTags else {
+            throw StoreError.invalidValue(
+                "an article can have at most \(WireLimits.maxTags) tags; article \(id) has \(current.count), and this would give it \(tags.count)"
+            )
+        }
+        try setState([id], field: .tags, value: tags.sorted())
+    }
+
+    /// Marks read, one outbox row each, the unread articles of a feed and/or dated before an
+    /// instant (publication date, else arrival: `sort_at`), or all of them.
+    mutating func markAllRead(feedID: String?, before: Date?) throws {
+        var conditions = ["coalesce(st.read, 0) = 0"]
+        var arguments: StatementArguments = []
+        if let feedID {
+            guard try db.namedFeeds()[feedID] != nil else { throw StoreError.feedNotFound(feedID) }
+            conditions.append("a.source_id = ?")
+            arguments += [feedID]
+        }
+        if let before {
+            // Stored instants are all in Timestamp's one form, which sorts as the instant does.
+            conditions.append("a.sort_at < ?")
+            arguments += [Timestamp.format(before)]
+        }
+        let ids = try String.fetchAll(db, sql: """
+            SELECT a.id FROM articles a LEFT JOIN article_states st ON st.article_id = a.id
+            WHERE \(conditions.joined(separator: " AND ")) ORDER BY a.sort_at, a.id
+            """, arguments: arguments)
+        if !ids.isEmpty { try setState(ids, field: .read, value: true) }
+    }
+
     mutating func setSubscription(url: String, subscribed: Bool, title: String?, tags: [String]) throws {
         let url = url.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !url.isEmpty else { throw StoreError.invalidValue("a subscription needs a feed URL") }

@@ -1,3 +1,4 @@
+import Foundation
 import ReaderModels
 
 extension LocalEdit {
@@ -24,7 +25,15 @@ extension LocalEdit {
             try Self.checkTags(EditSession.normalizedTags(tags))
         case .unsubscribe(let url):
             try Self.checkURL(url)
-        case .setRead, .setStarred, .setProgress, .deleteNote:
+        case .addTags(_, let tags), .removeTags(_, let tags):
+            guard !tags.isEmpty else { throw .invalidValue("name at least one tag") }
+            // A list set whole drops its blank tags; a tag named on its own that is blank is a mistake worth saying.
+            if tags.contains(where: { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }) {
+                throw .invalidValue("a tag cannot be empty")
+            }
+            let normalized = EditSession.normalizedTags(tags)
+            try Self.checkTags(normalized)
+        case .setRead, .setStarred, .setProgress, .deleteNote, .markAllRead:
             break
         }
     }

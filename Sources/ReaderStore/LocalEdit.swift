@@ -1,3 +1,4 @@
+import Foundation
 import ReaderModels
 
 /// A change the user makes to their own data. `ReaderStore.apply(_:)` is the one way to
@@ -7,7 +8,20 @@ public enum LocalEdit: Hashable, Sendable {
     case setStarred(articleIDs: [String], starred: Bool)
     /// Reading progress, from 0 to 1.
     case setProgress(articleID: String, progress: Double)
+    /// Replaces an article's tags.
     case setTags(articleID: String, tags: [String])
+    /// Adds tags to an article, keeping those it has. When it already has them all, nothing
+    /// is written. The result may hold at most `WireLimits.maxTags` tags.
+    case addTags(articleID: String, tags: [String])
+    /// Removes tags from an article; tags it does not have are ignored, and when it has none
+    /// of them, nothing is written.
+    case removeTags(articleID: String, tags: [String])
+    /// Marks read every unread article, or only those of one feed (`feedID`, as
+    /// ``ReaderStore/resolveFeedID(_:)`` gives it) and/or dated before `before`. An article's
+    /// date is its publication date, else when it first arrived: the date
+    /// ``ReaderStore/articles(_:)`` sorts by. Each article changed gets its own outbox row,
+    /// all in one transaction; articles already read are left alone.
+    case markAllRead(feedID: String?, before: Date?)
     /// A new note; `quote`, when given, must be a passage of the article's text.
     case addNote(articleID: String, body: String, quote: String?)
     case editNote(id: String, body: String)

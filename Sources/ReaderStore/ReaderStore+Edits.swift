@@ -102,6 +102,12 @@ struct EditSession {
             try setState([id], field: .progress, value: progress)
         case .setTags(let id, let tags):
             try setState([id], field: .tags, value: Self.normalizedTags(tags))
+        case .addTags(let id, let tags):
+            try changeTags(of: id, adding: Self.normalizedTags(tags), removing: [])
+        case .removeTags(let id, let tags):
+            try changeTags(of: id, adding: [], removing: Self.normalizedTags(tags))
+        case .markAllRead(let feedID, let before):
+            try markAllRead(feedID: feedID, before: before)
         case .addNote(let articleID, let body, let quote):
             return try addNote(articleID: articleID, body: body, quote: quote)
         case .editNote(let id, let body):

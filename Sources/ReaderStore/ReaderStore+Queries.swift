@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import ReaderModels
 
@@ -5,13 +6,17 @@ import ReaderModels
 public struct ArticleFilter: Hashable, Sendable {
     public var unreadOnly: Bool
     public var starredOnly: Bool
+    /// Only the articles of this feed (a source id, as ``ReaderStore/resolveFeedID(_:)`` gives it).
     public var sourceID: String?
+    /// Only the articles that carry this tag (compared after trimming spaces, case kept).
+    public var tag: String?
     public var limit: Int
 
-    public init(unreadOnly: Bool = false, starredOnly: Bool = false, sourceID: String? = nil, limit: Int = 50) {
+    public init(unreadOnly: Bool = false, starredOnly: Bool = false, sourceID: String? = nil, tag: String? = nil, limit: Int = 50) {
         self.unreadOnly = unreadOnly
         self.starredOnly = starredOnly
         self.sourceID = sourceID
+        self.tag = tag
         self.limit = limit
     }
 }
@@ -55,6 +60,10 @@ extension ReaderStore {
         if let source = filter.sourceID {
             conditions.append("a.source_id = ?")
             arguments += [source]
+        }
+        if let tag = filter.tag {
+            conditions.append("EXISTS (SELECT 1 FROM json_each(st.tags) WHERE json_each.value = ?)")
+            arguments += [tag.trimmingCharacters(in: .whitespacesAndNewlines)]
         }
         let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         arguments += [max(0, filter.limit)]
@@ -156,6 +165,28 @@ extension ReaderStore {
         try resolve(text, table: "articles", extraCondition: "", notFound: StoreError.articleNotFound)
     }
 
+    /// The id of the feed that `text` names: a feed's id as `feeds list` and `articles show`
+    /// show it (whole, or a unique prefix of 4+ characters) or its URL. A feed is a subscription, or any
+    /// source articles came from (an imported file, a feed another device follows).
+    ///
+    /// - Throws: `StoreError.feedNotFound` when nothing matches, `ambiguousID` when a short
+    ///   id matches several feeds.
+    public func resolveFeedID(_ text: String) throws -> String {
+        let feeds = try read { db in try db.namedFeeds() }
+        let key = text.lowercased()
+        if feeds[key] != nil { return key }
+        let byURL = feeds.filter { $0.value.contains(text) }.map(\.key)
+        if byURL.count == 1 { return byURL[0] }
+        if byURL.count > 1 { throw StoreError.ambiguousID(text, matches: byURL.sorted()) }
+        guard key.count >= 4, key.allSatisfy(\.isHexDigit) else { throw StoreError.feedNotFound(text) }
+        let matches = feeds.keys.filter { $0.hasPrefix(key) }.sorted()
+        switch matches.count {
+        case 0: throw StoreError.feedNotFound(text)
+        case 1: return matches[0]
+        default: throw StoreError.ambiguousID(text, matches: matches)
+        }
+    }
+
     /// The full id of the live note that `text` names (whole, or a unique prefix of 4+ characters).
     public func resolveNoteID(_ text: String) throws -> String {
         try resolve(text, table: "notes", extraCondition: " AND deleted = 0", notFound: StoreError.noteNotFound)
@@ -182,5 +213,27 @@ extension ReaderStore {
             default: throw StoreError.ambiguousID(text, matches: matches)
             }
         }
+    }
+}
+
+extension Database {
+    /// Every feed a person can name, by id, with the URLs it is known by: each source
+    /// articles came from (its key and its feed's URL), and each subscription, which has its id (the id of the source its
+    /// articles will have) before a first fetch brings the source.
+    func namedFeeds() throws -> [String: Set<String>] {
+        var feeds: [String: Set<String>] = [:]
+        // A source's key is the URL its feed was first fetched at, when it was fetched.
+        for row in try Row.fetchAll(self, sql: "SELECT id, key, feed_url FROM sources") {
+            let url: String? = row["feed_url"]
+            feeds[row["id"], default: []].formUnion([row["key"]] + (url.map { [$0] } ?? []))
+        }
+        let subscriptions = try Row.fetchAll(self, sql: """
+            SELECT s.url, coalesce(f.source_key, s.url) AS source_key
+            FROM subscriptions s LEFT JOIN feed_fetch_state f ON f.url = s.url WHERE s.subscribed = 1
+            """)
+        for row in subscriptions {
+            feeds[Fingerprint.sourceID(key: row["source_key"]), default: []].insert(row["url"])
+        }
+        return feeds
     }
 }

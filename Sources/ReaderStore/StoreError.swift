@@ -5,6 +5,8 @@ import GRDB
 public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case articleNotFound(String)
     case noteNotFound(String)
+    /// No feed (a subscription, or a source articles came from) has this id or URL.
+    case feedNotFound(String)
     /// A short id matched more than one article or note.
     case ambiguousID(String, matches: [String])
     /// The passage given for a note's anchor is not in the article's text.
@@ -21,6 +23,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .articleNotFound(let id): "no article with id \(id)"
         case .noteNotFound(let id): "no note with id \(id)"
+        case .feedNotFound(let id): "no feed with id or URL \(id)"
         case .ambiguousID(let id, let matches):
             "id \(id) is ambiguous: it matches \(matches.prefix(5).joined(separator: ", "))\(matches.count > 5 ? ", …" : "")"
         case .quoteNotFound(let quote, let articleID):
