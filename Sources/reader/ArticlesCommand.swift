@@ -16,6 +16,9 @@ struct ArticlesCommand: ParsableCommand {
         @OptionGroup var output: OutputOptions
         @Flag(help: "Only articles not yet read.") var unread = false
         @Flag(help: "Only starred articles.") var starred = false
+        @Option(help: ArgumentHelp("Only articles with this tag.", valueName: "tag")) var tag: String?
+        @Option(help: ArgumentHelp("Only this feed's articles: its id (from `reader feeds list`) or URL.", valueName: "id"))
+        var feed: String?
         @Option(help: "At most this many articles.") var limit = 50
 
         func validate() throws {
@@ -23,7 +26,11 @@ struct ArticlesCommand: ParsableCommand {
         }
 
         func run() throws {
-            let articles = try store.open().articles(ArticleFilter(unreadOnly: unread, starredOnly: starred, limit: limit))
+            let store = try store.open()
+            let feedID = try feed.map(store.resolveFeedID)
+            let articles = try store.articles(
+                ArticleFilter(unreadOnly: unread, starredOnly: starred, sourceID: feedID, tag: tag, limit: limit)
+            )
             if output.json { return try Output.json(["articles": articles]) }
             if articles.isEmpty { return print("no articles") }
             for article in articles {
@@ -49,7 +56,7 @@ struct ArticlesCommand: ParsableCommand {
             print(article.title)
             print(String(repeating: "=", count: min(article.title.count, 72)))
             print("id:        \(article.id)")
-            print("source:    \(article.sourceTitle)")
+            print("source:    \(article.sourceTitle) (feed \(Output.short(article.sourceID)))")
             if let author = article.author { print("author:    \(author)") }
             if let published = article.publishedAt { print("published: \(published)") }
             if let url = article.url { print("url:       \(url)") }

@@ -21,7 +21,8 @@ struct Reader: AsyncParsableCommand {
             """,
         version: ReaderVersion.current,
         subcommands: [
-            ImportCommand.self, ArticlesCommand.self, MarkCommand.self, SearchCommand.self,
+            ImportCommand.self, ArticlesCommand.self, MarkCommand.self, TagCommand.self, UntagCommand.self,
+            ProgressCommand.self, SearchCommand.self,
             NotesCommand.self, ExportCommand.self, StatusCommand.self, RetentionCommand.self, PruneCommand.self,
             FeedsCommand.self, RefreshCommand.self,
             LoginCommand.self, LogoutCommand.self, SyncCommand.self, ConflictsCommand.self,

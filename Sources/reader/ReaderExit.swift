@@ -30,7 +30,7 @@ struct ReaderExit {
         case let error as StoreError:
             message = error.description
             switch error {
-            case .articleNotFound, .noteNotFound, .ambiguousID: code = .notFound
+            case .articleNotFound, .noteNotFound, .feedNotFound, .ambiguousID: code = .notFound
             case .quoteNotFound, .invalidValue, .invalidSearch, .tooLong: code = .invalidInput
             case .database: code = .database
             }
