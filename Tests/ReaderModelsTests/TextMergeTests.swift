@@ -46,7 +46,7 @@ import Testing
         #expect(result == TextMerge.Result(text: "a\nb\nc", conflicted: false))
     }
 
-    /// Seeded random edits: the merge properties SYNC.md promises, on 300 generated cases.
+    /// Seeded random edits: the merge properties docs/SYNC.md promises, on 300 generated cases.
     /// A failure names its seed, so it can be replayed.
     @Test(arguments: [UInt64(1), 2, 3])
     func propertiesHoldForRandomEdits(seed: UInt64) {

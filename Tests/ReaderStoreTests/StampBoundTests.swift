@@ -4,7 +4,7 @@ import ReaderModels
 @testable import ReaderStore
 import Testing
 
-/// SYNC.md invariant 12 on the device: a page or a push answer carrying a stamp more than
+/// docs/SYNC.md, guarantee 12 on the device: a page or a push answer carrying a stamp more than
 /// `HLC.maxLeadMillis` ahead of the device's clock is refused whole, and nothing of it is
 /// adopted: not the record, not the stamp, not the cursor.
 @Suite struct StampBoundTests {

@@ -6,7 +6,7 @@ import ReaderStore
 import ReaderSync
 import Testing
 
-/// SYNC.md invariant 12, against the real server: no one else's clock rules.
+/// docs/SYNC.md, guarantee 12, against the real server: no one else's clock rules.
 @Suite struct ClockBoundTests {
     /// The largest stamp the text form holds; an overflowing clock went past it.
     static let extreme = "9999999999999999-ffff-x"

@@ -3,7 +3,7 @@ import ReaderStore
 import ReaderSync
 import Testing
 
-/// SYNC.md invariant 1: after everyone has pushed and pulled to the end, every device's
+/// docs/SYNC.md, guarantee 1: after everyone has pushed and pulled to the end, every device's
 /// export is byte-identical.
 @Suite struct ConvergenceTests {
     @Test func devicesMakingRandomOfflineEditsConverge() async throws {

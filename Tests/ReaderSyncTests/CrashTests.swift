@@ -4,7 +4,7 @@ import LoopbackHTTP
 import ReaderStore
 import Testing
 
-/// SYNC.md invariant 5: `reader sync` killed with SIGKILL at any moment leaves a sound
+/// docs/SYNC.md, guarantee 5: `reader sync` killed with SIGKILL at any moment leaves a sound
 /// database that holds every pending mutation and converges on the next sync.
 @Suite struct CrashTests {
     @Test func syncKilledAtRandomMomentsLosesNothing() async throws {

@@ -3,7 +3,7 @@ import ReaderHTTP
 import ReaderSync
 import Testing
 
-/// SYNC.md invariants 2, 3 and 10 through a network that misbehaves: whatever the proxy
+/// docs/SYNC.md, guarantees 2, 3 and 10 through a network that misbehaves: whatever the proxy
 /// does, nothing is lost, nothing is applied twice, and once the network heals every
 /// device converges.
 @Suite struct FaultTests {

@@ -4,7 +4,7 @@ import ReaderStore
 import ReaderSync
 import Testing
 
-/// SYNC.md invariant 13: no legal state makes a sync fail for good.
+/// docs/SYNC.md, guarantee 13: no legal state makes a sync fail for good.
 @Suite struct LargeNotesSyncTests {
     /// Forty notes at the size limit (10 MB in all, more than a push body may carry) go up
     /// in batches the server takes and come down to a new device in pages it accepts.

@@ -5,7 +5,7 @@ import ReaderStore
 import ReaderSync
 import Testing
 
-/// SYNC.md invariant 4: a pulled page is applied whole with its cursor, or not at all.
+/// docs/SYNC.md, guarantee 4: a pulled page is applied whole with its cursor, or not at all.
 @Suite struct PageApplyTests {
     /// A write that fails in the middle of a page (a trigger aborts every insert into the
     /// device's notes) stops the sync with an error; nothing of the page and not its cursor

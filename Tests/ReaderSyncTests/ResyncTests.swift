@@ -3,7 +3,7 @@ import ReaderStore
 import ReaderSync
 import Testing
 
-/// SYNC.md: a cursor older than the server's tombstone horizon gets an explicit answer,
+/// docs/SYNC.md, resync: a cursor older than the server's tombstone horizon gets an explicit answer,
 /// and the device pulls everything again without losing its pending mutations.
 @Suite struct ResyncTests {
     @Test func anExpiredCursorTriggersAFullResyncThatKeepsPendingEdits() async throws {

@@ -5,7 +5,7 @@ import ReaderSync
 import Synchronization
 import Testing
 
-/// SYNC.md invariant 9 where ids meet: two users who each have a note `same-id` see only
+/// docs/SYNC.md, guarantee 9 where ids meet: two users who each have a note `same-id` see only
 /// their own, and each user's merges use that user's own base revision.
 @Suite struct SameNoteIDTests {
     /// A device whose first new id (its first note's) is `same-id`; later ids are random.

@@ -7,7 +7,7 @@ import ReaderSync
 import Testing
 
 @Suite struct SyncBehaviourTests {
-    /// SYNC.md invariant 8: a device whose clock runs hours ahead does not win against an
+    /// docs/SYNC.md, guarantee 8: a device whose clock runs hours ahead does not win against an
     /// edit made later, causally, on another device.
     @Test func aSkewedClockDoesNotBeatACausallyLaterEdit() async throws {
         let server = try await TestServer()
