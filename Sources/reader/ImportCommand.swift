@@ -56,14 +56,14 @@ struct ImportCommand: ParsableCommand {
         if !failures.isEmpty { throw ExitCode(ReaderExit.Code.invalidInput.rawValue) }
     }
 
-    /// `feed.xml: 2 new, 0 updated, 0 unchanged, 1 skipped (item has no title, text or link, line 14) (rss)`,
+    /// `feed.xml: 2 new, 0 updated, 0 unchanged, 1 skipped (line 14: item has no title, text or link) (rss)`,
     /// and, when nothing was stored, why.
     static func line(for report: ImportReport) -> String {
         var line = "\(report.file): \(report.new) new, \(report.updated) updated, \(report.unchanged) unchanged"
         if report.duplicates > 0 { line += ", \(report.duplicates) skipped (guid repeated in the file)" }
         for group in report.skipped {
-            let at = group.firstLine.map { group.count == 1 ? ", line \($0)" : ", the first at line \($0)" } ?? ""
-            line += ", \(group.count) skipped (\(group.detail)\(at))"
+            let at = group.firstLine.map { group.count == 1 ? "line \($0): " : "the first at line \($0): " } ?? ""
+            line += ", \(group.count) skipped (\(at)\(group.detail))"
         }
         line += " (\(report.format))"
         if let why = report.nothingStored { line += "\n\(report.file): nothing stored: \(why)" }
