@@ -28,10 +28,9 @@ enum DateArgument {
 
     private static func instant(_ text: String) -> Date? {
         // RFC 3339 allows a lower-case t and z, and a space for the T.
-        var normalized = text.uppercased()
-        if normalized.count > 10, normalized[normalized.index(normalized.startIndex, offsetBy: 10)] == " " {
-            normalized.replaceSubrange(normalized.index(normalized.startIndex, offsetBy: 10)...normalized.index(normalized.startIndex, offsetBy: 10), with: "T")
-        }
+        var characters = Array(text.uppercased())
+        if characters.count > 10, characters[10] == " " { characters[10] = "T" }
+        let normalized = String(characters)
         for options: ISO8601DateFormatter.Options in [[.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds]] {
             let formatter = ISO8601DateFormatter()
             formatter.formatOptions = options

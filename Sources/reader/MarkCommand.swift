@@ -8,8 +8,9 @@ struct MarkCommand: ParsableCommand {
         abstract: "Mark articles read, unread, starred or unstarred.",
         discussion: """
             Every id must exist, or nothing is marked.
-            `mark read --all` marks every unread article read in one step, or only those of one \
-            feed (--feed, an id from `reader feeds list` or a feed URL) and/or dated before a \
+
+            `mark read --all` marks every unread article read, in one transaction, or only those of one \
+            feed (--feed: an id that `reader feeds list` or `reader articles show` prints, or a feed URL) and/or dated before a \
             day or instant (--before YYYY-MM-DD, the start of that day in UTC, or RFC 3339). An \
             article's date is the one `articles list` shows and sorts by: when it was \
             published, or, when the feed gave no date, when it arrived.

@@ -172,6 +172,11 @@ import Testing
         #expect(text.hasSuffix("-05:00"), "\(text)")
         #expect(try await cli.run(["mark", "read", "--all", "--feed", Self.gazetteURL, "--before", text]).stdout == "marked 3 articles read\n")
         #expect(try await Self.listed(cli, ["--feed", Self.gazetteURL, "--unread"]).count == 1)
+        // RFC 3339's other spellings: lower-case t and z, a space for the T, fractions of a second.
+        for text in ["2000-01-01 00:00:00z", "2000-01-01t00:00:00.250+01:00"] {
+            let result = try await cli.run(["mark", "read", "--all", "--before", text])
+            #expect(result.stdout == "marked 0 articles read\n", "\(text): \(result.stderr)")
+        }
     }
 
     @Test func unknownIDsAndFeedsExitSixAndChangeNothing() async throws {
@@ -218,6 +223,7 @@ import Testing
             (["mark", "read", "--all", "--before", "yesterday"], "--before takes a date as YYYY-MM-DD or RFC 3339 (2026-11-30T09:00:00Z), not \u{201C}yesterday\u{201D}"),
             (["mark", "read", "--all", "--before", "2026-02-30"], "--before takes a date as YYYY-MM-DD or RFC 3339 (2026-11-30T09:00:00Z), not \u{201C}2026-02-30\u{201D}"),
             (["mark", "read", "--all", "--before", "2026-11-30T25:00:00Z"], "--before takes a date as YYYY-MM-DD or RFC 3339 (2026-11-30T09:00:00Z), not \u{201C}2026-11-30T25:00:00Z\u{201D}"),
+            (["mark", "read", "--all", "--before", "2026-11-30T09:00:00"], "--before takes a date as YYYY-MM-DD or RFC 3339 (2026-11-30T09:00:00Z), not \u{201C}2026-11-30T09:00:00\u{201D}"),
             (["mark", "read", "--all", "--before", "30/11/2026"], "--before takes a date as YYYY-MM-DD or RFC 3339 (2026-11-30T09:00:00Z), not \u{201C}30/11/2026\u{201D}"),
         ]
         for (arguments, message) in cases {
