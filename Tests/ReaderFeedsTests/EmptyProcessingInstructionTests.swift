@@ -36,6 +36,25 @@ import Testing
         }
     }
 
+    /// The repair pass drops control characters before the parser reads, so one between the
+    /// name and `?>` in a file must not hide the instruction from the check.
+    @Test func refusesOneThatAControlCharacterWouldHide() throws {
+        let feed = "<rss version=\"2.0\"><channel><title>t</title><?x\u{1}?><item><title>a</title></item></channel></rss>"
+        let path = try Fixture.temporary("control.xml", text: feed)
+        #expect(throws: FeedImportError(file: path, reason: Self.reason)) {
+            try FeedFile.read(path: path, format: .rss) { _ in }
+        }
+    }
+
+    /// A UTF-16 file reaches the parser as UTF-8; the check reads its raw bytes.
+    @Test func refusesOneInAUTF16File() throws {
+        let feed = "\u{FEFF}<rss version=\"2.0\"><channel><title>t</title><?x?><item><title>a</title></item></channel></rss>"
+        let path = try Fixture.temporary("wide.xml", feed.utf16.flatMap { withUnsafeBytes(of: $0.littleEndian) { Array($0) } })
+        #expect(throws: FeedImportError(file: path, reason: Self.reason)) {
+            try FeedFile.read(path: path) { _ in }
+        }
+    }
+
     @Test func refusesOneInOPML() {
         let opml = "<opml version=\"2.0\"><body><?x?><outline xmlUrl=\"https://a.example/feed\"/></body></opml>"
         #expect(throws: FeedImportError(file: "subs.opml", reason: Self.reason)) {
