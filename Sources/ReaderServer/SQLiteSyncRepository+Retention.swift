@@ -23,8 +23,8 @@ extension SQLiteSyncRepository {
 
     static let retentionChunk = 400
 
-    /// The ids of articles not yet expired that are past a bound: older than `keepDays`, or
-    /// beyond the newest `keepPerFeed` of their source.
+    /// The ids of articles not yet expired that are past a bound (older than `keepDays`, or
+    /// beyond the newest `keepPerFeed` of their source), and of expired ones nobody holds.
     private func articlesPastRetention(_ db: Database) throws -> [String] {
         var ids: [String] = []
         if retention.keepDays > 0 {
@@ -40,6 +40,11 @@ extension SQLiteSyncRepository {
                 ) WHERE rank > ?
                 """, arguments: [retention.keepPerFeed])
         }
+        // Expired before and kept by someone until they let go (an unstar, a deleted note):
+        // nobody holds them now.
+        ids += try String.fetchAll(db, sql: """
+            SELECT id FROM articles a WHERE expired = 1 AND NOT EXISTS (SELECT 1 FROM library l WHERE l.article_id = a.id)
+            """)
         var seen: Set<String> = []
         return ids.filter { seen.insert($0).inserted }
     }

@@ -16,12 +16,12 @@ struct TestServer {
     let log: CapturedLog
     let limits: ServerLimits
 
-    init(limits: ServerLimits = ServerLimits(), tombstoneDays: Int = 30) throws {
+    init(limits: ServerLimits = ServerLimits(), tombstoneDays: Int = 30, retention: ServerRetention = .standard) throws {
         folder = try TestFolder.make("server")
         let clock = ManualClock()
         self.clock = clock
         repository = try SQLiteSyncRepository(
-            path: folder.appendingPathComponent("server.sqlite").path, tombstoneDays: tombstoneDays,
+            path: folder.appendingPathComponent("server.sqlite").path, tombstoneDays: tombstoneDays, retention: retention,
             wallMillis: { clock.millis }
         )
         log = CapturedLog()

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import LoopbackHTTP
 import ReaderHTTP
 import ReaderStore
@@ -144,6 +145,8 @@ struct TestFailure: Error, CustomStringConvertible {
 /// One device: its own database and a sync engine over libcurl.
 struct Device {
     let name: String
+    /// The device's database file.
+    let path: String
     let store: ReaderStore
     let engine: SyncEngine
     /// The server the device was made for: kept running as long as the device is used
@@ -155,8 +158,8 @@ struct Device {
         self.name = name
         self.server = server
         let folder = folder ?? server.folder
-        store = try ReaderStore(path: folder.appendingPathComponent("\(name)-\(UUID().uuidString.prefix(8)).sqlite").path,
-                                environment: environment)
+        path = folder.appendingPathComponent("\(name)-\(UUID().uuidString.prefix(8)).sqlite").path
+        store = try ReaderStore(path: path, environment: environment)
         let client = try CurlHTTPClient()
         engine = SyncEngine(store: store, client: client, configuration: SyncConfiguration(
             serverURL: url ?? server.url, token: token, pushBatchSize: 50, pageSize: 20, retry: retry
@@ -166,6 +169,7 @@ struct Device {
     /// The same device (same database) talking to another server address.
     init(reopening device: Device, url: URL, token: String) throws {
         name = device.name
+        path = device.path
         server = device.server
         store = device.store
         engine = SyncEngine(store: store, client: try CurlHTTPClient(), configuration: SyncConfiguration(
@@ -176,6 +180,12 @@ struct Device {
 
     @discardableResult
     func sync() async throws -> SyncReport { try await engine.sync() }
+
+    /// The ids of every article the device holds, read from its database file.
+    func articleIDs() throws -> Set<String> {
+        let queue = try DatabaseQueue(path: path)
+        return Set(try queue.read { try String.fetchAll($0, sql: "SELECT id FROM articles") })
+    }
 
     func export() throws -> String {
         String(decoding: try store.exportUserState().canonicalJSON(), as: UTF8.self)
