@@ -150,6 +150,8 @@ final class BackgroundSync: Sendable {
                     if report.pushed > 0 || report.pulled > 0 {
                         print("synced: pushed \(report.pushed), pulled \(report.pulled)")
                     }
+                } catch .cancelled {
+                    return
                 } catch where error.isTemporary {
                     print("sync will be tried again: \(error)")
                 } catch {
