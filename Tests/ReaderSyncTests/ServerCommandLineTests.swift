@@ -65,3 +65,50 @@ import Testing
         }
     }
 }
+
+/// `articles import --user` and `serve --keep-per-feed`, on the real binaries.
+@Suite struct ServerLibraryCommandLineTests {
+    static let server = TestServer.binary("reader-server")
+
+    @Test func anImportWithoutAUserIsRefusedNamingTheOption() async throws {
+        let server = try await TestServer(imports: [])
+        _ = try await server.addUser("ada")
+        do {
+            try await TestServer.run(Self.server, ["articles", "import", "--db", server.db] + TestServer.samples)
+            Issue.record("an import without --user was accepted")
+        } catch let failure as TestFailure {
+            #expect(failure.description.contains("--user NAME"), "\(failure)")
+        }
+        await #expect(throws: TestFailure.self, "an unknown user") {
+            try await TestServer.run(Self.server, ["articles", "import", "--db", server.db, "--user", "nobody"] + TestServer.samples)
+        }
+        let queue = try DatabaseQueue(path: server.db)
+        #expect(try await queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM articles") } == 0, "a refused import stored articles")
+    }
+
+    /// Each of two users gets an import of their own; a server restarted with a cap of one
+    /// article a feed prunes at start, and devices follow with tombstones, keeping a star.
+    @Test func serveAppliesItsRetentionAndDevicesFollow() async throws {
+        let first = try await TestServer(imports: [TestServer.samples[0]])
+        let ada = try await first.addUser("ada")
+        let phone = try Device("phone", server: first, token: ada)
+        try await phone.sync()
+        let before = try phone.articleIDs()
+        #expect(before.count > 2)
+        let starred = try #require(before.sorted().first)
+        try phone.store.markStarred([starred])
+        try await phone.sync()
+
+        let capped = try await TestServer(extraArguments: ["--keep-per-feed", "1"], sharing: first)
+        let device = try Device(reopening: phone, url: capped.url, token: ada)
+        // The pass runs as the server starts; sync until its tombstones have arrived.
+        let deadline = ContinuousClock.now + .seconds(30)
+        while try phone.articleIDs().count > 2, ContinuousClock.now < deadline {
+            try await device.sync()
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let after = try phone.articleIDs()
+        #expect(after.contains(starred), "the starred article stays")
+        #expect(after.count <= 2, "the newest article and the starred one, not \(after.count)")
+    }
+}
