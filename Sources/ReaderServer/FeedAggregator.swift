@@ -4,8 +4,8 @@ import ReaderHTTP
 
 /// The server's feed aggregation: the glue between ``FeedFetcher`` (which knows no store)
 /// and the repository (which knows no network). Users subscribe; a refresh fetches every
-/// feed someone is subscribed to and writes new and changed articles as content every user
-/// pulls, through the same writer as `articles import`.
+/// feed someone is subscribed to, once however many follow it, and writes new and changed
+/// articles into its subscribers' libraries, through the same writer as `articles import`.
 public struct FeedAggregator: Sendable {
     /// Where subscriptions, feed state and articles live.
     public let repository: SQLiteSyncRepository

@@ -122,7 +122,7 @@ enum RecordRows {
         )
     }
 
-    /// Records a change so every device of `user` (0: of every user) pulls it: the entity's
+    /// Records a change so every device of `user` pulls it: the entity's
     /// old change row goes and a new one takes the next sequence number.
     static func recordChange(
         _ db: Database, user: Int64, entity: ChangeEntity, id: String, deleted: Bool = false, at now: String

@@ -92,7 +92,7 @@ extension SQLiteSyncRepository {
                   PRIMARY KEY (user_id, client_id, mutation_id)
                 ) WITHOUT ROWID;
                 -- One row per entity at its latest change: a new change deletes the old row
-                -- (INSERT OR REPLACE) and takes a new seq. user_id 0 is content every user sees.
+                -- (INSERT OR REPLACE) and takes a new seq. user_id 0 was content every user saw, until v5.
                 CREATE TABLE changes (
                   seq INTEGER PRIMARY KEY AUTOINCREMENT,
                   user_id INTEGER NOT NULL,

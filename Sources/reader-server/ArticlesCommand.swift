@@ -4,7 +4,7 @@ import ArgumentParser
 struct ArticlesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "articles",
-        abstract: "Manage the articles every user sees.",
+        abstract: "Manage the articles in users' libraries.",
         subcommands: [ArticlesImportCommand.self]
     )
 }
