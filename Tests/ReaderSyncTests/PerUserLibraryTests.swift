@@ -121,7 +121,15 @@ import Testing
         }
         #expect(stored == 3)
         #expect(feeds.events.filter { $0 == .answered("/shared.xml") }.count == 1, "\(feeds.events)")
-        #expect(feeds.requests == 3, "three feeds, each fetched once")
+        #expect(feeds.requests == 3, "three feeds, each fetched once by the refresh")
+
+        // A user subscribed by the operator gets the feed's stored articles at once, though
+        // the fetch that subscribes them finds nothing new.
+        let cyd = try await server.addUser("cyd")
+        try await TestServer.run(Self.binary, ["feeds", "add", "cyd", shared, "--db", server.db, "--allow-private-networks"])
+        let cydPhone = try Device("cyd-phone", server: server, token: cyd)
+        try await cydPhone.sync()
+        #expect(try cydPhone.articleIDs() == harbour)
 
         // A fresh device of each user ends with the same library as the old one.
         let adaLaptop = try Device("ada-laptop", server: server, token: ada)
