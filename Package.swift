@@ -59,7 +59,7 @@ let package = Package(
         ),
         .target(
             name: "ReaderSync",
-            dependencies: ["ReaderModels", "ReaderStore", "ReaderHTTP"],
+            dependencies: ["ReaderModels", "ReaderStore", "ReaderHTTP", "ReaderFetch"],
             swiftSettings: strict
         ),
         .target(
@@ -120,14 +120,14 @@ let package = Package(
         .testTarget(name: "ReaderHTTPTests", dependencies: ["ReaderHTTP", "LoopbackHTTP"], swiftSettings: strict),
         .testTarget(
             name: "ReaderFetchTests",
-            dependencies: ["ReaderFetch", "LoopbackHTTP", "ReaderStore", "reader"],
+            dependencies: ["ReaderFetch", "LoopbackHTTP"],
             resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),
         .testTarget(
             name: "ReaderSyncTests",
             dependencies: [
-                "ReaderSync", "ReaderStore", "ReaderHTTP", "ContractSupport", "LoopbackHTTP",
+                "ReaderSync", "ReaderStore", "ReaderHTTP", "ReaderFetch", "ContractSupport", "LoopbackHTTP",
                 // The tests run the real binaries: the server on loopback, the CLI for crash tests.
                 "reader-server", "reader",
                 .product(name: "GRDB", package: "GRDB.swift"),

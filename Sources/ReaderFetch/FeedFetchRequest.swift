@@ -67,3 +67,20 @@ public struct FeedFetchResult: Sendable {
         return nil
     }
 }
+
+extension FeedFetchResult {
+    /// This result as the first fetch of a new subscription to the feed's final URL, with
+    /// its articles keyed by `sourceKey`: the URL first subscribed to (kept when an existing
+    /// subscription moved), so that every later refresh keys them the same way.
+    public func subscribed(sourceKey: String) -> FeedFetchResult {
+        var result = self
+        result.request.url = url
+        result.newURL = nil
+        if case .fetched(var feed) = outcome {
+            for index in feed.entries.indices { feed.entries[index].source.key = sourceKey }
+            feed.source?.key = sourceKey
+            result.outcome = .fetched(feed)
+        }
+        return result
+    }
+}

@@ -1,5 +1,4 @@
 import Foundation
-import ReaderHTTP
 
 extension FeedFetcher {
     /// How many feeds a refresh fetches at once by default: enough to hide network latency,
@@ -8,6 +7,48 @@ extension FeedFetcher {
     /// articles/s into the store with its search index), so more in flight buys no speed and
     /// costs memory: 8 took a 50-feed refresh past 64 MB.
     public static let defaultConcurrency = 4
+
+    /// Fetches every feed of `target` that is due (every one with `force`), at most
+    /// `maxConcurrent` at once, and records each outcome in `target` as it arrives.
+    ///
+    /// A feed that fails is recorded as failed and never stops the others; a feed whose URL
+    /// no fetch can use is recorded before any fetch starts. Only an error thrown by the
+    /// target (a store that cannot be written) ends the refresh, and is rethrown. A fetch cut
+    /// short by cancellation is no failure of the feed's: nothing is recorded for it, and
+    /// the refresh throws `CancellationError`.
+    public func refresh<Target: FeedRefreshTarget>(
+        into target: Target, force: Bool = false, maxConcurrent: Int = FeedFetcher.defaultConcurrency
+    ) async throws -> FeedRefreshReport {
+        var report = FeedRefreshReport()
+        let (stored, skipped) = try await target.feedsDue(force: force)
+        report.skipped = skipped
+        var feeds: [URL: Target.Feed] = [:]
+        var requests: [FeedFetchRequest] = []
+        for feed in stored {
+            guard let request = target.request(for: feed) else {
+                try await target.recordUnusable(feed)
+                report.failed += 1
+                continue
+            }
+            feeds[request.url] = feed
+            requests.append(request)
+        }
+        try await refresh(requests, maxConcurrent: maxConcurrent) { request, result in
+            try Task.checkCancellation()
+            guard let feed = feeds[request.url] else { return }
+            let counts = try await target.record(result, for: feed)
+            switch result {
+            case .success(let fetched):
+                if fetched.feed == nil { report.notModified += 1 } else { report.fetched += 1 }
+                if fetched.newURL != nil { report.moved += 1 }
+            case .failure:
+                report.failed += 1
+            }
+            report.new += counts.new
+            report.updated += counts.updated
+        }
+        return report
+    }
 
     /// Fetches every request, at most `maxConcurrent` at a time, and hands each outcome to
     /// `each` as soon as it is known, on the calling task and one at a time (so the caller

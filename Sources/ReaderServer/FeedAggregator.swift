@@ -71,35 +71,23 @@ public struct FeedAggregator: Sendable {
     /// A feed that fails is marked in error with a backoff and never stops the others; only
     /// a database failure throws.
     public func refresh(force: Bool = false) async throws -> FeedRefreshReport {
-        var report = FeedRefreshReport()
-        let (stored, skipped) = try await repository.subscribedFeeds(force: force)
-        report.skipped = skipped
-        var feeds: [URL: StoredFeed] = [:]
-        var requests: [FeedFetchRequest] = []
-        for feed in stored {
-            guard let request = feed.request else {
-                try await repository.recordUnusable(feed)
-                report.failed += 1
-                continue
-            }
-            feeds[request.url] = feed
-            requests.append(request)
-        }
-        try await fetcher.refresh(requests, maxConcurrent: maxConcurrent) { request, result in
-            // A fetch cut short by shutdown is no failure of the feed's: record nothing.
-            try Task.checkCancellation()
-            guard let feed = feeds[request.url] else { return }
-            let counts = try await repository.recordFetch(result, for: feed)
-            switch result {
-            case .success(let fetched):
-                if fetched.feed == nil { report.notModified += 1 } else { report.fetched += 1 }
-                if fetched.newURL != nil { report.moved += 1 }
-            case .failure:
-                report.failed += 1
-            }
-            report.new += counts.new
-            report.updated += counts.updated
-        }
-        return report
+        try await fetcher.refresh(into: RepositoryFeeds(repository: repository), force: force, maxConcurrent: maxConcurrent)
+    }
+}
+
+/// The repository's feeds as a refresh sees them: every feed some user is subscribed to.
+private struct RepositoryFeeds: FeedRefreshTarget {
+    let repository: SQLiteSyncRepository
+
+    func feedsDue(force: Bool) async throws -> (due: [StoredFeed], skipped: Int) {
+        try await repository.subscribedFeeds(force: force)
+    }
+
+    func request(for feed: StoredFeed) -> FeedFetchRequest? { feed.request }
+
+    func recordUnusable(_ feed: StoredFeed) async throws { try await repository.recordUnusable(feed) }
+
+    func record(_ result: Result<FeedFetchResult, FeedFetchError>, for feed: StoredFeed) async throws -> (new: Int, updated: Int) {
+        try await repository.recordFetch(result, for: feed)
     }
 }

@@ -60,14 +60,7 @@ extension SQLiteSyncRepository {
                     title: current?.title ?? result.feed?.title, tags: current?.tags ?? []
                 )
             }
-            var fetched = result
-            fetched.newURL = nil
-            fetched.request.url = result.url
-            if case .fetched(var feed) = result.outcome {
-                for index in feed.entries.indices { feed.entries[index].source.key = sourceKey }
-                feed.source?.key = sourceKey
-                fetched.outcome = .fetched(feed)
-            }
+            let fetched = result.subscribed(sourceKey: sourceKey)
             let stored = try Row.fetchOne(db, sql: "SELECT \(StoredFeed.columns) FROM feeds WHERE url = ?", arguments: [url])
                 .map(StoredFeed.init)
             let counts = try self.record(db, .success(fetched), for: stored ?? StoredFeed(url: url, sourceKey: sourceKey))

@@ -1,4 +1,5 @@
 import Foundation
+import ReaderFetch
 
 /// A feed the server fetches, as `reader-server feeds list` shows it.
 public struct ServerFeed: Hashable, Sendable {
@@ -64,26 +65,7 @@ public struct FeedAddReport: Hashable, Sendable {
     }
 }
 
-/// What one refresh of the subscribed feeds did.
-public struct FeedRefreshReport: Hashable, Sendable {
-    /// Feeds fetched and parsed (a 200).
-    public var fetched = 0
-    /// Feeds that answered 304 Not Modified.
-    public var notModified = 0
-    /// Feeds that failed; their error is in `reader-server feeds list`.
-    public var failed = 0
-    /// Feeds left alone because they are backing off after failures.
-    public var skipped = 0
-    /// Articles not seen before.
-    public var new = 0
-    /// Articles whose content changed.
-    public var updated = 0
-    /// Feeds that moved (permanent redirect).
-    public var moved = 0
-
-    /// An empty report.
-    public init() {}
-
+extension FeedRefreshReport {
     /// `3 feeds: 2 fetched, 1 not modified, 0 failed; 40 new, 3 updated articles`.
     public var line: String {
         let total = fetched + notModified + failed

@@ -4,6 +4,7 @@ import ReaderFeeds
 import ReaderFetch
 import ReaderModels
 import ReaderStore
+import ReaderSync
 
 struct FeedsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -41,57 +42,18 @@ struct FeedsCommand: AsyncParsableCommand {
             guard let address = FeedAddress.url(url) else {
                 throw StoreError.invalidValue("\"\(url)\" is not a valid http or https address")
             }
-            let store = try store.open()
-            let fetcher = try FeedRefresh.makeFetcher(timeLimit: .seconds(max(1, timeout)))
-            let result: FeedFetchResult
+            let refresher = try FeedRefresher.make(store: store.open(), timeLimit: .seconds(max(1, timeout)))
+            let added: FeedAddResult
             do {
-                result = try await fetcher.fetch(FeedFetchRequest(url: address), discover: true)
-            } catch {
+                added = try await refresher.add(address, tags: tag)
+            } catch let error as FeedFetchError {
                 Output.error("\(error.description) Not subscribed.")
-                throw ExitCode(FeedRefresh.exitCode(for: error))
+                throw ExitCode(error.exitCode)
             }
-            let finalURL = result.url.absoluteString
-            let existing = try store.feedSubscription(named: finalURL)
-            // The source is keyed as every later refresh keys it: by the URL first subscribed to.
-            let sourceKey = existing?.state.sourceKey ?? finalURL
-            var fetched = result
-            if case .fetched(var feed) = result.outcome {
-                for index in feed.entries.indices { feed.entries[index].source.key = sourceKey }
-                feed.source?.key = sourceKey
-                fetched.outcome = .fetched(feed)
-            }
-            var tags = existing?.tags ?? []
-            for name in tag where !tags.contains(name) { tags.append(name) }
-            try store.subscribeFeed(url: finalURL, title: existing?.title ?? result.feed?.title, tags: tags, sourceKey: sourceKey)
-            let state = try store.feedFetchState(url: finalURL) ?? FeedFetchState(url: finalURL)
-            var moved = fetched
-            moved.newURL = nil
-            moved.request.url = result.url
-            let report = try FeedRefresh.record(.success(moved), state: state, in: store, now: Date())
-            let added = AddResult(
-                id: state.id, url: finalURL, title: result.feed?.title,
-                discoveredFrom: finalURL == address.absoluteString ? nil : address.absoluteString,
-                alreadySubscribed: existing != nil, new: report?.new ?? 0, updated: report?.updated ?? 0
-            )
             if output.json { return try Output.json(added) }
-            if let page = added.discoveredFrom { print("found the feed \(finalURL) from \(page)") }
-            let verb = existing == nil ? "subscribed to" : "already subscribed to"
-            print("\(verb) \(added.title ?? finalURL) [\(Output.short(added.id))]: \(added.new) new, \(added.updated) updated articles")
-        }
-
-        struct AddResult: Encodable {
-            var id: String
-            var url: String
-            var title: String?
-            var discoveredFrom: String?
-            var alreadySubscribed: Bool
-            var new: Int
-            var updated: Int
-
-            enum CodingKeys: String, CodingKey {
-                case id, url, title, new, updated
-                case discoveredFrom = "discovered_from", alreadySubscribed = "already_subscribed"
-            }
+            if let page = added.discoveredFrom { print("found the feed \(added.url) from \(page)") }
+            let verb = added.alreadySubscribed ? "already subscribed to" : "subscribed to"
+            print("\(verb) \(added.title ?? added.url) [\(Output.short(added.id))]: \(added.new) new, \(added.updated) updated articles")
         }
     }
 

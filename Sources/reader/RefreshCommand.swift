@@ -1,5 +1,6 @@
 import ArgumentParser
 import ReaderFetch
+import ReaderSync
 
 struct RefreshCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -31,9 +32,8 @@ struct RefreshCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try store.open()
-        let fetcher = try FeedRefresh.makeFetcher(timeLimit: .seconds(timeout))
-        let summary = try await FeedRefresh.refresh(store: store, fetcher: fetcher, force: force, maxConcurrent: jobs)
+        let refresher = try FeedRefresher.make(store: store.open(), timeLimit: .seconds(timeout), maxConcurrent: jobs)
+        let summary = try await refresher.refresh(force: force)
         if output.json { return try Output.json(summary) }
         print(summary.line)
     }

@@ -26,7 +26,7 @@ struct SyncCommand: AsyncParsableCommand {
     func run() async throws {
         let store = try store.open()
         guard let (url, token) = try server.resolve(stored: store.syncSettings()) else {
-            let summary = try await FeedRefresh.refresh(store: store, fetcher: FeedRefresh.makeFetcher())
+            let summary = try await FeedRefresher.make(store: store).refresh()
             if output.json { return try Output.json(summary) }
             return print("no sync server set; refreshed feeds: " + summary.line)
         }

@@ -1,13 +1,15 @@
 import Foundation
 import LoopbackHTTP
-@testable import reader
 import ReaderFetch
+import ReaderHTTP
 import ReaderStore
+import ReaderSync
 import Testing
 
-/// Refreshing subscriptions into a store (the CLI's glue, run in process): failures stay
-/// with their feed, moves follow the feed, a hanging feed holds up nobody, backoff.
-@Suite struct FeedRefreshTests {
+/// Refreshing subscriptions into a store (`FeedRefresher`, as `reader refresh` runs it):
+/// failures stay with their feed, moves follow the feed, a hanging feed holds up nobody,
+/// backoff.
+@Suite struct FeedRefresherTests {
     /// A store on a temporary file, subscribed to `paths` of `server`.
     static func store(subscribedTo paths: [String], on server: RoutedServer) throws -> ReaderStore {
         let folder = TestFolder.url("fetch")
@@ -20,17 +22,17 @@ import Testing
 
     @Test func aFeedThatTurnsMalformedIsMarkedInErrorAndKeepsItsArticles() async throws {
         let server = try RoutedServer([
-            "/a": .body(Fixture.rss(title: "Alder", count: 3), contentType: "application/rss+xml"),
-            "/b": .body(Fixture.rss(title: "Birch", count: 2), contentType: "application/rss+xml"),
+            "/a": .body(Self.rss(title: "Alder", count: 3), contentType: "application/rss+xml"),
+            "/b": .body(Self.rss(title: "Birch", count: 2), contentType: "application/rss+xml"),
         ])
         let store = try Self.store(subscribedTo: ["/a", "/b"], on: server)
-        let fetcher = try Fixture.fetcher()
-        let first = try await FeedRefresh.refresh(store: store, fetcher: fetcher)
+        let fetcher = try Self.fetcher()
+        let first = try await FeedRefresher(store: store, fetcher: fetcher).refresh()
         #expect([first.fetched, first.failed, first.new] as [Int] == [2, 0, 5])
 
         server.set("/a", .body(Array("<rss version=\"2.0\"><channel><title>Alder</title><item><title>cut".utf8), contentType: "text/xml"))
-        server.set("/b", .body(Fixture.rss(title: "Birch", count: 3), contentType: "application/rss+xml"))
-        let second = try await FeedRefresh.refresh(store: store, fetcher: fetcher)
+        server.set("/b", .body(Self.rss(title: "Birch", count: 3), contentType: "application/rss+xml"))
+        let second = try await FeedRefresher(store: store, fetcher: fetcher).refresh()
         #expect([second.fetched, second.failed, second.new] as [Int] == [1, 1, 1])
         #expect(try Self.count(store) == 6, "the broken feed's articles are kept")
 
@@ -60,16 +62,16 @@ import Testing
         for number in 0..<50 {
             let path = "/feeds/\(number)"
             paths.append(path)
-            server.set(path, number == 7 ? .hang : .body(Fixture.rss(title: "Feed\(number)", count: 2), contentType: "text/xml"))
+            server.set(path, number == 7 ? .hang : .body(Self.rss(title: "Feed\(number)", count: 2), contentType: "text/xml"))
         }
         let store = try Self.store(subscribedTo: paths, on: server)
-        let fetcher = try Fixture.fetcher(timeLimit: .seconds(240))
-        let refresh = Task { try await FeedRefresh.refresh(store: store, fetcher: fetcher) }
+        let fetcher = try Self.fetcher(timeLimit: .seconds(240))
+        let refresh = Task { try await FeedRefresher(store: store, fetcher: fetcher).refresh() }
 
         #expect(await eventually(timeout: .seconds(180)) { server.answered == 49 }, "the others waited behind the hanging feed")
         #expect(await server.hangs(count: 0).isEmpty, "the hanging feed is still held")
 
-        server.set("/feeds/7", .body(Fixture.rss(title: "Feed7", count: 2), contentType: "text/xml"))
+        server.set("/feeds/7", .body(Self.rss(title: "Feed7", count: 2), contentType: "text/xml"))
         let summary = try await refresh.value
         #expect([summary.fetched, summary.failed, summary.new] as [Int] == [50, 0, 100])
         #expect(await server.hangs().map(\.end) == [.released])
@@ -78,11 +80,11 @@ import Testing
     @Test func aPermanentRedirectMovesTheSubscriptionAndKeepsItsSource() async throws {
         let server = try RoutedServer([
             "/old": .redirect(301, to: "/new"),
-            "/new": .body(Fixture.rss(title: "Ferry", count: 2), contentType: "application/rss+xml", etag: "\"f1\""),
+            "/new": .body(Self.rss(title: "Ferry", count: 2), contentType: "application/rss+xml", etag: "\"f1\""),
         ])
         let store = try Self.store(subscribedTo: ["/old"], on: server)
-        let fetcher = try Fixture.fetcher()
-        let first = try await FeedRefresh.refresh(store: store, fetcher: fetcher)
+        let fetcher = try Self.fetcher()
+        let first = try await FeedRefresher(store: store, fetcher: fetcher).refresh()
         #expect(first.moved == 1)
         let feeds = try store.feedSubscriptions()
         #expect(feeds.map(\.url) == [server.url("/new").absoluteString])
@@ -90,7 +92,7 @@ import Testing
         #expect(try store.pendingMutations().contains { $0.entityID == server.url("/new").absoluteString })
 
         let requests = server.requests
-        let second = try await FeedRefresh.refresh(store: store, fetcher: fetcher)
+        let second = try await FeedRefresher(store: store, fetcher: fetcher).refresh()
         #expect([second.notModified, second.moved] as [Int] == [1, 0])
         #expect(server.requests == requests + 1, "the new URL is asked directly")
         #expect(try Self.count(store) == 2)
@@ -99,22 +101,22 @@ import Testing
     @Test func aFailingFeedBacksOffThenRecovers() async throws {
         let server = try RoutedServer(["/flaky": .status(503)])
         let store = try Self.store(subscribedTo: ["/flaky"], on: server)
-        let fetcher = try Fixture.fetcher()
+        let fetcher = try Self.fetcher()
         let start = Date(timeIntervalSince1970: 1_772_000_000)
-        let failed = try await FeedRefresh.refresh(store: store, fetcher: fetcher, now: { start })
+        let failed = try await FeedRefresher(store: store, fetcher: fetcher, now: { start }).refresh()
         #expect(failed.failed == 1)
-        let waiting = try await FeedRefresh.refresh(store: store, fetcher: fetcher, now: { start + 60 })
+        let waiting = try await FeedRefresher(store: store, fetcher: fetcher, now: { start + 60 }).refresh()
         #expect([waiting.skipped, waiting.failed] as [Int] == [1, 0])
         #expect(server.requests == 1, "a feed backing off is not asked")
 
-        _ = try await FeedRefresh.refresh(store: store, fetcher: fetcher, now: { start + 901 })
+        _ = try await FeedRefresher(store: store, fetcher: fetcher, now: { start + 901 }).refresh()
         var state = try #require(try store.feedSubscriptions().first?.state)
         #expect(state.consecutiveFailures == 2)
         #expect(state.lastStatus == 503)
         #expect(state.nextFetchAt == start + 901 + 1800)
 
-        server.set("/flaky", .body(Fixture.rss(title: "Flaky", count: 1), contentType: "text/xml"))
-        let forced = try await FeedRefresh.refresh(store: store, fetcher: fetcher, force: true, now: { start + 1000 })
+        server.set("/flaky", .body(Self.rss(title: "Flaky", count: 1), contentType: "text/xml"))
+        let forced = try await FeedRefresher(store: store, fetcher: fetcher, now: { start + 1000 }).refresh(force: true)
         #expect([forced.fetched, forced.new] as [Int] == [1, 1])
         state = try #require(try store.feedSubscriptions().first?.state)
         #expect(state.consecutiveFailures == 0)
@@ -123,14 +125,37 @@ import Testing
     }
 
     @Test func anUnchangedFeedCostsOneConditionalRequestAndChangesNoArticle() async throws {
-        let server = try RoutedServer(["/quay": .body(Fixture.rss(title: "Quay", count: 4), contentType: "text/xml", etag: "\"q1\"")])
+        let server = try RoutedServer(["/quay": .body(Self.rss(title: "Quay", count: 4), contentType: "text/xml", etag: "\"q1\"")])
         let store = try Self.store(subscribedTo: ["/quay"], on: server)
-        let fetcher = try Fixture.fetcher()
-        _ = try await FeedRefresh.refresh(store: store, fetcher: fetcher)
+        let fetcher = try Self.fetcher()
+        _ = try await FeedRefresher(store: store, fetcher: fetcher).refresh()
         let before = try store.exportUserState()
-        let again = try await FeedRefresh.refresh(store: store, fetcher: fetcher)
+        let again = try await FeedRefresher(store: store, fetcher: fetcher).refresh()
         #expect([again.notModified, again.fetched, again.new, again.updated] as [Int] == [1, 0, 0, 0])
         #expect(try store.exportUserState() == before)
         #expect(try store.feedSubscriptions().first?.state.etag == "\"q1\"")
+    }
+
+    /// A fetcher over libcurl that ignores the machine's proxy settings. The time cap is
+    /// generous unless a test is about it: on a 2-core machine running the other suites, a
+    /// fetch may wait seconds for a thread.
+    static func fetcher(timeLimit: Duration = .seconds(30)) throws -> FeedFetcher {
+        let client = try CurlHTTPClient(configuration: HTTPClientConfiguration(proxy: .direct, maxConnectionsPerHost: 64))
+        return FeedFetcher(client: client, maxBytes: 1 << 20, timeLimit: timeLimit)
+    }
+
+    /// An RSS 2.0 feed with `count` items, numbered from 1.
+    static func rss(title: String, count: Int) -> [UInt8] {
+        var text = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <rss version="2.0"><channel><title>\(title)</title><link>https://\(title.lowercased()).example/</link>
+
+            """
+        for number in stride(from: 1, through: count, by: 1) {
+            text += "<item><guid>\(title)-\(number)</guid><title>\(title) note \(number)</title>"
+            text += "<description>The harbour log, entry \(number).</description></item>\n"
+        }
+        text += "</channel></rss>\n"
+        return Array(text.utf8)
     }
 }

@@ -1,0 +1,49 @@
+import Foundation
+
+/// Where a refresh finds the feeds to fetch and keeps what each fetch found: a client's
+/// store, the server's database, or an app's own storage. ``FeedFetcher/refresh(into:force:maxConcurrent:)``
+/// runs the one refresh loop over it.
+///
+/// The refresh calls these methods on its own task, one at a time, so an implementation
+/// can write without locking.
+public protocol FeedRefreshTarget {
+    /// A subscribed feed as the target stores it.
+    associatedtype Feed
+
+    /// The feeds to fetch now, and how many were left out because they are backing off
+    /// after failures (none with `force`).
+    func feedsDue(force: Bool) async throws -> (due: [Feed], skipped: Int)
+
+    /// The request that fetches `feed` (its URL, validators and source key), or nil when
+    /// its URL is one no fetch can use.
+    func request(for feed: Feed) -> FeedFetchRequest?
+
+    /// Marks a feed whose URL no fetch can use as failed.
+    func recordUnusable(_ feed: Feed) async throws
+
+    /// Writes one fetch's outcome: the articles and the new state on success (following a
+    /// move), the error and a backoff on failure.
+    /// - Returns: How many articles were new and how many changed.
+    func record(_ result: Result<FeedFetchResult, FeedFetchError>, for feed: Feed) async throws -> (new: Int, updated: Int)
+}
+
+/// What one refresh of the subscribed feeds did.
+public struct FeedRefreshReport: Hashable, Sendable {
+    /// Feeds fetched and parsed (a 200).
+    public var fetched = 0
+    /// Feeds that answered 304 Not Modified.
+    public var notModified = 0
+    /// Feeds that failed, including those whose URL no fetch can use.
+    public var failed = 0
+    /// Feeds left alone because they are backing off after failures.
+    public var skipped = 0
+    /// Articles not seen before.
+    public var new = 0
+    /// Articles whose content changed.
+    public var updated = 0
+    /// Feeds that moved (permanent redirect).
+    public var moved = 0
+
+    /// An empty report.
+    public init() {}
+}
