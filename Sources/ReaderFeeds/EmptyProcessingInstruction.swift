@@ -44,19 +44,26 @@ struct EmptyProcessingInstruction {
 
     /// Reads the next piece of the document.
     mutating func scan(_ bytes: some Sequence<UInt8>) {
+        // Through contiguous storage when there is one (Data, arrays): a document is scanned
+        // byte by byte, and a generic iterator costs several times the step itself.
+        let scanned: Void? = bytes.withContiguousStorageIfAvailable { buffer in
+            for byte in buffer where !found { step(byte) }
+        }
+        guard scanned == nil else { return }
         for byte in bytes where !found {
             step(byte)
         }
     }
 
     private mutating func step(_ byte: UInt8) {
-        // Bytes the repair pass drops (C0 controls, NUL included) or that UTF-16 and UTF-32
-        // put between ASCII characters (NUL) are not there by the time the parser reads.
-        if byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D { return }
         if byte == UInt8(ascii: "<") {
             state = .open
             return
         }
+        if state == .text { return }
+        // Bytes the repair pass drops (C0 controls, NUL included) or that UTF-16 and UTF-32
+        // put between ASCII characters (NUL) are not there by the time the parser reads.
+        if byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D { return }
         switch state {
         case .text:
             return

@@ -11,7 +11,9 @@ import ReaderModels
 /// are recognised whatever prefix a feed gives them. External entities are never resolved,
 /// and a document whose DOCTYPE declares entities is refused before parsing (``XMLSafety``).
 /// Channel or feed metadata (title, links, id, authors) is taken from what precedes the
-/// first item, which is where feeds put it.
+/// first item, which is where feeds put it: items are handed on as they are read. A feed
+/// with none of it there is keyed by its URL, else its file, and a title that comes after the
+/// items is in the returned source. An item with nothing to show is counted, not refused.
 final class XMLFeedParser: NSObject, XMLParserDelegate {
     /// Parses the feed at `path`, handing each item to `each` in file order, and returns
     /// whether it was RSS or Atom, the feed's source and the items left out.
