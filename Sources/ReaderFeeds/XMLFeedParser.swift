@@ -276,10 +276,12 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
         if source == nil {
             if head.selfLink == nil { head.selfLink = documentURL }
             // A feed that says nothing about itself before its first item is keyed by the
-            // file it was read from, and titled by its name until a later title renames it.
+            // file it was read from, and titled by its site or else the file's name until a
+            // later title renames it.
             source = head.source(kind: format == .atom ? .atom : .rss)
                 ?? SourceDraft(
-                    key: URL(fileURLWithPath: file).absoluteString, title: URL(fileURLWithPath: file).lastPathComponent,
+                    key: URL(fileURLWithPath: file).absoluteString,
+                    title: head.link ?? URL(fileURLWithPath: file).lastPathComponent, siteURL: head.link,
                     kind: format == .atom ? .atom : .rss
                 )
             if let sourceKey { source?.key = sourceKey }

@@ -61,6 +61,28 @@ import Testing
         #expect(fetched.first?.text == "Eleven nests under the eaves.")
     }
 
+    @Test func anAtomFeedNamingOnlyItsSiteIsTitledByIt() throws {
+        let path = try Fixture.temporary("site-only.atom", text: """
+            <?xml version="1.0" encoding="utf-8"?>
+            <feed xmlns="http://www.w3.org/2005/Atom">
+              <link rel="alternate" href="https://kilns.example.org/"/>
+              <entry>
+                <id>tag:kilns.example.org,2025:1</id>
+                <title>Bisque firing</title>
+                <link href="/log/1"/>
+                <updated>2025-02-01T10:00:00Z</updated>
+                <content type="html">&lt;p&gt;Slow to 600 °C.&lt;/p&gt;</content>
+              </entry>
+            </feed>
+            """)
+        let (drafts, result) = try Fixture.read(atPath: path)
+        #expect(drafts.map(\.url) == ["https://kilns.example.org/log/1"])
+        #expect(drafts.first?.text == "Slow to 600 °C.")
+        #expect(result.source?.key == URL(fileURLWithPath: path).absoluteString)
+        #expect(result.source?.title == "https://kilns.example.org/")
+        #expect(result.source?.siteURL == "https://kilns.example.org/")
+    }
+
     @Test func rssWithoutAChannelIsRefusedSayingSo() throws {
         let path = Fixture.path("rss-no-channel.xml")
         let reason = "the <rss> element holds no <channel>, so there are no items to import (RSS 2.0 puts them in <rss><channel>)"
