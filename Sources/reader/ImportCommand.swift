@@ -7,7 +7,7 @@ struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Import RSS 2.0, Atom 1.0, JSON Feed 1.1 or plain-text article bundle files.",
-        discussion: "Each file is imported whole or not at all. Importing a file again changes nothing; changed articles are updated in place."
+        discussion: "Each file is imported whole or not at all; entries with no title, text or link are skipped and counted, and an import that stores nothing says why. Importing a file again changes nothing; changed articles are updated in place."
     )
 
     @OptionGroup var store: StoreOptions
