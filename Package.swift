@@ -7,12 +7,14 @@ let strict: [SwiftSetting] = [
 
 let package = Package(
     name: "reader",
-    platforms: [.macOS(.v14), .iOS(.v17)],
+    // Mutex (the Synchronization module) asks for macOS 15 and iOS 18.
+    platforms: [.macOS(.v15), .iOS(.v18)],
     products: [
         .library(name: "ReaderModels", targets: ["ReaderModels"]),
         .library(name: "ReaderFeeds", targets: ["ReaderFeeds"]),
         .library(name: "ReaderStore", targets: ["ReaderStore"]),
         .library(name: "ReaderHTTP", targets: ["ReaderHTTP"]),
+        .library(name: "ReaderCurl", targets: ["ReaderCurl"]),
         .executable(name: "reader", targets: ["reader"]),
         .library(name: "ReaderFetch", targets: ["ReaderFetch"]),
         .library(name: "ReaderSync", targets: ["ReaderSync"]),
@@ -33,13 +35,17 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
-        // libcurl, wrapped once: only ReaderHTTP imports it.
+        // libcurl, wrapped once: only ReaderCurl imports it.
         .systemLibrary(
             name: "CCurl",
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
-        .target(name: "ReaderHTTP", dependencies: ["CCurl"], swiftSettings: strict),
+        // HTTP without a transport: the HTTPClient protocol and what it speaks, for the
+        // libraries that must build where libcurl does not exist (iOS).
+        .target(name: "ReaderHTTP", swiftSettings: strict),
+        // The HTTPClient we ship and test, over libcurl: the CLI, the server and Linux apps.
+        .target(name: "ReaderCurl", dependencies: ["ReaderHTTP", "CCurl"], swiftSettings: strict),
         .target(
             name: "ReaderModels",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
@@ -65,7 +71,7 @@ let package = Package(
         .target(
             name: "ReaderServer",
             dependencies: [
-                "ReaderModels", "ReaderFeeds", "ReaderFetch", "ReaderHTTP",
+                "ReaderModels", "ReaderFeeds", "ReaderFetch", "ReaderHTTP", "ReaderCurl",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "CompressNIO", package: "compress-nio"),
@@ -81,7 +87,7 @@ let package = Package(
         .executableTarget(
             name: "reader",
             dependencies: [
-                "ReaderStore", "ReaderFeeds", "ReaderModels", "ReaderSync", "ReaderFetch", "ReaderHTTP",
+                "ReaderStore", "ReaderFeeds", "ReaderModels", "ReaderSync", "ReaderFetch", "ReaderHTTP", "ReaderCurl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["Samples"],
@@ -90,7 +96,7 @@ let package = Package(
         .executableTarget(
             name: "reader-bench",
             dependencies: [
-                "ReaderStore", "ReaderFeeds", "ReaderModels", "ReaderHTTP", "ReaderSync", "ReaderFetch",
+                "ReaderStore", "ReaderFeeds", "ReaderModels", "ReaderHTTP", "ReaderCurl", "ReaderSync", "ReaderFetch",
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             swiftSettings: strict
@@ -99,7 +105,7 @@ let package = Package(
         // note. Built and run in CI against a reader-server on loopback (.ci/example).
         .executableTarget(
             name: "reader-example",
-            dependencies: ["ReaderStore", "ReaderSync", "ReaderHTTP"],
+            dependencies: ["ReaderStore", "ReaderSync", "ReaderHTTP", "ReaderCurl"],
             path: "Examples/reader-example",
             swiftSettings: strict
         ),
@@ -117,17 +123,17 @@ let package = Package(
         ),
         // A scriptable HTTP/1.1 server on loopback, for the tests of every networked module.
         .target(name: "LoopbackHTTP", path: "Tests/LoopbackHTTP", swiftSettings: strict),
-        .testTarget(name: "ReaderHTTPTests", dependencies: ["ReaderHTTP", "LoopbackHTTP"], swiftSettings: strict),
+        .testTarget(name: "ReaderHTTPTests", dependencies: ["ReaderHTTP", "ReaderCurl", "LoopbackHTTP"], swiftSettings: strict),
         .testTarget(
             name: "ReaderFetchTests",
-            dependencies: ["ReaderFetch", "LoopbackHTTP"],
+            dependencies: ["ReaderFetch", "ReaderCurl", "LoopbackHTTP"],
             resources: [.copy("Fixtures")],
             swiftSettings: strict
         ),
         .testTarget(
             name: "ReaderSyncTests",
             dependencies: [
-                "ReaderSync", "ReaderStore", "ReaderHTTP", "ReaderFetch", "ContractSupport", "LoopbackHTTP",
+                "ReaderSync", "ReaderStore", "ReaderHTTP", "ReaderCurl", "ReaderFetch", "ContractSupport", "LoopbackHTTP",
                 // The tests run the real binaries: the server on loopback, the CLI for crash tests.
                 "reader-server", "reader",
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -135,12 +141,15 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "ReaderCLITests", dependencies: ["reader", "LoopbackHTTP"], swiftSettings: strict),
+        // Reads the package graph (`swift package dump-package`): the client libraries
+        // reach no CCurl.
+        .testTarget(name: "PackageGraphTests", swiftSettings: strict),
         // Loads Schemas/ and validates JSON against it, for the server's and the client's tests.
         .target(name: "ContractSupport", path: "Tests/ContractSupport", swiftSettings: strict),
         .testTarget(
             name: "ReaderServerTests",
             dependencies: [
-                "ReaderServer", "ContractSupport", "ReaderFetch", "LoopbackHTTP",
+                "ReaderServer", "ContractSupport", "ReaderFetch", "ReaderCurl", "LoopbackHTTP",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict

@@ -12,7 +12,7 @@
 // second device that the note arrived. It exits 1 with a reason if anything goes wrong.
 
 import Foundation
-import ReaderHTTP
+import ReaderCurl
 import ReaderStore
 import ReaderSync
 

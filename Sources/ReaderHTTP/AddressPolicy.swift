@@ -7,7 +7,7 @@
 public struct AddressPolicy: Sendable {
     private let rule: @Sendable (IPAddress) -> Bool
     /// Whether every address is allowed, so no check need be installed at all.
-    let isUnrestricted: Bool
+    package let isUnrestricted: Bool
 
     /// A policy that allows the addresses for which `allows` is true.
     public init(allowing allows: @escaping @Sendable (IPAddress) -> Bool) {

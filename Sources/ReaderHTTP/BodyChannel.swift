@@ -1,14 +1,26 @@
-/// Carries a streamed body from the loop thread to one consumer task, holding at most
-/// about `capacity` bytes: when the consumer falls behind, the write callback answers
-/// `CURL_WRITEFUNC_PAUSE` (libcurl keeps that data and offers it again later), and the
-/// consumer asks the loop to unpause once it has drained half the buffer.
+import Synchronization
+
+/// The transfer behind a streamed body, as the body's consumer controls it.
+package protocol BodyTransfer: Sendable {
+    /// Offers data again after ``BodyChannel/offer(_:)`` answered ``BodyChannel/Offer/full``.
+    func resumeReading()
+    /// Stops the transfer; it ends the channel with `HTTPError.cancelled`.
+    func cancel()
+}
+
+/// Carries a streamed body from a transport's thread to one consumer task, holding at most
+/// about `capacity` bytes: when the consumer falls behind, an offer is answered `full` and
+/// the transport pauses (libcurl's write callback answers `CURL_WRITEFUNC_PAUSE` and is
+/// offered the data again later), and the consumer asks the transfer to resume once it has
+/// drained half the buffer.
 ///
 /// Small writes are packed into pooled buffers; the consumer takes a whole buffer at a time.
-final class BodyChannel: Sendable {
+package final class BodyChannel: Sendable {
     /// The size of each pooled buffer, also libcurl's receive buffer for streams.
-    static let bufferSize = 256 * 1024
+    package static let bufferSize = 256 * 1024
 
-    enum Offer {
+    /// What became of offered bytes.
+    package enum Offer {
         case accepted
         /// The buffer is full; the transfer is now paused.
         case full
@@ -31,12 +43,13 @@ final class BodyChannel: Sendable {
         var abandoned = false
     }
 
-    private let state = Locked(State())
-    private let transfer: CurlTransfer
+    private let state = Mutex(State())
+    private let transfer: any BodyTransfer
     private let capacity: Int
     private let pool: BufferPool
 
-    init(transfer: CurlTransfer, capacity: Int) {
+    /// A channel for `transfer`'s body, pausing it past `capacity` buffered bytes.
+    package init(transfer: any BodyTransfer, capacity: Int) {
         self.transfer = transfer
         self.capacity = max(1, capacity)
         pool = BufferPool(bufferSize: Self.bufferSize, keep: self.capacity / Self.bufferSize + 2)
@@ -52,7 +65,8 @@ final class BodyChannel: Sendable {
 
     // MARK: Producer (loop thread)
 
-    func offer(_ bytes: UnsafeRawBufferPointer) -> Offer {
+    /// Takes a copy of `bytes` for the consumer, unless the buffer is full or nobody reads.
+    package func offer(_ bytes: UnsafeRawBufferPointer) -> Offer {
         let (verdict, handOff) = state.withLock { state -> (Offer, (CheckedContinuation<Result<HTTPBodyChunk?, HTTPError>, Never>, HTTPBodyChunk)?) in
             if state.abandoned { return (.closed, nil) }
             if let waiter = state.waiter {
@@ -85,7 +99,8 @@ final class BodyChannel: Sendable {
         return HTTPBodyChunk(storage: ChunkStorage(buffer: memory, count: bytes.count, pool: pool))
     }
 
-    func finish(_ result: Result<Void, HTTPError>) {
+    /// Ends the body: after what is buffered, the consumer gets the end or `result`'s error.
+    package func finish(_ result: Result<Void, HTTPError>) {
         let waiter = state.withLock { state -> CheckedContinuation<Result<HTTPBodyChunk?, HTTPError>, Never>? in
             if state.end == nil { state.end = result }
             defer { state.waiter = nil }

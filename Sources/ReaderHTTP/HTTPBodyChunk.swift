@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A piece of a streamed response body.
 ///
 /// Its bytes live in a buffer the client reuses for later chunks once every copy of this
@@ -77,7 +79,7 @@ final class BufferPool: Sendable {
 
     let bufferSize: Int
     private let keep: Int
-    private let state = Locked(State())
+    private let state = Mutex(State())
 
     init(bufferSize: Int, keep: Int) {
         self.bufferSize = bufferSize

@@ -11,7 +11,8 @@ public struct HTTPBodyStream: AsyncSequence, Sendable {
 
     private let source: Source
 
-    init(channel: BodyChannel) {
+    /// A stream reading what a transport offers `channel`.
+    package init(channel: BodyChannel) {
         source = Source(channel: channel)
     }
 
@@ -63,7 +64,8 @@ public struct HTTPBodyStream: AsyncSequence, Sendable {
 private final class Source: Sendable {
     let channel: BodyChannel
 
-    init(channel: BodyChannel) {
+    /// A stream reading what a transport offers `channel`.
+    package init(channel: BodyChannel) {
         self.channel = channel
     }
 

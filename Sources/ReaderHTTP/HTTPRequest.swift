@@ -102,7 +102,7 @@ public struct HTTPTimeouts: Sendable, Hashable {
 extension Duration {
     /// Whole milliseconds, rounded up so that a tiny positive duration never becomes 0
     /// (which libcurl reads as "no limit").
-    var roundedUpMilliseconds: Int {
+    package var roundedUpMilliseconds: Int {
         let (seconds, attoseconds) = components
         let ms = seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
         return Int(clamping: ms)

@@ -1,6 +1,6 @@
 /// Reason phrases for status codes, for messages people read (HTTP/2 sends none).
-enum HTTPStatus {
-    static func reason(_ code: Int) -> String {
+package enum HTTPStatus {
+    package static func reason(_ code: Int) -> String {
         switch code {
         case 200: "OK"
         case 201: "Created"
@@ -43,7 +43,7 @@ enum HTTPStatus {
     }
 
     /// Whether a status asks the client to go elsewhere with a `Location` header.
-    static func isFollowableRedirect(_ code: Int) -> Bool {
+    package static func isFollowableRedirect(_ code: Int) -> Bool {
         code == 301 || code == 302 || code == 303 || code == 307 || code == 308
     }
 }

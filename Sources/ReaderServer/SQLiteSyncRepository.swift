@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import ReaderHTTP
 import ReaderModels
+import Synchronization
 
 /// The embedded storage engine: one SQLite file in WAL mode through a GRDB `DatabasePool`,
 /// so pulls read concurrently while pushes and imports write one at a time.
@@ -13,7 +14,7 @@ public final class SQLiteSyncRepository: SyncRepository {
     /// How long fetched and imported articles are kept.
     let retention: ServerRetention
     /// When the last purge ran (wall millis); pushes purge at most once an hour.
-    let lastPurge = Locked<Int64>(0)
+    let lastPurge = Mutex<Int64>(0)
 
     static let purgeInterval: Int64 = 3_600_000
 

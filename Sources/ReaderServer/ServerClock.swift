@@ -1,6 +1,7 @@
 import Foundation
 import ReaderHTTP
 import ReaderModels
+import Synchronization
 
 /// The server's hybrid logical clock (node `server`). The stamp of every mutation it applies
 /// is received, so the stamp in a response is later than anything a client has had
@@ -9,14 +10,14 @@ import ReaderModels
 /// clock is refused, and a rejected mutation's stamp is never received, so no client can
 /// push the clock every user shares into the future.
 final class ServerClock: Sendable {
-    private let state: Locked<HybridClock>
+    private let state: Mutex<HybridClock>
     private let wallMillis: @Sendable () -> Int64
 
     /// - Parameter last: the largest stamp a previous run issued, so a restart never goes back.
     ///   A saved stamp beyond the bound (from a version that adopted any stamp) is not
     ///   resumed: the clock starts again from the wall clock.
     init(last: HLC?, wallMillis: @escaping @Sendable () -> Int64) {
-        state = Locked(HybridClock(node: Self.node, resuming: last, wallMillis: wallMillis()))
+        state = Mutex(HybridClock(node: Self.node, resuming: last, wallMillis: wallMillis()))
         self.wallMillis = wallMillis
     }
 
@@ -32,15 +33,7 @@ final class ServerClock: Sendable {
     /// wall time `now` it was checked at; a stamp beyond the bound is refused and the clock
     /// does not move.
     func receive(_ remote: HLC, at now: Int64) throws(StampTooFarAhead) {
-        let outcome = state.withLock { clock -> Result<Void, StampTooFarAhead> in
-            do throws(StampTooFarAhead) {
-                try clock.receive(remote, wallMillis: now)
-                return .success(())
-            } catch {
-                return .failure(error)
-            }
-        }
-        try outcome.get()
+        _ = try state.withLock { clock throws(StampTooFarAhead) in try clock.receive(remote, wallMillis: now) }
     }
 
     /// The largest stamp issued or received so far.

@@ -1,5 +1,6 @@
 import Hummingbird
 import ReaderHTTP
+import Synchronization
 
 /// The context of one request: Hummingbird's core storage, the authenticated user, and a
 /// slot the access log reads the user's name from after the response is made.
@@ -21,7 +22,7 @@ public struct SyncRequestContext: RequestContext {
 
 /// What the access log learns about a request while it is handled.
 final class RequestAudit: Sendable {
-    private let state = Locked<String?>(nil)
+    private let state = Mutex<String?>(nil)
 
     /// The authenticated user's name, once known.
     var userName: String? {

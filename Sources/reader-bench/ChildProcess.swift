@@ -1,5 +1,6 @@
 import Foundation
 import ReaderHTTP
+import Synchronization
 
 /// A child process started with posix_spawn, its peak RSS sampled while it runs (see
 /// `PeakSampler` for why not `wait4`'s figure).
@@ -108,10 +109,10 @@ final class ChildProcess {
 /// child's figure. `VmHWM` belongs to the new program's memory alone; it only grows, so the
 /// last reading before the child exits misses at most a few milliseconds of growth.
 final class PeakSampler: @unchecked Sendable {
-    // @unchecked because `peak` and `done` are `Locked` and `pid` never changes.
+    // @unchecked because `peak` and `done` are `Mutex`es and `pid` never changes.
     private let pid: pid_t
-    private let peak = Locked(0)
-    private let done = Locked(false)
+    private let peak = Mutex(0)
+    private let done = Mutex(false)
     private let finished = DispatchSemaphore(value: 0)
 
     init(pid: pid_t) {

@@ -1,7 +1,8 @@
 import Foundation
-import ReaderHTTP
 import ReaderFeeds
+import ReaderHTTP
 import ReaderModels
+import Synchronization
 
 /// `reader-bench feeds [--feeds N] [--entries N] [--parse-entries N] [--seed S]`: feed
 /// parsing and refreshing.
@@ -187,12 +188,12 @@ enum FeedsBench {
 /// Serves the benchmark's feeds on loopback, a thread per connection with keep-alive:
 /// `GET /feeds/N` answers feed N with an `ETag`, or 304 when the request sends that tag back.
 // @unchecked Sendable because `feeds` and `listener` never change after init and `stopped`
-// is a `Locked`.
+// is a `Mutex`.
 final class FeedBenchServer: @unchecked Sendable {
     let port: Int
     private let listener: Int32
     private let feeds: [[UInt8]]
-    private let stopped = Locked(false)
+    private let stopped = Mutex(false)
 
     init(feeds: [[UInt8]]) throws {
         self.feeds = feeds

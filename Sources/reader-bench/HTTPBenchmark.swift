@@ -1,5 +1,7 @@
 import Foundation
+import ReaderCurl
 import ReaderHTTP
+import Synchronization
 
 /// `reader-bench http [--megabytes N] [--requests N] [--rounds N]`: the HTTP client on
 /// loopback against a server in this process.
@@ -179,7 +181,7 @@ enum HTTPBenchmark {
 }
 
 /// What the benchmarks' threads share: a locked value read and replaced whole.
-extension Locked {
+extension Mutex where Value: Sendable {
     func get() -> Value { withLock { $0 } }
     func set(_ newValue: Value) { withLock { $0 = newValue } }
 }
@@ -270,12 +272,12 @@ enum BenchSocket {
 /// The loopback server the HTTP benchmark talks to: a thread per connection, keep-alive,
 /// `GET /bytes/N` (N bytes written from one buffer) and `GET /small` (a 2-byte body).
 // @unchecked Sendable because the listener never changes after init and the counters are
-// behind `Locked`.
+// behind a `Mutex`.
 final class BenchHTTPServer: @unchecked Sendable {
     let port: Int
     private let listener: Int32
-    private let stopped = Locked(false)
-    private let counters = Locked((connections: 0, serverNanoseconds: 0))
+    private let stopped = Mutex(false)
+    private let counters = Mutex((connections: 0, serverNanoseconds: 0))
     private static let block = [UInt8](repeating: 0x78, count: 1 << 20)
 
     init() throws {

@@ -1,5 +1,6 @@
 import Foundation
 import ReaderHTTP
+import Synchronization
 
 /// Prints benchmark figures one per line, in aligned columns:
 /// family, size, what was measured, the figure, details, and a goal with its verdict.
@@ -108,17 +109,22 @@ func peakResidentBytes(of pid: pid_t? = nil) -> Int? {
 /// Runs async work from a synchronous benchmark driver: the work runs on the global
 /// executor while this (non-pool) thread waits for it.
 func blockingWait(_ body: @escaping @Sendable () async throws -> Void) throws {
-    let outcome = Locked<Result<Void, any Error>?>(nil)
+    // A class holds the Mutex because the task's closure must capture it, and a Mutex
+    // cannot be copied into a closure.
+    final class Outcome: Sendable {
+        let result = Mutex<Result<Void, any Error>?>(nil)
+    }
+    let outcome = Outcome()
     let done = DispatchSemaphore(value: 0)
     Task {
         do {
             try await body()
-            outcome.set(.success(()))
+            outcome.result.set(.success(()))
         } catch {
-            outcome.set(.failure(error))
+            outcome.result.set(.failure(error))
         }
         done.signal()
     }
     done.wait()
-    try outcome.get()?.get()
+    try outcome.result.get()?.get()
 }

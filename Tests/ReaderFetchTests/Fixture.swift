@@ -1,4 +1,5 @@
 import Foundation
+import ReaderCurl
 import ReaderFetch
 import ReaderHTTP
 

@@ -1,5 +1,6 @@
 import Foundation
 import LoopbackHTTP
+import ReaderCurl
 import ReaderHTTP
 import Testing
 

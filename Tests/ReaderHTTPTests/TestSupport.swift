@@ -1,5 +1,6 @@
 import Foundation
 import LoopbackHTTP
+import ReaderCurl
 import ReaderHTTP
 
 /// A client that ignores any proxy settings of the machine running the tests.

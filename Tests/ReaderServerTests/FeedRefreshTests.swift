@@ -1,6 +1,7 @@
 import Foundation
 import HummingbirdTesting
 import LoopbackHTTP
+import ReaderCurl
 import ReaderFetch
 import ReaderHTTP
 import ReaderModels

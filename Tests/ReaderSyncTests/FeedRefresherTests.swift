@@ -1,5 +1,6 @@
 import Foundation
 import LoopbackHTTP
+import ReaderCurl
 import ReaderFetch
 import ReaderHTTP
 import ReaderStore

@@ -1,5 +1,6 @@
 import ContractSupport
 import Foundation
+import ReaderCurl
 import ReaderHTTP
 import ReaderModels
 import ReaderStore

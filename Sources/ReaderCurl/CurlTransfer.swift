@@ -1,5 +1,7 @@
 import CCurl
 import Foundation
+import ReaderHTTP
+import Synchronization
 
 /// One hop of a request: what a single easy handle sends.
 struct Hop: Sendable {
@@ -59,10 +61,10 @@ enum HopOutcome: Sendable {
 // @unchecked Sendable because everything mutable here is used only on the loop thread,
 // between the `start` command and `finish`/`complete`; the one exception, the cancel
 // request flag, is behind a lock.
-final class CurlTransfer: @unchecked Sendable {
+final class CurlTransfer: BodyTransfer, @unchecked Sendable {
     let hop: Hop
     let loop: CurlLoop
-    private let cancelRequested = Locked(false)
+    private let cancelRequested = Mutex(false)
 
     // Loop-thread state from here on.
     var easy: UnsafeMutableRawPointer?

@@ -1,4 +1,5 @@
 import Foundation
+import ReaderHTTP
 
 /// Supplies a request body to libcurl's read callback, from memory or from a file read
 /// piece by piece. Used only on the loop thread.

@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import ReaderHTTP
 
 // The address check: libcurl hands over each resolved address just before connecting to
 // it (CURLOPT_OPENSOCKETFUNCTION), so the check sees what is really connected, whatever

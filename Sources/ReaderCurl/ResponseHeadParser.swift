@@ -1,3 +1,5 @@
+import ReaderHTTP
+
 /// Builds a response head from the header lines libcurl hands over one at a time.
 /// Works on bytes: only names, values and the reason phrase become strings.
 struct ResponseHeadParser {

@@ -1,4 +1,5 @@
 import CCurl
+import ReaderHTTP
 
 /// Typed `curl_easy_setopt` on one handle. Setting options on a fresh or reset handle only
 /// fails for unknown options or out-of-memory, and either shows up when the transfer runs,

@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import ReaderHTTP
 
 /// The options every transfer of one client shares, prepared once.
 // @unchecked Sendable because everything is immutable after init; `caBlob` points at

@@ -1,4 +1,5 @@
 import Foundation
+import ReaderHTTP
 
 /// The libcurl-backed `HTTPClient`: one thread and one connection pool for any number of
 /// concurrent requests.

@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import ReaderHTTP
 
 // Setting up an easy handle for one hop; runs on the loop thread.
 extension CurlTransfer {

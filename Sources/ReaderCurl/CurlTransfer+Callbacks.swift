@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import ReaderHTTP
 
 // libcurl's callbacks and the end of a transfer; all run on the loop thread.
 extension CurlTransfer {

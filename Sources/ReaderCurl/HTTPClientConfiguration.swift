@@ -1,3 +1,5 @@
+import ReaderHTTP
+
 /// Settings shared by every request a `CurlHTTPClient` makes.
 public struct HTTPClientConfiguration: Sendable {
     /// The product token that starts the User-Agent, e.g. `"reader/0.1.0"`.

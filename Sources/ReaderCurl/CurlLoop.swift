@@ -1,5 +1,7 @@
 import CCurl
 import Foundation
+import ReaderHTTP
+import Synchronization
 
 /// Runs every transfer of one client on a single dedicated thread with a curl multi
 /// handle, so any number of transfers share one thread and one connection pool.
@@ -25,7 +27,7 @@ final class CurlLoop: @unchecked Sendable {
     let settings: TransferSettings
     private let multi: UnsafeMutableRawPointer
     private let share: UnsafeMutableRawPointer?
-    private let inbox = Locked(Inbox())
+    private let inbox = Mutex(Inbox())
     private var active: [UnsafeMutableRawPointer: CurlTransfer] = [:]
     private var pool: [UnsafeMutableRawPointer] = []
     private static let maxPooledHandles = 16

@@ -1,4 +1,5 @@
 import Foundation
+import ReaderHTTP
 
 /// Just enough of the network's state to tell "offline" from "that server is down".
 enum Reachability {

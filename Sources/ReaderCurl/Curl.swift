@@ -1,4 +1,5 @@
 import CCurl
+import ReaderHTTP
 
 /// Process-wide libcurl state.
 enum Curl {

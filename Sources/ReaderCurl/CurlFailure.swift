@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import ReaderHTTP
 
 /// Turns a failed transfer's libcurl code and message into an `HTTPError`.
 struct CurlFailure {
