@@ -1,27 +1,33 @@
 import Foundation
 import ReaderSync
 
-/// A one-line progress display on a terminal, redrawn in place.
+/// A one-line progress display on a terminal, redrawn in place (`ProgressLine` words it).
 enum ProgressBar {
     static func render(_ progress: AsyncStream<SyncProgress>) async {
         var drew = false
+        var step: (name: String, started: ContinuousClock.Instant)?
+        // A step began when the one before it last reported (or when the display began):
+        // its first event comes after its first batch or page, not before.
+        var last = ContinuousClock.now
         for await event in progress {
-            let text: String
-            switch event {
-            case .pushing(let sent, let total):
-                let width = 24
-                let filled = total > 0 ? width * sent / total : width
-                text = "pushing [" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] \(sent)/\(total)"
-            case .pulling(let changes, let pages):
-                text = "pulling \(changes) change\(changes == 1 ? "" : "s") (\(pages) page\(pages == 1 ? "" : "s"))"
-            case .resyncing:
-                text = "the server no longer has this device's history: pulling everything again"
-            case .finished:
-                continue
+            let now = ContinuousClock.now
+            // The rate is of the current step: pushing and pulling each start the clock again.
+            let name = switch event {
+            case .pushing: "pushing"
+            case .pulling: "pulling"
+            case .resyncing, .finished: "other"
             }
-            FileHandle.standardOutput.write(Data(("\r\u{1B}[2K" + text).utf8))
+            if step?.name != name { step = (name, last) }
+            last = now
+            guard let text = ProgressLine.render(event, elapsed: now - (step?.started ?? now)) else { continue }
+            draw(text)
             drew = true
         }
         if drew { FileHandle.standardOutput.write(Data("\r\u{1B}[2K".utf8)) }
+    }
+
+    /// Replaces the line under the cursor with `text`.
+    static func draw(_ text: String) {
+        FileHandle.standardOutput.write(Data(("\r\u{1B}[2K" + text).utf8))
     }
 }

@@ -1,0 +1,37 @@
+import ReaderModels
+
+/// What a sync service says to one ``SyncBackend/pull(after:limit:)``.
+public enum SyncPullAnswer: Hashable, Sendable {
+    /// The changes after the cursor, with the cursor to ask from next.
+    case page(ChangePage)
+    /// The service no longer has the history after this cursor (or never issued it):
+    /// the engine pulls again from the start, keeping every pending mutation.
+    case cursorExpired
+}
+
+/// The wire half of sync: how ``SyncEngine`` talks to one kind of service.
+///
+/// The engine keeps everything that touches the store: it takes the outbox a batch at a
+/// time, settles each answer and applies each page with its cursor in one transaction,
+/// checks every answer against the contract (`WireLimits`, one result per mutation sent)
+/// before it is stored, and handles a resync. A backend only turns those calls into
+/// requests to its service and the service's answers back into the wire models, so another
+/// service's API (the Google Reader API, say) is added as another backend, without
+/// touching the store. ``NativeSyncBackend`` speaks this package's own `/v1` protocol.
+///
+/// Every method may be called again after a failure with the same arguments: a push
+/// carries mutation ids the service must apply once each, and a pull is a read.
+/// A backend throws ``SyncError``: ``SyncError/temporary(_:)`` for what may pass,
+/// ``SyncError/unauthorized(_:)`` for refused credentials, ``SyncError/protocolViolation(_:)``
+/// for an answer it cannot read.
+public protocol SyncBackend: Sendable {
+    /// Checks the credentials with the service: who they belong to, and its limits.
+    func whoAmI() async throws(SyncError) -> WhoAmI
+
+    /// Sends one batch of mutations, oldest first, and returns the service's answer:
+    /// one result per mutation, each with the entity as the service now holds it.
+    func push(_ request: PushRequest) async throws(SyncError) -> PushResponse
+
+    /// The changes after `cursor` (nil: from the start), at most `limit` of them.
+    func pull(after cursor: String?, limit: Int) async throws(SyncError) -> SyncPullAnswer
+}
