@@ -20,8 +20,8 @@ public struct HTTPClientConfiguration: Sendable {
     /// paused; bounds memory per stream.
     public var streamBufferBytes: Int
     /// Which addresses connections may go to, checked on the address actually connected,
-    /// on every redirect hop. ``AddressPolicy/any`` by default; a server fetching URLs its
-    /// users give it uses ``AddressPolicy/publicOnly``.
+    /// on every redirect hop. `AddressPolicy.any` by default; a server fetching URLs its
+    /// users give it uses `AddressPolicy.publicOnly`.
     public var addressPolicy: AddressPolicy
 
     /// How requests reach the network.

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Where a refresh finds the feeds to fetch and keeps what each fetch found: a client's
-/// store, the server's database, or an app's own storage. ``FeedFetcher/refresh(into:force:maxConcurrent:)``
+/// store, the server's database, or an app's own storage. `FeedFetcher.refresh(into:)`
 /// runs the one refresh loop over it.
 ///
 /// The refresh calls these methods on its own task, one at a time, so an implementation

@@ -1,6 +1,7 @@
-/// Which addresses a client may connect to, judged on the address libcurl resolved and is
-/// about to connect, for every connection of every redirect hop: a host name that resolves
-/// to 127.0.0.1, or a redirect to a private address, is judged by where it really leads.
+/// Which addresses a client may connect to, judged on the address it resolved and is about
+/// to connect, for every connection of every redirect hop (ReaderCurl's `CurlHTTPClient`
+/// checks it as libcurl is about to connect): a host name that resolves to 127.0.0.1, or a
+/// redirect to a private address, is judged by where it really leads.
 ///
 /// A server fetching URLs its users give it uses ``publicOnly``, so nobody can make it reach
 /// into its own machine or network; a person's own reader uses ``any``.
