@@ -5,7 +5,9 @@ enum FeedTag: Equatable {
 
     init(_ name: String, namespace: String?) {
         switch namespace ?? "" {
-        case "", "http://purl.org/rss/1.0/", "http://backend.userland.com/rss2", "http://my.netscape.com/rdf/simple/0.9/":
+        // RSS 0.91 to 2.0 have no namespace, but some feeds give them UserLand's or Harvard's.
+        case "", "http://purl.org/rss/1.0/", "http://backend.userland.com/rss2", "http://my.netscape.com/rdf/simple/0.9/",
+            "http://backend.userland.com/rss", "http://blogs.law.harvard.edu/tech/rss":
             self = .rss(name)
         // Atom 0.3 names most elements as 1.0 does; the parser maps the few it renamed.
         case "http://www.w3.org/2005/Atom", "http://purl.org/atom/ns#": self = .atom(name)

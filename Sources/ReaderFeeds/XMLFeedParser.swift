@@ -133,9 +133,10 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
     private let file: String
     private let emit: (ArticleDraft) throws -> Void
     private var format: FeedFormat?
-    /// Whether the root is `<rss>`, which must hold a `<channel>`.
+    /// Whether the root is `<rss>`, which must hold a `<channel>` (or, read liberally, items).
     private var rssRoot = false
     private var sawChannel = false
+    private var sawEntry = false
     private var skips = SkipTally()
     private var stack: [Open] = []
     private var head = FeedHead()
@@ -163,8 +164,8 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
             throw FeedImportError(file: file, line: parser.lineNumber, reason: reason)
         }
         guard let format else { throw FeedImportError(file: file, reason: "the file is empty or is not XML") }
-        if rssRoot && !sawChannel {
-            let reason = "the <rss> element holds no <channel>, so there are no items to import (RSS 2.0 puts them in <rss><channel>)"
+        if rssRoot && !sawChannel && !sawEntry {
+            let reason = "the <rss> element holds no <channel> and no items, so there is nothing to import (RSS puts them in <rss><channel>)"
             throw FeedImportError(file: file, reason: reason)
         }
         // A channel title met after the items names the source at the end.
@@ -212,12 +213,12 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
             } else if stack.count == entryDepth + 2, parent == .atom("author"), tag == .atom("name") {
                 begin(.author)
             }
-        } else if tag == .rss("item") && (parent == .rss("channel") || parent == .rdf("RDF"))
+        } else if tag == .rss("item") && (parent == .rss("channel") || parent == .rdf("RDF") || isTopLevel(parent, .rss("rss")))
                     || tag == .atom("entry") && stack.count == 2 {
             startEntry(parser, attributes)
         } else if tag == .rss("channel") && stack.count == 2 {
             sawChannel = true
-        } else if parent == .rss("channel") || parent == .atom("feed") && stack.count == 2 {
+        } else if parent == .rss("channel") || isTopLevel(parent, .rss("rss")) || isTopLevel(parent, .atom("feed")) {
             startHeadField(tag, attributes)
         } else if stack.count == 3, parent == .atom("author"), tag == .atom("name") {
             begin(.feedAuthor)
@@ -248,6 +249,12 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
         } else if entry != nil && stack.count == entryDepth {
             finishEntry(parser)
         }
+    }
+
+    /// Whether `parent`, the parent of the element just opened, is `root` as the document's
+    /// root: an `<rss>` without a `<channel>` holds its title and items itself, as some do.
+    private func isTopLevel(_ parent: FeedTag, _ root: FeedTag) -> Bool {
+        stack.count == 2 && parent == root
     }
 
     private func root(_ tag: FeedTag, _ localName: String, _ namespace: String?, _ parser: XMLParser) {
@@ -286,6 +293,7 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
                 )
             if let sourceKey { source?.key = sourceKey }
         }
+        sawEntry = true
         entry = FeedEntry(line: parser.lineNumber)
         entry?.about = (attributes["rdf:about"] ?? attributes["about"]).map(PlainText.collapsed).flatMap { $0.isEmpty ? nil : $0 }
         entryDepth = stack.count

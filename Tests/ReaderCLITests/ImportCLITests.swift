@@ -64,6 +64,11 @@ import Testing
             titles: ["Dahlias lifted", "First frost"], source: "Allotment Diary"
         ),
         Case(
+            file: "rss-no-channel.xml",
+            first: "1 new, 0 updated, 0 unchanged (rss)", second: "0 new, 0 updated, 1 unchanged (rss)",
+            titles: ["Not in a channel"], source: "Loose Items"
+        ),
+        Case(
             file: "relative-links.xml", arguments: ["--base-url", "https://stairwell.example.org/zine/feed.xml"],
             first: "1 new, 0 updated, 0 unchanged (rss)", second: "0 new, 0 updated, 1 unchanged (rss)",
             titles: ["Issue 4 is out"], source: "Stairwell Zine"
@@ -151,13 +156,13 @@ import Testing
         #expect(skipped?["first_line"] as? Int == 2)
     }
 
-    @Test func refusesRSSWithoutAChannelAndABadBaseURL() async throws {
+    @Test func refusesRSSWithoutAChannelOrItemsAndABadBaseURL() async throws {
         let cli = try CLI()
-        let path = Self.fixture("rss-no-channel.xml")
+        let path = try cli.file("bare.xml", "<rss version=\"2.0\">\n</rss>\n")
         let result = try await cli.run(["import", path])
         #expect(result.status == 7)
-        #expect(result.stderr == "reader: \(path): the <rss> element holds no <channel>, so there are no items to import "
-            + "(RSS 2.0 puts them in <rss><channel>)\n")
+        #expect(result.stderr == "reader: \(path): the <rss> element holds no <channel> and no items, so there is nothing to import "
+            + "(RSS puts them in <rss><channel>)\n")
         let usage = try await cli.run(["import", "--base-url", "feed.xml", Self.fixture("relative-links.xml")])
         #expect(usage.status == 2)
         #expect(usage.stderr.contains("--base-url must be an absolute http or https URL"))

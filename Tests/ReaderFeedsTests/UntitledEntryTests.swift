@@ -83,11 +83,33 @@ import Testing
         #expect(result.source?.siteURL == "https://kilns.example.org/")
     }
 
-    @Test func rssWithoutAChannelIsRefusedSayingSo() throws {
-        let path = Fixture.path("rss-no-channel.xml")
-        let reason = "the <rss> element holds no <channel>, so there are no items to import (RSS 2.0 puts them in <rss><channel>)"
+    @Test func itemsDirectlyInRSSAreReadAndAnEmptyRSSIsRefusedSayingSo() throws {
+        let (drafts, result) = try Fixture.read("rss-no-channel.xml")
+        #expect(drafts.map(\.title) == ["Not in a channel"])
+        #expect(drafts.map(\.url) == ["https://loose.example.org/1"])
+        #expect(result.source?.title == "Loose Items")
+
+        let path = try Fixture.temporary("bare.xml", text: "<?xml version=\"1.0\"?>\n<rss version=\"2.0\">\n</rss>\n")
+        let reason = "the <rss> element holds no <channel> and no items, so there is nothing to import (RSS puts them in <rss><channel>)"
         #expect(throws: FeedImportError(file: path, reason: reason)) {
             try FeedFile.read(path: path) { _ in }
+        }
+    }
+
+    @Test func readsRSSInUserLandsOrHarvardsNamespace() throws {
+        for namespace in ["http://backend.userland.com/rss", "http://blogs.law.harvard.edu/tech/rss"] {
+            let path = try Fixture.temporary("ns.xml", text: """
+                <rss version="0.92" xmlns="\(namespace)">
+                  <channel>
+                    <title>Weather Vane</title>
+                    <link>https://vane.example.org/</link>
+                    <item><title>Wind from the west</title><link>https://vane.example.org/w</link></item>
+                  </channel>
+                </rss>
+                """)
+            let (drafts, result) = try Fixture.read(atPath: path)
+            #expect(drafts.map(\.title) == ["Wind from the west"])
+            #expect(result.source?.title == "Weather Vane")
         }
     }
 
