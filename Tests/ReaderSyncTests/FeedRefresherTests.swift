@@ -137,6 +137,43 @@ import Testing
         #expect(try store.feedSubscriptions().first?.state.etag == "\"q1\"")
     }
 
+    @Test func addSubscribesToTheFeedAPageLinksToAndAddsTagsTheSecondTime() async throws {
+        let page = "<html><head><link rel=\"alternate\" type=\"application/rss+xml\" href=\"/lock.xml\"></head></html>"
+        let server = try RoutedServer([
+            "/": .body(Array(page.utf8), contentType: "text/html"),
+            "/lock.xml": .body(Self.rss(title: "Lock", count: 2), contentType: "application/rss+xml"),
+        ])
+        let store = try Self.store(subscribedTo: [], on: server)
+        let refresher = try FeedRefresher(store: store, fetcher: Self.fetcher())
+        let feed = server.url("/lock.xml").absoluteString
+
+        let added = try await refresher.add(server.url("/"), tags: ["canals"])
+        #expect(added.url == feed)
+        #expect(added.discoveredFrom == server.url("/").absoluteString)
+        #expect(added.title == "Lock")
+        #expect(!added.alreadySubscribed)
+        #expect([added.new, added.updated] as [Int] == [2, 0])
+        let subscription = try #require(try store.feedSubscriptions().first)
+        #expect(subscription.tags == ["canals"])
+        #expect(subscription.state.sourceKey == feed, "its articles are keyed by the feed subscribed to")
+        #expect(subscription.id == added.id)
+
+        let again = try await refresher.add(server.url("/lock.xml"), tags: ["locks", "canals"])
+        #expect(again.alreadySubscribed)
+        #expect(again.discoveredFrom == nil)
+        #expect([again.new, again.updated] as [Int] == [0, 0])
+        #expect(try store.feedSubscriptions().map(\.tags) == [["canals", "locks"]])
+        #expect(try Self.count(store) == 2)
+    }
+
+    @Test func addOfAFeedThatCannotBeFetchedSubscribesNothing() async throws {
+        let server = try RoutedServer(["/gone": .status(410)])
+        let store = try Self.store(subscribedTo: [], on: server)
+        let refresher = try FeedRefresher(store: store, fetcher: Self.fetcher())
+        await #expect(throws: FeedFetchError.self) { try await refresher.add(server.url("/gone")) }
+        #expect(try store.feedSubscriptions().isEmpty)
+    }
+
     /// A fetcher over libcurl that ignores the machine's proxy settings. The time cap is
     /// generous unless a test is about it: on a 2-core machine running the other suites, a
     /// fetch may wait seconds for a thread.
