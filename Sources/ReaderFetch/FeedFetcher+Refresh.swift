@@ -15,24 +15,29 @@ extension FeedFetcher {
     /// no fetch can use is recorded before any fetch starts. Only an error thrown by the
     /// target (a store that cannot be written) ends the refresh, and is rethrown. A fetch cut
     /// short by cancellation is no failure of the feed's: nothing is recorded for it, and
-    /// the refresh throws `CancellationError`.
+    /// the refresh throws `CancellationError`. `progress` hears how many of the feeds due are
+    /// done, once before the first fetch and after each feed, on the refresh's task.
     public func refresh<Target: FeedRefreshTarget>(
-        into target: Target, force: Bool = false, maxConcurrent: Int = FeedFetcher.defaultConcurrency
+        into target: Target, force: Bool = false, maxConcurrent: Int = FeedFetcher.defaultConcurrency,
+        progress: (FeedRefreshProgress) -> Void = { _ in }
     ) async throws -> FeedRefreshReport {
         var report = FeedRefreshReport()
         let (stored, skipped) = try await target.feedsDue(force: force)
         report.skipped = skipped
+        var done = FeedRefreshProgress(done: 0, due: stored.count)
         var feeds: [URL: Target.Feed] = [:]
         var requests: [FeedFetchRequest] = []
         for feed in stored {
             guard let request = target.request(for: feed) else {
                 try await target.recordUnusable(feed)
                 report.failed += 1
+                done.done += 1
                 continue
             }
             feeds[request.url] = feed
             requests.append(request)
         }
+        progress(done)
         try await refresh(requests, maxConcurrent: maxConcurrent) { request, result in
             try Task.checkCancellation()
             guard let feed = feeds[request.url] else { return }
@@ -46,6 +51,8 @@ extension FeedFetcher {
             }
             report.new += counts.new
             report.updated += counts.updated
+            done.done += 1
+            progress(done)
         }
         return report
     }

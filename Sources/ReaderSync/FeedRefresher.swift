@@ -36,11 +36,12 @@ public struct FeedRefresher: Sendable {
     ///
     /// A feed that fails is marked in error with its reason and a backoff, keeps its
     /// articles, and never stops the others. Only a store failure throws. The retention
-    /// policy runs at the end (`ReaderStore.prune`), on the store's clock.
-    public func refresh(force: Bool = false) async throws -> RefreshSummary {
+    /// policy runs at the end (`ReaderStore.prune`), on the store's clock. `progress` hears
+    /// how many of the feeds due are done, before the first fetch and after each feed.
+    public func refresh(force: Bool = false, progress: (FeedRefreshProgress) -> Void = { _ in }) async throws -> RefreshSummary {
         let started = ContinuousClock.now
         let report = try await fetcher.refresh(
-            into: StoreFeeds(store: store, now: now, start: now()), force: force, maxConcurrent: maxConcurrent
+            into: StoreFeeds(store: store, now: now, start: now()), force: force, maxConcurrent: maxConcurrent, progress: progress
         )
         var summary = RefreshSummary(report)
         summary.pruned = try store.prune().removed

@@ -23,7 +23,12 @@ enum ProgressBar {
             draw(text)
             drew = true
         }
-        if drew { FileHandle.standardOutput.write(Data("\r\u{1B}[2K".utf8)) }
+        if drew { clear() }
+    }
+
+    /// Empties the line under the cursor, for the summary that follows.
+    static func clear() {
+        FileHandle.standardOutput.write(Data("\r\u{1B}[2K".utf8))
     }
 
     /// Replaces the line under the cursor with `text`.
