@@ -2,7 +2,7 @@ import Foundation
 import ReaderHTTP
 import ReaderModels
 
-/// This package's own sync protocol (`reader-server`'s `/v1` API) over any ``HTTPClient``:
+/// This package's own sync protocol (`reader-server`'s `/v1` API) over any `HTTPClient`:
 /// the first ``SyncBackend``, and the one `SyncEngine(store:client:configuration:)` uses.
 ///
 /// Requests carry the bearer token; each is sent under the configuration's retry policy,
