@@ -1,4 +1,4 @@
-@testable import ReaderHTTP
+@testable import ReaderCurl
 
 /// The response head libcurl hands over line by line: each line of the input is one call, as
 /// libcurl makes them (CRLF included), and a complete head starts the next one, as after an
