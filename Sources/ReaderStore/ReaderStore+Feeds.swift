@@ -118,20 +118,25 @@ extension ReaderStore {
     /// they were first seen.
     @discardableResult
     public func importFetchedFeed(_ entries: [ArticleDraft], state: FeedFetchState) throws -> ImportReport {
-        try write { db in
+        let (report, change) = try write { db in
             var writer = try ArticleWriter(db: db, now: nowText())
+            var reanchored: Set<String> = []
             for draft in entries {
                 let updatedBefore = writer.updated
                 try writer.save(draft)
-                if writer.updated > updatedBefore { try db.reanchorNotes(articleID: draft.id, text: draft.text) }
+                if writer.updated > updatedBefore { reanchored.formUnion(try db.reanchorNotes(articleID: draft.id, text: draft.text)) }
             }
             try writer.finish()
             try state.save(db)
-            return ImportReport(
+            var change = writer.change
+            change.noteIDs = reanchored
+            return (ImportReport(
                 file: state.url, format: entries.first?.source.kind.rawValue ?? "feed",
                 new: writer.new, updated: writer.updated, unchanged: writer.unchanged, duplicates: writer.duplicates
-            )
+            ), change)
         }
+        notify(change, origin: .refresh)
+        return report
     }
 
     /// Subscribes to the feed at `url` (a synced edit) and gives it an empty fetch state

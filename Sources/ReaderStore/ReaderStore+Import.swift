@@ -22,32 +22,36 @@ extension ReaderStore {
     ///     and it keys the feed when the feed names no URL of its own.
     @discardableResult
     public func importFile(at path: String, format: FeedFormat? = nil, baseURL: String? = nil) throws -> ImportReport {
-        try write { db in
+        let (report, change) = try write { db in
             var writer = try ArticleWriter(db: db, now: nowText())
             let result = try FeedFile.read(path: path, format: format, baseURL: baseURL) { draft in try writer.save(draft) }
             // A channel title after the items names the source only once the file is read.
             if let source = result.source { try writer.retitleSource(source) }
             try writer.finish()
-            return ImportReport(
+            return (ImportReport(
                 file: path, format: result.format.rawValue,
                 new: writer.new, updated: writer.updated, unchanged: writer.unchanged, duplicates: writer.duplicates,
                 skipped: result.skipped
-            )
+            ), writer.change)
         }
+        notify(change, origin: .import)
+        return report
     }
 
     /// Saves already-parsed articles in one transaction, as `importFile` does.
     @discardableResult
     public func importArticles(_ drafts: some Sequence<ArticleDraft>, label: String = "articles") throws -> ImportReport {
-        try write { db in
+        let (report, change) = try write { db in
             var writer = try ArticleWriter(db: db, now: nowText())
             for draft in drafts { try writer.save(draft) }
             try writer.finish()
-            return ImportReport(
+            return (ImportReport(
                 file: label, format: "drafts",
                 new: writer.new, updated: writer.updated, unchanged: writer.unchanged, duplicates: writer.duplicates
-            )
+            ), writer.change)
         }
+        notify(change, origin: .import)
+        return report
     }
 }
 
@@ -70,6 +74,8 @@ struct ArticleWriter {
     /// Drafts skipped because one with the same article id was saved before them in this
     /// transaction (a feed repeating a guid): the first wins, so a re-import is idempotent.
     private(set) var duplicates = 0
+    /// What the transaction added or changed, for the store's observers (`StoreChange`).
+    private(set) var change = StoreChange(origin: .import)
     private var savedArticles: Set<String> = []
     private let findHash: Statement
     private let insert: Statement
@@ -189,6 +195,7 @@ struct ArticleWriter {
                 row.summary, row.html, row.text, row.contentHash, row.published, row.id,
             ])
             updated += 1
+            change.noteArticle(row.id, source: row.sourceID)
             return .updated
         case nil:
             var row = row
@@ -214,6 +221,7 @@ struct ArticleWriter {
             } else {
                 new += 1
             }
+            change.noteArticle(row.id, source: row.sourceID)
             unindexed += 1
             if unindexed >= Self.indexBatch { try finish() }
             return .new

@@ -1,6 +1,10 @@
 import Synchronization
 
 /// A change to articles and notes that a UI may want to show, and where it came from.
+///
+/// Every write path of the store sends one after its transaction commits: edits, syncs,
+/// imports, feed refreshes and pruning. To follow the result of a query instead (a list, an
+/// unread count), use ``ReaderStore/observeArticles(_:)`` and its siblings.
 public struct StoreChange: Hashable, Sendable {
     public enum Origin: String, Hashable, Sendable {
         /// An edit made through this store (`apply`).
@@ -10,21 +14,48 @@ public struct StoreChange: Hashable, Sendable {
         /// Pruned by the retention policy (``ReaderStore/prune(policy:now:)``): the articles
         /// were removed from this device only.
         case retention
+        /// Articles imported from a file or from drafts (``ReaderStore/importFile(at:format:baseURL:)``).
+        case `import`
+        /// A fetched feed's articles saved (``ReaderStore/importFetchedFeed(_:state:)``).
+        case refresh
     }
 
     public var origin: Origin
-    /// Articles whose content or state changed (or that were removed, or pruned).
+    /// Articles whose content or state changed (or that were removed, or pruned). An import
+    /// or refresh of more than ``maxListedArticles`` articles lists none here: its
+    /// `sourceIDs` say which feeds to read again.
     public var articleIDs: Set<String> = []
-    /// Notes added, changed or removed.
+    /// Notes added, changed or removed (or anchored again in an article's new text).
     public var noteIDs: Set<String> = []
+    /// The feeds (source ids) whose articles an import or refresh added or changed.
+    public var sourceIDs: Set<String> = []
 
-    public init(origin: Origin, articleIDs: Set<String> = [], noteIDs: Set<String> = []) {
+    /// The most article ids one change lists: a large import names its feeds instead, so
+    /// importing a million articles does not hold a million ids in memory.
+    public static let maxListedArticles = 1000
+
+    public init(origin: Origin, articleIDs: Set<String> = [], noteIDs: Set<String> = [], sourceIDs: Set<String> = []) {
         self.origin = origin
         self.articleIDs = articleIDs
         self.noteIDs = noteIDs
+        self.sourceIDs = sourceIDs
     }
 
-    var isEmpty: Bool { articleIDs.isEmpty && noteIDs.isEmpty }
+    var isEmpty: Bool { articleIDs.isEmpty && noteIDs.isEmpty && sourceIDs.isEmpty }
+
+    /// Records an article a bulk write added or changed.
+    mutating func noteArticle(_ id: String, source: String) {
+        sourceIDs.insert(source)
+        guard !listsTooMany else { return }
+        articleIDs.insert(id)
+        if articleIDs.count > Self.maxListedArticles {
+            articleIDs = []
+            listsTooMany = true
+        }
+    }
+
+    /// Set once a bulk write passed ``maxListedArticles``.
+    private var listsTooMany = false
 }
 
 /// The continuations of everyone observing a store.

@@ -53,26 +53,8 @@ public struct StoreStatus: Hashable, Sendable, Codable {
 extension ReaderStore {
     /// Articles newest first (by publication date, else by when they were first seen).
     public func articles(_ filter: ArticleFilter = ArticleFilter()) throws -> [ArticleSummary] {
-        var conditions: [String] = []
-        var arguments: StatementArguments = []
-        if filter.unreadOnly { conditions.append("coalesce(st.read, 0) = 0") }
-        if filter.starredOnly { conditions.append("st.starred = 1") }
-        if let source = filter.sourceID {
-            conditions.append("a.source_id = ?")
-            arguments += [source]
-        }
-        if let tag = filter.tag {
-            conditions.append("EXISTS (SELECT 1 FROM json_each(st.tags) WHERE json_each.value = ?)")
-            arguments += [tag.trimmingCharacters(in: .whitespacesAndNewlines)]
-        }
-        let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-        arguments += [max(0, filter.limit)]
-        return try read { db in
-            try Row.fetchAll(
-                db, sql: ArticleSummary.selectSQL + whereClause + " ORDER BY a.sort_at DESC, a.id LIMIT ?",
-                arguments: arguments
-            ).map(ArticleSummary.init(row:))
-        }
+        let query = ArticleQuery(filter)
+        return try read { db in try query.fetch(db) }
     }
 
     /// One article with its body and state.
@@ -87,19 +69,21 @@ extension ReaderStore {
 
     /// Notes that are not deleted, oldest first; of one article when `articleID` is given.
     public func notes(articleID: String? = nil, conflictedOnly: Bool = false) throws -> [Note] {
-        try read { db in
-            if let articleID, try !db.exists("articles WHERE id = ?", [articleID]) {
-                throw StoreError.articleNotFound(articleID)
-            }
-            var sql = "SELECT \(Note.columns()) FROM notes WHERE deleted = 0"
-            var arguments: StatementArguments = []
-            if let articleID {
-                sql += " AND article_id = ?"
-                arguments += [articleID]
-            }
-            if conflictedOnly { sql += " AND conflicted = 1" }
-            return try Row.fetchAll(db, sql: sql + " ORDER BY created_at, id", arguments: arguments).map(Note.init(row:))
+        try read { db in try Self.notes(db, articleID: articleID, conflictedOnly: conflictedOnly) }
+    }
+
+    static func notes(_ db: Database, articleID: String?, conflictedOnly: Bool) throws -> [Note] {
+        if let articleID, try !db.exists("articles WHERE id = ?", [articleID]) {
+            throw StoreError.articleNotFound(articleID)
         }
+        var sql = "SELECT \(Note.columns()) FROM notes WHERE deleted = 0"
+        var arguments: StatementArguments = []
+        if let articleID {
+            sql += " AND article_id = ?"
+            arguments += [articleID]
+        }
+        if conflictedOnly { sql += " AND conflicted = 1" }
+        return try Row.fetchAll(db, sql: sql + " ORDER BY created_at, id", arguments: arguments).map(Note.init(row:))
     }
 
     /// One note, unless it is deleted.
@@ -235,5 +219,34 @@ extension Database {
             feeds[Fingerprint.sourceID(key: row["source_key"]), default: []].insert(row["url"])
         }
         return feeds
+    }
+}
+
+/// The SQL of an ``ArticleFilter``, built once and run by a read or an observation.
+struct ArticleQuery: Sendable {
+    let sql: String
+    let arguments: StatementArguments
+
+    init(_ filter: ArticleFilter) {
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        if filter.unreadOnly { conditions.append("coalesce(st.read, 0) = 0") }
+        if filter.starredOnly { conditions.append("st.starred = 1") }
+        if let source = filter.sourceID {
+            conditions.append("a.source_id = ?")
+            arguments += [source]
+        }
+        if let tag = filter.tag {
+            conditions.append("EXISTS (SELECT 1 FROM json_each(st.tags) WHERE json_each.value = ?)")
+            arguments += [tag.trimmingCharacters(in: .whitespacesAndNewlines)]
+        }
+        let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        arguments += [max(0, filter.limit)]
+        sql = ArticleSummary.selectSQL + whereClause + " ORDER BY a.sort_at DESC, a.id LIMIT ?"
+        self.arguments = arguments
+    }
+
+    func fetch(_ db: Database) throws -> [ArticleSummary] {
+        try Row.fetchAll(db, sql: sql, arguments: arguments).map(ArticleSummary.init(row:))
     }
 }

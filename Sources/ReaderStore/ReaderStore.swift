@@ -96,9 +96,27 @@ public final class ReaderStore: Sendable {
     }
 
     /// Runs a write transaction, turning database failures into `StoreError`.
+    ///
+    /// SQLite tells GRDB of no change to a `WITHOUT ROWID` table (`article_states`,
+    /// `subscriptions`), so a transaction that changed anything says so itself: the query
+    /// observations over those tables (``observeUnreadCount(feedID:)``) then read again.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
-        do { return try pool.write(body) } catch { throw StoreError.wrap(error, path: path) }
+        do {
+            return try pool.write { db in
+                let before = db.totalChangesCount
+                let result = try body(db)
+                if db.totalChangesCount != before {
+                    for table in Self.unreportedTables { try db.notifyChanges(in: Table(table)) }
+                }
+                return result
+            }
+        } catch {
+            throw StoreError.wrap(error, path: path)
+        }
     }
+
+    /// The tables whose changes SQLite does not report (they are `WITHOUT ROWID`).
+    static let unreportedTables = ["article_states", "subscriptions"]
 
     /// The current time in the store's text form.
     func nowText() -> String { Timestamp.format(environment.now()) }
