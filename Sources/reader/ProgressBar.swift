@@ -26,6 +26,20 @@ enum ProgressBar {
         if drew { clear() }
     }
 
+    /// Refreshes with `refresher`, drawing feeds done of feeds due when `drawing`, and
+    /// leaves the line empty for the summary that follows.
+    static func refresh(_ refresher: FeedRefresher, force: Bool = false, drawing: Bool) async throws -> RefreshSummary {
+        let started = ContinuousClock.now
+        defer { if drawing { clear() } }
+        return try await refresher.refresh(force: force) { progress in
+            guard drawing else { return }
+            draw(ProgressLine.render(
+                verb: "refreshing", done: progress.done, total: progress.due, unit: "feeds", singular: "feed",
+                elapsed: ContinuousClock.now - started
+            ))
+        }
+    }
+
     /// Empties the line under the cursor, for the summary that follows.
     static func clear() {
         FileHandle.standardOutput.write(Data("\r\u{1B}[2K".utf8))

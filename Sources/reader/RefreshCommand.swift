@@ -33,22 +33,7 @@ struct RefreshCommand: AsyncParsableCommand {
 
     func run() async throws {
         let refresher = try FeedRefresher.make(store: store.open(), timeLimit: .seconds(timeout), maxConcurrent: jobs)
-        let bar = Output.isTerminal && !output.json
-        let started = ContinuousClock.now
-        let summary: RefreshSummary
-        do {
-            summary = try await refresher.refresh(force: force) { progress in
-                guard bar else { return }
-                ProgressBar.draw(ProgressLine.render(
-                    verb: "refreshing", done: progress.done, total: progress.due, unit: "feeds", singular: "feed",
-                    elapsed: ContinuousClock.now - started
-                ))
-            }
-        } catch {
-            if bar { ProgressBar.clear() }
-            throw error
-        }
-        if bar { ProgressBar.clear() }
+        let summary = try await ProgressBar.refresh(refresher, force: force, drawing: Output.isTerminal && !output.json)
         if output.json { return try Output.json(summary) }
         print(summary.line)
     }

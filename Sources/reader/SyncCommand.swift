@@ -26,7 +26,7 @@ struct SyncCommand: AsyncParsableCommand {
     func run() async throws {
         let store = try store.open()
         guard let (url, token) = try server.resolve(stored: store.syncSettings()) else {
-            let summary = try await FeedRefresher.make(store: store).refresh()
+            let summary = try await ProgressBar.refresh(FeedRefresher.make(store: store), drawing: Output.isTerminal && !output.json)
             if output.json { return try Output.json(summary) }
             return print("no sync server set; refreshed feeds: " + summary.line)
         }
