@@ -129,6 +129,11 @@ private struct PrologScan {
             .prefix { $0 != "\"" && $0 != "'" && $0 != "?" }
         let name = value.uppercased()
         guard !Self.readableEncodings.contains(name), !(utf16 && Self.utf16Encodings.contains(name)) else { return nil }
+        if name.hasPrefix("UTF-16") || name.hasPrefix("UTF16") || name.hasPrefix("UTF-32") || name.hasPrefix("UTF32") {
+            // A UTF-16 or UTF-32 document has been decoded by now, so these bytes are not it.
+            return "the document declares the encoding \"\(value)\", but its bytes are not \(value) (no byte-order mark, "
+                + "and <?xml is written one byte a character): declare the encoding it is in, such as UTF-8"
+        }
         return "the document declares the encoding \"\(value)\", which is not read: use UTF-8"
     }
 

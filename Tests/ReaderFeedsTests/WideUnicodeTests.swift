@@ -91,6 +91,19 @@ import Testing
         #expect(drafts.last?.title == "Note 2999 𝄞")
     }
 
+    @Test func refusesADocumentDeclaringUTF16InSingleBytesSayingSo() throws {
+        let feed = "<?xml version=\"1.0\" encoding=\"utf-16\"?>\n<rss version=\"2.0\"><channel><title>t</title></channel></rss>\n"
+        let path = try Fixture.temporary("liar.xml", text: feed)
+        let reason = "the document declares the encoding \"utf-16\", but its bytes are not utf-16 (no byte-order mark, "
+            + "and <?xml is written one byte a character): declare the encoding it is in, such as UTF-8"
+        #expect(throws: FeedImportError(file: path, line: 1, reason: reason)) {
+            try FeedFile.read(path: path) { _ in }
+        }
+        #expect(throws: FeedImportError(file: "https://liar.example/feed", line: 1, reason: reason)) {
+            try FeedDocument.parse(Array(feed.utf8), url: "https://liar.example/feed")
+        }
+    }
+
     @Test func refusesAUTF16JSONFeedFileNamingItsEncoding() throws {
         let json = "\u{FEFF}{\"version\": \"https://jsonfeed.org/version/1.1\", \"title\": \"T\", \"items\": []}"
         let path = try Fixture.temporary("feed.json", json.utf16.flatMap { withUnsafeBytes(of: $0.littleEndian) { Array($0) } })
