@@ -44,11 +44,10 @@ struct ReaderExample {
         // 1. The store. Everything the app shows is read from it, online or not.
         let store = try ReaderStore(path: database)
 
-        // 2. The badge: the unread count, read again after every change the store commits,
-        //    whether an edit made it or a sync.
-        let unread = UnreadCount(store: store)
+        // 2. The badge: the unread count, now and again whenever it changes, whatever
+        //    changed it (an edit, a sync, pruning).
         let badge = Task {
-            for await count in unread.values { print("unread: \(count)") }
+            for try await count in store.observeUnreadCount() { print("unread: \(count)") }
         }
 
         // 3. Sync in the background: now, every second, and soon after a local edit.
@@ -63,7 +62,11 @@ struct ReaderExample {
         try store.subscribeFeed(url: feed)
         sync.soon()
         print("subscribed to \(feed)")
-        let count = await unread.first { $0 > 0 }
+        var count = 0
+        for try await unread in store.observeUnreadCount() where unread > 0 {
+            count = unread
+            break
+        }
         print("\(count) unread articles arrived")
 
         // 5. A note on the newest article, written offline-first: it is in the database
@@ -91,38 +94,6 @@ struct ReaderExample {
     static func fail(_ message: String, exitCode: Int32 = 1) -> Never {
         FileHandle.standardError.write(Data("reader-example: \(message)\n".utf8))
         exit(exitCode)
-    }
-}
-
-/// A live unread count: the current value, then a new one after every committed change
-/// to articles or notes (`ReaderStore.changes()`), repeated values left out.
-struct UnreadCount: Sendable {
-    let store: ReaderStore
-
-    var values: AsyncStream<Int> {
-        // Listen before the first read, so no change can fall between the two.
-        let changes = store.changes()
-        let store = store
-        return AsyncStream { continuation in
-            let task = Task {
-                var last: Int?
-                func publish() {
-                    guard let count = try? store.status().unread, count != last else { return }
-                    last = count
-                    continuation.yield(count)
-                }
-                publish()
-                for await _ in changes { publish() }
-                continuation.finish()
-            }
-            continuation.onTermination = { _ in task.cancel() }
-        }
-    }
-
-    /// The first count that satisfies `condition`.
-    func first(where condition: (Int) -> Bool) async -> Int {
-        for await count in values where condition(count) { return count }
-        return 0
     }
 }
 
