@@ -17,9 +17,10 @@ extension SQLiteSyncRepository {
         return try await pool.write { db in
             let ids = try users.map { try Self.userID(db, named: $0) }
             var writer = try ContentWriter(db: db, now: self.nowText, importers: ids)
-            let format = try FeedFile.read(path: path) { draft in try writer.save(draft) }
+            let result = try FeedFile.read(path: path, baseURL: nil) { draft in try writer.save(draft) }
             return ImportReport(
-                file: path, format: format.rawValue, new: writer.new, updated: writer.updated, unchanged: writer.unchanged
+                file: path, format: result.format.rawValue, new: writer.new, updated: writer.updated,
+                unchanged: writer.unchanged, skipped: result.skipped
             )
         }
     }

@@ -24,7 +24,7 @@ extension SQLiteSyncRepository {
     static let retentionChunk = 400
 
     /// The ids of articles not yet expired that are past a bound (older than `keepDays`, or
-    /// beyond the newest `keepPerFeed` of their source), and of expired ones nobody holds.
+    /// beyond the newest `keepPerFeed` of a fetched feed), and of expired ones nobody holds.
     private func articlesPastRetention(_ db: Database) throws -> [String] {
         var ids: [String] = []
         if retention.keepDays > 0 {
@@ -36,7 +36,7 @@ extension SQLiteSyncRepository {
                 SELECT id FROM (
                   SELECT id, ROW_NUMBER() OVER (
                     PARTITION BY source_id ORDER BY first_seen_at DESC, COALESCE(published_at, '') DESC, id DESC
-                  ) AS rank FROM articles WHERE expired = 0
+                  ) AS rank FROM articles WHERE expired = 0 AND source_id IN (SELECT source_id FROM feeds)
                 ) WHERE rank > ?
                 """, arguments: [retention.keepPerFeed])
         }

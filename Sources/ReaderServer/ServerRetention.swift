@@ -8,8 +8,10 @@
 public struct ServerRetention: Sendable, Hashable {
     /// Articles that arrived more than this many days ago expire; 0 keeps them for ever.
     public var keepDays: Int
-    /// Beyond this many of the newest articles of one feed (by arrival), the older ones
-    /// expire; 0 sets no cap.
+    /// Beyond this many of the newest articles of one fetched feed (by arrival), the older
+    /// ones expire; 0 sets no cap. A file imported with `articles import` is not capped (an
+    /// operator importing an archive means all of it; `keepDays` still applies) unless its
+    /// source is that of a feed the server fetches.
     public var keepPerFeed: Int
 
     /// 180 days and 1,000 articles a feed: as long as a device keeps an unread article by

@@ -38,7 +38,10 @@ struct ArticlesImportCommand: AsyncParsableCommand {
         for file in files {
             do {
                 let report = try await repository.importFile(at: file, for: users)
-                print("\(file): \(report.new) new, \(report.updated) updated, \(report.unchanged) unchanged (\(report.format))")
+                var line = "\(file): \(report.new) new, \(report.updated) updated, \(report.unchanged) unchanged"
+                for group in report.skipped { line += ", \(group.count) skipped (\(group.detail))" }
+                print(line + " (\(report.format))")
+                if let why = report.nothingStored { print("\(file): nothing stored: \(why)") }
             } catch {
                 ReaderServerCommand.fail(ReaderServerCommand.failureMessage(error) ?? "\(error)")
                 failed = true

@@ -46,7 +46,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(
         name: .customLong("keep-per-feed"),
         help: ArgumentHelp(
-            "Only this many of each feed's newest articles are kept, except where a user starred, tagged or annotated one; 0 sets no cap.",
+            "Only this many of each fetched feed's newest articles are kept (imported files are not capped), except where a user starred, tagged or annotated one; 0 sets no cap.",
             valueName: "count"
         )
     )

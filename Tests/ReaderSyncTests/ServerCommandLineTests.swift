@@ -86,20 +86,24 @@ import Testing
         #expect(try await queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM articles") } == 0, "a refused import stored articles")
     }
 
-    /// Each of two users gets an import of their own; a server restarted with a cap of one
-    /// article a feed prunes at start, and devices follow with tombstones, keeping a star.
+    /// A server restarted with a cap of one article a feed prunes the feed it fetches as it
+    /// starts, and the device follows with tombstones, keeping its star.
     @Test func serveAppliesItsRetentionAndDevicesFollow() async throws {
-        let first = try await TestServer(imports: [TestServer.samples[0]])
+        let feeds = try RoutedServer(["/feed.xml": .body(PerUserLibraryTests.rss("tide", count: 4), contentType: "application/rss+xml")])
+        let first = try await TestServer(imports: [], extraArguments: ["--refresh-interval", "0"])
         let ada = try await first.addUser("ada")
         let phone = try Device("phone", server: first, token: ada)
+        try phone.store.subscribeFeed(url: feeds.url("/feed.xml").absoluteString)
+        try await phone.sync()
+        try await PerUserLibraryTests.refresh(first)
         try await phone.sync()
         let before = try phone.articleIDs()
-        #expect(before.count > 2)
+        #expect(before.count == 4)
         let starred = try #require(before.sorted().first)
         try phone.store.markStarred([starred])
         try await phone.sync()
 
-        let capped = try await TestServer(extraArguments: ["--keep-per-feed", "1"], sharing: first)
+        let capped = try await TestServer(extraArguments: ["--refresh-interval", "0", "--keep-per-feed", "1"], sharing: first)
         let device = try Device(reopening: phone, url: capped.url, token: ada)
         // The pass runs as the server starts; sync until its tombstones have arrived.
         let deadline = ContinuousClock.now + .seconds(30)
