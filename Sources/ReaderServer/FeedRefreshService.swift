@@ -24,16 +24,7 @@ public struct FeedRefreshService: Service {
     /// the disk full) is logged and retried at the next interval rather than stopping the
     /// server, which would also stop sync.
     public func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                await refreshOnce()
-                do {
-                    try await Task.sleep(for: interval)
-                } catch {
-                    return
-                }
-            }
-        }
+        await repeatUntilShutdown(every: interval) { await self.refreshOnce() }
     }
 
     /// One refresh, logged as one JSON line.

@@ -22,16 +22,7 @@ public struct RetentionService: Service {
 
     /// Loops until the service group shuts down.
     public func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                await pruneOnce()
-                do {
-                    try await Task.sleep(for: interval)
-                } catch {
-                    return
-                }
-            }
-        }
+        await repeatUntilShutdown(every: interval) { await self.pruneOnce() }
     }
 
     /// One pass, logged as one JSON line.
