@@ -1,6 +1,8 @@
-/// How a mutation is applied to the current version of its entity. The server runs this
-/// for every push; it lives in the shared models so the rules are one piece of code, and
-/// every replica that runs it on the same inputs gets the same answer.
+/// How a mutation is applied to the current version of its entity. Only the server runs
+/// this, for every push; devices take the version it sends back. It is deterministic (it
+/// reads no clock or randomness of its own), so the same inputs always give the same
+/// answer, and it lives in the shared models so that tests, and any other server, apply
+/// the very same rules.
 public enum Resolver {
     /// Why a mutation cannot be applied.
     public struct Rejection: Error, Hashable, Sendable {

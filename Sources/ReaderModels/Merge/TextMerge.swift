@@ -1,5 +1,6 @@
-/// Three-way merge of text by lines (diff3), used for note bodies on the server and on
-/// every client, so all of them resolve the same inputs the same way.
+/// Three-way merge of text by lines (diff3) for note bodies. Only the server runs it, as
+/// part of `Resolver`, and devices take the merged note it sends back; it is deterministic
+/// (the same inputs give the same bytes) so that replaying a push gives the same answer.
 ///
 /// Where only one side changed a region, that side's lines are taken. Where both changed
 /// the same region differently, both versions are kept between conflict markers and the

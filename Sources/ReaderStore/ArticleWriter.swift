@@ -1,0 +1,177 @@
+import Foundation
+import GRDB
+import ReaderModels
+
+/// Inserts or updates articles through prepared statements reused for every row, and
+/// indexes new articles for search in batches (see the `v2-batched-article-index` migration).
+/// `finish()` must run before the transaction commits.
+struct ArticleWriter {
+    /// How many new articles wait before they are added to the search index.
+    static let indexBatch = 1000
+    let db: Database
+    let now: String
+    private var savedSources: Set<String> = []
+    /// Source ids by key, so a file's articles hash their source's key once.
+    private var sourceIDs: [String: String] = [:]
+    /// Sources known to exist in this transaction (saved, or checked).
+    private var existingSources: Set<String> = []
+    private(set) var new = 0
+    private(set) var updated = 0
+    private(set) var unchanged = 0
+    /// Drafts skipped because one with the same article id was saved before them in this
+    /// transaction (a feed repeating a guid): the first wins, so a re-import is idempotent.
+    private(set) var duplicates = 0
+    /// What the transaction added or changed, for the store's observers (`StoreChange`).
+    private(set) var change = StoreChange(origin: .import)
+    private var savedArticles: Set<String> = []
+    private let findHash: Statement
+    private let insert: Statement
+    private let update: Statement
+    private let upsertSource: Statement
+    private let indexNew: Statement
+    private let findPruned: Statement
+    /// Articles with a larger seq are not in the search index yet.
+    private var indexedThrough: Int64
+    private var unindexed = 0
+    private var lastInserted: Int64 = 0
+
+    init(db: Database, now: String) throws {
+        self.db = db
+        self.now = now
+        findHash = try db.cachedStatement(sql: "SELECT content_hash FROM articles WHERE id = ?")
+        insert = try db.cachedStatement(sql: """
+            INSERT INTO articles (id, source_id, guid, url, title, author, published_at, updated_at,
+              summary, html, text, content_hash, first_seen_at, sort_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        update = try db.cachedStatement(sql: """
+            UPDATE articles SET url = ?, title = ?, author = ?, published_at = ?, updated_at = ?,
+              summary = ?, html = ?, text = ?, content_hash = ?, sort_at = coalesce(?, first_seen_at)
+            WHERE id = ?
+            """)
+        upsertSource = try db.cachedStatement(sql: """
+            INSERT INTO sources (id, key, kind, title, site_url, feed_url, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET key = excluded.key, kind = excluded.kind, title = excluded.title,
+              site_url = coalesce(excluded.site_url, site_url), feed_url = coalesce(excluded.feed_url, feed_url)
+            """)
+        indexNew = try db.cachedStatement(sql: """
+            INSERT INTO articles_fts (rowid, title, author, summary, text)
+            SELECT seq, title, author, summary, text FROM articles WHERE seq > ? ORDER BY seq
+            """)
+        findPruned = try db.cachedStatement(sql: "SELECT content_hash, first_seen_at FROM pruned_articles WHERE article_id = ?")
+        indexedThrough = try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM articles") ?? 0
+    }
+
+    /// Adds the articles inserted since the last batch to the search index.
+    mutating func finish() throws {
+        guard unindexed > 0 else { return }
+        try indexNew.execute(arguments: [indexedThrough])
+        indexedThrough = lastInserted
+        unindexed = 0
+    }
+
+    /// Saves `draft`, or skips it when a draft with its id was saved before in this transaction.
+    mutating func save(_ draft: ArticleDraft) throws {
+        guard savedArticles.insert(draft.id).inserted else {
+            duplicates += 1
+            return
+        }
+        let source = draft.source
+        let sourceID: String
+        if let known = sourceIDs[source.key] {
+            sourceID = known
+        } else {
+            sourceID = source.id
+            sourceIDs[source.key] = sourceID
+        }
+        try saveSource(id: sourceID, key: source.key, kind: source.kind, title: source.title,
+                       siteURL: source.siteURL, feedURL: source.feedURL)
+        try saveRow(ArticleRow(
+            id: draft.id, sourceID: sourceID, guid: draft.guid, url: draft.url, title: draft.title, author: draft.author,
+            published: draft.published.map(Timestamp.format), updated: draft.updated.map(Timestamp.format),
+            summary: draft.summary, html: draft.html, text: draft.text, contentHash: draft.contentHash, firstSeenAt: now
+        ))
+    }
+
+    /// Gives a source saved in this transaction the title `source` has, when it differs.
+    mutating func retitleSource(_ source: SourceDraft) throws {
+        guard let id = sourceIDs[source.key], savedSources.contains(id) else { return }
+        try db.execute(sql: "UPDATE sources SET title = ? WHERE id = ? AND title <> ?", arguments: [source.title, id, source.title])
+    }
+
+    /// Makes sure an article's source row exists before the article is written. A source
+    /// changed on the server moves forward in its change feed, past articles already
+    /// published from it, so a pull from the start can bring an article before its
+    /// source: a placeholder stands in until the source's record arrives and replaces it.
+    mutating func ensureSource(id: String) throws {
+        guard !savedSources.contains(id), existingSources.insert(id).inserted else { return }
+        try db.execute(sql: """
+            INSERT OR IGNORE INTO sources (id, key, kind, title, created_at) VALUES (?, 'pending:' || ?, 'rss', '', ?)
+            """, arguments: [id, id, now])
+    }
+
+    /// Writes a source once per transaction (later articles of the same source skip it).
+    mutating func saveSource(
+        id: String, key: String, kind: SourceKind, title: String, siteURL: String?, feedURL: String?
+    ) throws {
+        guard savedSources.insert(id).inserted else { return }
+        try upsertSource.execute(arguments: [id, key, kind.rawValue, title, siteURL, feedURL, now])
+    }
+
+    /// An article's columns, from an importer's draft or a server record.
+    struct ArticleRow {
+        var id: String, sourceID: String, guid: String, url: String?, title: String, author: String?
+        var published: String?, updated: String?, summary: String?, html: String, text: String
+        var contentHash: String, firstSeenAt: String
+    }
+
+    enum Saved { case new, updated, unchanged }
+
+    @discardableResult
+    mutating func saveRow(_ row: ArticleRow) throws -> Saved {
+        switch try String.fetchOne(findHash, arguments: [row.id]) {
+        case row.contentHash?:
+            unchanged += 1
+            return .unchanged
+        case _?:
+            // The update trigger removes the old text from the index, so the row must be in it.
+            try finish()
+            try update.execute(arguments: [
+                row.url, row.title, row.author, row.published, row.updated,
+                row.summary, row.html, row.text, row.contentHash, row.published, row.id,
+            ])
+            updated += 1
+            change.noteArticle(row.id, source: row.sourceID)
+            return .updated
+        case nil:
+            var row = row
+            let pruned = try Row.fetchOne(findPruned, arguments: [row.id])
+            if let pruned {
+                // Pruned here: the same copy again is not stored again, or the policy would
+                // prune it after every refresh of a feed that still carries it.
+                if pruned["content_hash"] == row.contentHash {
+                    try seenAgain(prunedID: row.id)
+                    unchanged += 1
+                    return .unchanged
+                }
+                row.firstSeenAt = pruned["first_seen_at"]
+            }
+            try insert.execute(arguments: [
+                row.id, row.sourceID, row.guid, row.url, row.title, row.author, row.published, row.updated,
+                row.summary, row.html, row.text, row.contentHash, row.firstSeenAt, row.published ?? row.firstSeenAt,
+            ])
+            lastInserted = db.lastInsertedRowID
+            if pruned != nil {
+                try restorePrunedState(articleID: row.id)
+                updated += 1
+            } else {
+                new += 1
+            }
+            change.noteArticle(row.id, source: row.sourceID)
+            unindexed += 1
+            if unindexed >= Self.indexBatch { try finish() }
+            return .new
+        }
+    }
+}
