@@ -35,6 +35,9 @@ public struct OPMLFeed: Sendable, Hashable, Codable {
 public enum OPML {
     /// The feeds in the OPML document `bytes`; `file` names it in errors.
     public static func parse(_ bytes: [UInt8], file: String) throws(FeedImportError) -> [OPMLFeed] {
+        // libxml2 is given UTF-8 only, as feeds are: its own switch to UTF-16 crashed on a
+        // document that starts UTF-16 and breaks off in a DOCTYPE (found by Fuzz/OPML).
+        let bytes = WideUnicode.utf8XML(ofDocument: bytes) ?? bytes
         if let reason = XMLSafety.problem(inPrologOf: bytes.prefix(XMLSafety.prologLimit)) {
             throw FeedImportError(file: file, line: 1, reason: reason)
         }

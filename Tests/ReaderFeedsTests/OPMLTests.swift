@@ -50,4 +50,16 @@ import Testing
         }
         #expect(try OPML.read(path: path, limit: size) == OPML.read(path: path))
     }
+
+    /// Found by Fuzz/OPML: a UTF-16 byte-order mark, then a DOCTYPE cut off by garbage,
+    /// crashed libxml2 (SEGV in xmlParseChunk) before OPML handed it UTF-8 only.
+    @Test func aBrokenUTF16DocumentIsRefusedNotACrash() throws {
+        let crash = try #require(Data(base64Encoded: "/v8APCFET0NUWVBFAAD///////91AGwgdi4uMDx0aXRsZT5lbnQgdHlwZT0ieGh02W1sIrhlbmNvZGluZ11dPlRG"))
+        #expect(throws: FeedImportError.self) { try OPML.parse(Array(crash), file: "crash.opml") }
+        // A well-formed list in UTF-16 is read.
+        let list = #"<?xml version="1.0" encoding="UTF-16"?><opml version="2.0"><body><outline text="Tides" xmlUrl="https://tides.example/feed"/></body></opml>"#
+        var utf16: [UInt8] = [0xFF, 0xFE]
+        for unit in list.utf16 { utf16 += [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
+        #expect(try OPML.parse(utf16, file: "list.opml").map(\.url) == ["https://tides.example/feed"])
+    }
 }
