@@ -139,14 +139,16 @@ import Testing
     }
 
     /// Found by fuzzing (Fuzz/XMLFeed): libxml2 crashed (a NULL read in xmlParseChunk) on a
-    /// document starting 00 00 3C 2F, which it takes for UCS-4. Such a start is refused first.
+    /// document starting 00 00 3C 2F, which it takes for UCS-4. Such a start never reaches
+    /// libxml2 as it is: it is refused, or, where its zero bytes read as UTF-32 (3C 00 00 00),
+    /// decoded to UTF-8 first, after which it is no OPML.
     @Test(arguments: [[0x00, 0x00, 0x3C, 0x2F], [0x3C, 0x00, 0x00, 0x00, 0x72], [0x4C, 0x6F, 0xA7, 0x94]] as [[UInt8]])
     func rejectsDocumentsThatDoNotStartWithASCIIMarkup(_ start: [UInt8]) throws {
         let bytes = start + Array("<rss version=\"2.0\"><channel><title>t</title></channel></rss>".utf8)
         #expect {
             try OPML.parse(bytes, file: "odd.opml")
         } throws: { error in
-            "\(error)".contains("does not start with XML markup")
+            "\(error)".contains("does not start with XML markup") || "\(error)".contains("not an OPML file")
         }
         let path = try Fixture.temporary("odd.xml", bytes)
         #expect(throws: FeedImportError.self) { try FeedFile.read(path: path, format: .rss) { _ in } }
