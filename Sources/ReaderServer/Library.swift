@@ -18,9 +18,17 @@ import ReaderModels
 /// row together: an article that comes in gets a change row, one that leaves a tombstone.
 /// So a user's change feed alone says what their devices must hold, and a fresh device
 /// pulling it from the start ends up with the same library as the old ones.
-struct Library {
+final class Library {
     let db: Database
     let now: String
+    /// "user source" pairs whose source this transaction knows the user's devices have, so
+    /// a fetch of many new articles asks once per user and source, not once per article.
+    private var sourcesHeld: Set<String> = []
+
+    init(db: Database, now: String) {
+        self.db = db
+        self.now = now
+    }
 
     // MARK: Who follows what
 
@@ -212,11 +220,15 @@ struct Library {
 
     /// A source's record changed: everyone holding it, and `audience`, gets the new one.
     func publish(source sourceID: String, to audience: [Int64]) throws {
+        // Holders through an article of theirs, found on `articles_source` and
+        // `library_article` (the change feed has no index by entity); a subscriber holding
+        // none is in `audience`.
         let holders = try Int64.fetchAll(db, sql: """
-            SELECT user_id FROM changes WHERE entity = 'source' AND entity_id = ? AND deleted = 0
+            SELECT DISTINCT l.user_id FROM articles a JOIN library l ON l.article_id = a.id WHERE a.source_id = ?
             """, arguments: [sourceID])
         for user in Set(holders).union(audience).sorted() {
             try RecordRows.recordChange(db, user: user, entity: .source, id: sourceID, at: now)
+            sourcesHeld.insert("\(user) \(sourceID)")
         }
     }
 
@@ -243,27 +255,33 @@ struct Library {
     /// Writes the source's change row for `user` when their devices do not have it yet
     /// (no change row, or a tombstone).
     private func sendSource(_ sourceID: String, to user: Int64) throws {
-        if try Bool.fetchOne(db, sql: """
-            SELECT deleted = 0 FROM changes WHERE user_id = ? AND entity = 'source' AND entity_id = ?
-            """, arguments: [user, sourceID]) == true {
-            return
-        }
+        guard try !holdsSource(sourceID, user: user) else { return }
         try RecordRows.recordChange(db, user: user, entity: .source, id: sourceID, at: now)
+        sourcesHeld.insert("\(user) \(sourceID)")
+    }
+
+    /// Whether `user`'s devices have the source: its last change row for them is no tombstone.
+    private func holdsSource(_ sourceID: String, user: Int64) throws -> Bool {
+        let key = "\(user) \(sourceID)"
+        if sourcesHeld.contains(key) { return true }
+        let held = try Bool.fetchOne(db, sql: """
+            SELECT deleted = 0 FROM changes WHERE user_id = ? AND entity = 'source' AND entity_id = ?
+            """, arguments: [user, sourceID]) ?? false
+        if held { sourcesHeld.insert(key) }
+        return held
     }
 
     /// A source whose articles all left `user`'s library, and which they no longer
     /// subscribe to, leaves too.
     private func dropSourceIfUnheld(_ sourceID: String, for user: Int64) throws {
-        let sent = try Bool.fetchOne(db, sql: """
-            SELECT deleted = 0 FROM changes WHERE user_id = ? AND entity = 'source' AND entity_id = ?
-            """, arguments: [user, sourceID]) ?? false
-        guard sent, try !isSubscribed(user: user, toSource: sourceID) else { return }
+        guard try holdsSource(sourceID, user: user), try !isSubscribed(user: user, toSource: sourceID) else { return }
         let holdsArticle = try Bool.fetchOne(db, sql: """
             SELECT EXISTS (SELECT 1 FROM library l JOIN articles a ON a.id = l.article_id
               WHERE l.user_id = ? AND a.source_id = ?)
             """, arguments: [user, sourceID]) ?? false
         if !holdsArticle {
             try RecordRows.recordChange(db, user: user, entity: .source, id: sourceID, deleted: true, at: now)
+            sourcesHeld.remove("\(user) \(sourceID)")
         }
     }
 }
