@@ -21,6 +21,7 @@ extension FeedFetcher {
         into target: Target, force: Bool = false, maxConcurrent: Int = FeedFetcher.defaultConcurrency,
         progress: (FeedRefreshProgress) -> Void = { _ in }
     ) async throws -> FeedRefreshReport {
+        let started = ContinuousClock.now
         var report = FeedRefreshReport()
         let (stored, skipped) = try await target.feedsDue(force: force)
         report.skipped = skipped
@@ -54,6 +55,7 @@ extension FeedFetcher {
             done.done += 1
             progress(done)
         }
+        report.seconds = (ContinuousClock.now - started).seconds
         return report
     }
 
@@ -88,5 +90,12 @@ extension FeedFetcher {
                 try await each(request, result)
             }
         }
+    }
+}
+
+private extension Duration {
+    /// The duration in seconds, as a `Double`.
+    var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

@@ -27,8 +27,9 @@ public protocol FeedRefreshTarget {
     func record(_ result: Result<FeedFetchResult, FeedFetchError>, for feed: Feed) async throws -> (new: Int, updated: Int)
 }
 
-/// What one refresh of the subscribed feeds did.
-public struct FeedRefreshReport: Hashable, Sendable {
+/// What one refresh of the subscribed feeds did: the counts of `FeedFetcher.refresh(into:)`,
+/// and what a refresher that prunes after it (`FeedRefresher` in ReaderSync) removed.
+public struct FeedRefreshReport: Hashable, Sendable, Codable {
     /// Feeds fetched and parsed (a 200).
     public var fetched = 0
     /// Feeds that answered 304 Not Modified.
@@ -43,7 +44,15 @@ public struct FeedRefreshReport: Hashable, Sendable {
     public var updated = 0
     /// Feeds that moved (permanent redirect).
     public var moved = 0
+    /// Articles a retention policy removed after the refresh; 0 where nothing prunes.
+    public var pruned = 0
+    /// How long the refresh took (with the pruning after it, if any), in seconds.
+    public var seconds = 0.0
 
     /// An empty report.
     public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case fetched, notModified = "not_modified", failed, skipped, new, updated, moved, pruned, seconds
+    }
 }

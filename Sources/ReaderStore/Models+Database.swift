@@ -75,11 +75,12 @@ extension Note {
 }
 
 extension Mutation {
-    init(row: Row) {
+    /// An outbox row; an entity, operation or stamp this version does not know throws.
+    init(row: Row) throws {
         self.init(
-            id: row["mutation_id"], entity: EntityKind(rawValue: row["entity"]) ?? .note, entityID: row["entity_id"],
-            op: MutationOp(rawValue: row["op"]) ?? .update, baseRevision: row["base_revision"],
-            fieldsJSON: row["fields"], hlc: HLC(row["hlc"] as String) ?? .zero, createdAt: row["created_at"],
+            id: row["mutation_id"], entity: try row.stored(EntityKind.self, "entity", in: "outbox"), entityID: row["entity_id"],
+            op: try row.stored(MutationOp.self, "op", in: "outbox"), baseRevision: row["base_revision"],
+            fieldsJSON: row["fields"], hlc: try row.storedHLC("hlc", in: "outbox"), createdAt: row["created_at"],
             attempts: row["attempts"]
         )
     }

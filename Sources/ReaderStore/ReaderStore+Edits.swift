@@ -9,12 +9,21 @@ extension ReaderStore {
     public func apply(_ edit: LocalEdit) throws -> AppliedEdit {
         // Before the transaction: an edit over a limit writes nothing and costs no lock.
         try edit.checkLimits()
-        let applied = try write { db in
-            var session = try EditSession(db: db, environment: environment)
-            let note = try session.apply(edit)
-            try session.saveClock()
-            return AppliedEdit(mutations: session.mutations, note: note)
-        }
+        let applied = try write { db in try applying(edit, db) }
+        notify(Self.change(of: edit, applied), origin: .local)
+        return applied
+    }
+
+    /// The transaction of `apply(_:)`, shared with its async form.
+    func applying(_ edit: LocalEdit, _ db: Database) throws -> AppliedEdit {
+        var session = try EditSession(db: db, environment: environment)
+        let note = try session.apply(edit)
+        try session.saveClock()
+        return AppliedEdit(mutations: session.mutations, note: note)
+    }
+
+    /// What observers hear of an applied edit.
+    static func change(of edit: LocalEdit, _ applied: AppliedEdit) -> StoreChange {
         var change = StoreChange(origin: .local)
         for mutation in applied.mutations {
             switch mutation.entity {
@@ -24,8 +33,7 @@ extension ReaderStore {
             }
         }
         if case .deleteNote(let id) = edit { change.noteIDs.insert(id) }
-        notify(change, origin: .local)
-        return applied
+        return change
     }
 
     /// Marks articles read or unread.

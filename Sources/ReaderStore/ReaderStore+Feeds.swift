@@ -68,20 +68,22 @@ public struct FeedSubscription: Sendable, Hashable {
 extension ReaderStore {
     /// The subscribed feeds, by title then URL, with their fetch state.
     public func feedSubscriptions() throws -> [FeedSubscription] {
-        try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT s.url, CAST(s.title AS BLOB) AS subscription_title, s.tags, f.*
-                FROM subscriptions s LEFT JOIN feed_fetch_state f ON f.url = s.url
-                WHERE s.subscribed = 1
-                ORDER BY lower(coalesce(s.title, f.title, s.url)), s.url
-                """).map { row in
-                let url: String = row["url"]
-                let state = row["source_key"] == nil ? FeedFetchState(url: url) : FeedFetchState(row: row)
-                return FeedSubscription(
-                    url: url, title: row.exactText("subscription_title") ?? state.title,
-                    tags: JSON.decodeStrings(row["tags"] ?? "[]"), state: state
-                )
-            }
+        try read(Self.feedSubscriptions)
+    }
+
+    static func feedSubscriptions(_ db: Database) throws -> [FeedSubscription] {
+        try Row.fetchAll(db, sql: """
+            SELECT s.url, CAST(s.title AS BLOB) AS subscription_title, s.tags, f.*
+            FROM subscriptions s LEFT JOIN feed_fetch_state f ON f.url = s.url
+            WHERE s.subscribed = 1
+            ORDER BY lower(coalesce(s.title, f.title, s.url)), s.url
+            """).map { row in
+            let url: String = row["url"]
+            let state = row["source_key"] == nil ? FeedFetchState(url: url) : FeedFetchState(row: row)
+            return FeedSubscription(
+                url: url, title: row.exactText("subscription_title") ?? state.title,
+                tags: JSON.decodeStrings(row["tags"] ?? "[]"), state: state
+            )
         }
     }
 
@@ -89,7 +91,10 @@ extension ReaderStore {
     /// of 4 or more characters. Nil when none matches.
     /// - Throws: `StoreError.ambiguousID` when a short id matches several feeds.
     public func feedSubscription(named text: String) throws -> FeedSubscription? {
-        let feeds = try feedSubscriptions()
+        try Self.feedSubscription(named: text, in: feedSubscriptions())
+    }
+
+    static func feedSubscription(named text: String, in feeds: [FeedSubscription]) throws -> FeedSubscription? {
         if let feed = feeds.first(where: { $0.url == text }) { return feed }
         let key = text.lowercased()
         if let feed = feeds.first(where: { $0.id == key }) { return feed }
@@ -100,14 +105,16 @@ extension ReaderStore {
     }
 
     /// The fetch state of the feed at `url`, nil when it was never fetched here.
-    public func feedFetchState(url: String) throws -> FeedFetchState? {
-        try read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM feed_fetch_state WHERE url = ?", arguments: [url]).map(FeedFetchState.init(row:))
-        }
+    package func feedFetchState(url: String) throws -> FeedFetchState? {
+        try read { db in try Self.feedFetchState(db, url: url) }
+    }
+
+    static func feedFetchState(_ db: Database, url: String) throws -> FeedFetchState? {
+        try Row.fetchOne(db, sql: "SELECT * FROM feed_fetch_state WHERE url = ?", arguments: [url]).map(FeedFetchState.init(row:))
     }
 
     /// Saves a feed's fetch state (after a 304 or a failure), replacing what was there.
-    public func saveFeedFetchState(_ state: FeedFetchState) throws {
+    package func saveFeedFetchState(_ state: FeedFetchState) throws {
         try write { db in try state.save(db) }
     }
 
@@ -117,64 +124,79 @@ extension ReaderStore {
     /// text), new ones indexed for search in batches. Articles without a date sort by when
     /// they were first seen.
     @discardableResult
-    public func importFetchedFeed(_ entries: [ArticleDraft], state: FeedFetchState) throws -> ImportReport {
-        let (report, change) = try write { db in
-            var writer = try ArticleWriter(db: db, now: nowText())
-            var reanchored: Set<String> = []
-            for draft in entries {
-                let updatedBefore = writer.updated
-                try writer.save(draft)
-                if writer.updated > updatedBefore { reanchored.formUnion(try db.reanchorNotes(articleID: draft.id, text: draft.text)) }
-            }
-            try writer.finish()
-            try state.save(db)
-            var change = writer.change
-            change.noteIDs = reanchored
-            return (ImportReport(
-                file: state.url, format: entries.first?.source.kind.rawValue ?? "feed",
-                new: writer.new, updated: writer.updated, unchanged: writer.unchanged, duplicates: writer.duplicates
-            ), change)
-        }
+    package func importFetchedFeed(_ entries: [ArticleDraft], state: FeedFetchState) throws -> ImportReport {
+        let (report, change) = try write { db in try importing(entries, state: state, db) }
         notify(change, origin: .refresh)
         return report
+    }
+
+    /// The transaction of `importFetchedFeed`, shared with its async form.
+    func importing(_ entries: [ArticleDraft], state: FeedFetchState, _ db: Database) throws -> (ImportReport, StoreChange) {
+        var writer = try ArticleWriter(db: db, now: nowText())
+        var reanchored: Set<String> = []
+        for draft in entries {
+            let updatedBefore = writer.updated
+            try writer.save(draft)
+            if writer.updated > updatedBefore { reanchored.formUnion(try db.reanchorNotes(articleID: draft.id, text: draft.text)) }
+        }
+        try writer.finish()
+        try state.save(db)
+        var change = writer.change
+        change.noteIDs = reanchored
+        return (ImportReport(
+            file: state.url, format: entries.first?.source.kind.rawValue ?? "feed",
+            new: writer.new, updated: writer.updated, unchanged: writer.unchanged, duplicates: writer.duplicates
+        ), change)
     }
 
     /// Subscribes to the feed at `url` (a synced edit) and gives it an empty fetch state
     /// keyed by `sourceKey` (default: the URL) unless it has one.
     public func subscribeFeed(url: String, title: String? = nil, tags: [String] = [], sourceKey: String? = nil) throws {
         try apply(.subscribe(url: url, title: title, tags: tags))
-        try write { db in
-            try db.execute(
-                sql: "INSERT INTO feed_fetch_state (url, source_key) VALUES (?, ?) ON CONFLICT (url) DO NOTHING",
-                arguments: [url, sourceKey ?? url]
-            )
-        }
+        try write { db in try Self.giveFetchState(db, url: url, sourceKey: sourceKey) }
+    }
+
+    /// An empty fetch state for a feed just subscribed to, unless it has one.
+    static func giveFetchState(_ db: Database, url: String, sourceKey: String?) throws {
+        try db.execute(
+            sql: "INSERT INTO feed_fetch_state (url, source_key) VALUES (?, ?) ON CONFLICT (url) DO NOTHING",
+            arguments: [url, sourceKey ?? url]
+        )
     }
 
     /// Points a subscription at the URL its feed moved to (a permanent redirect, or the feed
     /// found in a page): the subscription is moved (two synced edits, keeping its title and
     /// tags) and the fetch state follows it, keeping its source key.
-    public func moveFeed(from old: String, to new: String) throws {
+    package func moveFeed(from old: String, to new: String) throws {
         guard old != new else { return }
-        let (title, tags) = try read { db -> (String?, [String]) in
-            let row = try Row.fetchOne(
-                db, sql: "SELECT \(ExactText.column("title")), tags FROM subscriptions WHERE url = ?", arguments: [old]
-            )
-            return (row?.exactText("title"), JSON.decodeStrings(row?["tags"] ?? "[]"))
-        }
+        let (title, tags) = try read { db in try Self.subscriptionTitleAndTags(db, url: old) }
         try apply(.subscribe(url: new, title: title, tags: tags))
         try apply(.unsubscribe(url: old))
-        try write { db in
-            try db.execute(sql: "DELETE FROM feed_fetch_state WHERE url = ?", arguments: [new])
-            try db.execute(sql: "UPDATE feed_fetch_state SET url = ? WHERE url = ?", arguments: [new, old])
-        }
+        try write { db in try Self.moveFetchState(db, from: old, to: new) }
+    }
+
+    static func subscriptionTitleAndTags(_ db: Database, url: String) throws -> (String?, [String]) {
+        let row = try Row.fetchOne(
+            db, sql: "SELECT \(ExactText.column("title")), tags FROM subscriptions WHERE url = ?", arguments: [url]
+        )
+        return (row?.exactText("title"), JSON.decodeStrings(row?["tags"] ?? "[]"))
+    }
+
+    /// The fetch state follows a moved feed, keeping its source key.
+    static func moveFetchState(_ db: Database, from old: String, to new: String) throws {
+        try db.execute(sql: "DELETE FROM feed_fetch_state WHERE url = ?", arguments: [new])
+        try db.execute(sql: "UPDATE feed_fetch_state SET url = ? WHERE url = ?", arguments: [new, old])
     }
 
     /// Unsubscribes from the feed at `url` (a synced edit) and forgets its fetch state. Its
     /// articles stay, with their notes.
     public func unsubscribeFeed(url: String) throws {
         try apply(.unsubscribe(url: url))
-        try write { db in try db.execute(sql: "DELETE FROM feed_fetch_state WHERE url = ?", arguments: [url]) }
+        try write { db in try Self.forgetFetchState(db, url: url) }
+    }
+
+    static func forgetFetchState(_ db: Database, url: String) throws {
+        try db.execute(sql: "DELETE FROM feed_fetch_state WHERE url = ?", arguments: [url])
     }
 }
 

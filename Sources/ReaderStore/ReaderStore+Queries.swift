@@ -59,12 +59,14 @@ extension ReaderStore {
 
     /// One article with its body and state.
     public func article(id: String) throws -> Article {
-        try read { db in
-            guard let row = try Row.fetchOne(db, sql: Article.selectSQL + " WHERE a.id = ?", arguments: [id]) else {
-                throw StoreError.articleNotFound(id)
-            }
-            return Article(row: row)
+        try read { db in try Self.article(db, id: id) }
+    }
+
+    static func article(_ db: Database, id: String) throws -> Article {
+        guard let row = try Row.fetchOne(db, sql: Article.selectSQL + " WHERE a.id = ?", arguments: [id]) else {
+            throw StoreError.articleNotFound(id)
         }
+        return Article(row: row)
     }
 
     /// Notes that are not deleted, oldest first; of one article when `articleID` is given.
@@ -88,10 +90,12 @@ extension ReaderStore {
 
     /// One note, unless it is deleted.
     public func note(id: String) throws -> Note {
-        try read { db in
-            guard let note = try Note.fetchLive(db, id: id) else { throw StoreError.noteNotFound(id) }
-            return note
-        }
+        try read { db in try Self.note(db, id: id) }
+    }
+
+    static func note(_ db: Database, id: String) throws -> Note {
+        guard let note = try Note.fetchLive(db, id: id) else { throw StoreError.noteNotFound(id) }
+        return note
     }
 
     /// The outbox in the order it will be pushed.
@@ -106,41 +110,44 @@ extension ReaderStore {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM sources ORDER BY title, id").map { row in
                 Source(
-                    id: row["id"], key: row["key"], kind: SourceKind(rawValue: row["kind"]) ?? .rss,
+                    id: row["id"], key: row["key"], kind: try row.stored(SourceKind.self, "kind", in: "sources"),
                     title: row["title"], siteURL: row["site_url"], feedURL: row["feed_url"]
                 )
             }
         }
     }
 
+    /// Counts of what the store holds and where it syncs.
     public func status() throws -> StoreStatus {
-        var status = try read { db in
-            let counts = try Row.fetchOne(db, sql: """
-                SELECT
-                  (SELECT count(*) FROM articles) AS articles,
-                  (SELECT count(*) FROM articles) - (SELECT count(*) FROM article_states WHERE read = 1) AS unread,
-                  (SELECT count(*) FROM article_states WHERE starred = 1) AS starred,
-                  (SELECT count(*) FROM notes WHERE deleted = 0) AS notes,
-                  (SELECT count(*) FROM notes WHERE deleted = 0 AND conflicted = 1) AS conflicted,
-                  (SELECT count(*) FROM sources) AS sources,
-                  (SELECT count(*) FROM subscriptions WHERE subscribed = 1) AS subscriptions,
-                  (SELECT count(*) FROM outbox) AS pending,
-                  (SELECT count(*) FROM rejected_mutations) AS rejected,
-                  (SELECT count(*) FROM notes WHERE deleted = 0 AND orphaned = 1) AS orphaned,
-                  s.device_id, s.server_url, s.cursor, s.last_sync_at
-                FROM sync_state s WHERE s.id = 1
-                """)
-            guard let counts else { throw StoreError.database("the database has no sync state row; it was not created by reader") }
-            return StoreStatus(
-                articles: counts["articles"], unread: counts["unread"], starred: counts["starred"], notes: counts["notes"],
-                conflictedNotes: counts["conflicted"], sources: counts["sources"], subscriptions: counts["subscriptions"],
-                pendingMutations: counts["pending"], rejectedMutations: counts["rejected"],
-                orphanedNotes: counts["orphaned"], deviceID: counts["device_id"], serverURL: counts["server_url"],
-                cursor: counts["cursor"], lastSyncAt: counts["last_sync_at"]
-            )
-        }
+        var status = try read(Self.status)
         status.databaseBytes = databaseBytes()
         return status
+    }
+
+    static func status(_ db: Database) throws -> StoreStatus {
+        let counts = try Row.fetchOne(db, sql: """
+            SELECT
+              (SELECT count(*) FROM articles) AS articles,
+              (SELECT count(*) FROM articles) - (SELECT count(*) FROM article_states WHERE read = 1) AS unread,
+              (SELECT count(*) FROM article_states WHERE starred = 1) AS starred,
+              (SELECT count(*) FROM notes WHERE deleted = 0) AS notes,
+              (SELECT count(*) FROM notes WHERE deleted = 0 AND conflicted = 1) AS conflicted,
+              (SELECT count(*) FROM sources) AS sources,
+              (SELECT count(*) FROM subscriptions WHERE subscribed = 1) AS subscriptions,
+              (SELECT count(*) FROM outbox) AS pending,
+              (SELECT count(*) FROM rejected_mutations) AS rejected,
+              (SELECT count(*) FROM notes WHERE deleted = 0 AND orphaned = 1) AS orphaned,
+              s.device_id, s.server_url, s.cursor, s.last_sync_at
+            FROM sync_state s WHERE s.id = 1
+            """)
+        guard let counts else { throw StoreError.database("the database has no sync state row; it was not created by reader") }
+        return StoreStatus(
+            articles: counts["articles"], unread: counts["unread"], starred: counts["starred"], notes: counts["notes"],
+            conflictedNotes: counts["conflicted"], sources: counts["sources"], subscriptions: counts["subscriptions"],
+            pendingMutations: counts["pending"], rejectedMutations: counts["rejected"],
+            orphanedNotes: counts["orphaned"], deviceID: counts["device_id"], serverURL: counts["server_url"],
+            cursor: counts["cursor"], lastSyncAt: counts["last_sync_at"]
+        )
     }
 
     /// The full id of the article that `text` names: its whole id, or a unique prefix of at

@@ -74,7 +74,7 @@ extension ReaderStore {
         }
     }
 
-    private static func prune(_ db: Database, policy: RetentionPolicy, now: Date, into report: inout PruneReport) throws {
+    static func prune(_ db: Database, policy: RetentionPolicy, now: Date, into report: inout PruneReport) throws {
         let nowText = Timestamp.format(now)
         func daysBefore(_ days: Int) -> String { Timestamp.format(now.addingTimeInterval(-Double(days) * 86_400)) }
         var rules: [String] = []
@@ -144,21 +144,33 @@ extension ReaderStore {
     /// it that was deleted, at a cost in proportion to what was pruned.
     private func giveSpaceBack(removed: Int) throws {
         do {
-            try pool.writeWithoutTransaction { db in
-                if removed > 0 {
-                    try db.execute(sql: "INSERT INTO articles_fts(articles_fts, rank) VALUES ('merge', ?)",
-                                   arguments: [-max(64, removed * 2)])
-                }
-                if try Int.fetchOne(db, sql: "PRAGMA auto_vacuum") != StoreFile.incrementalVacuum {
-                    try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL")
-                    try db.execute(sql: "VACUUM")
-                } else {
-                    try db.execute(sql: "PRAGMA incremental_vacuum")
-                }
-                try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
-            }
+            try pool.writeWithoutTransaction { db in try Self.giveSpaceBack(db, removed: removed) }
         } catch {
             throw StoreError.wrap(error, path: path)
         }
+    }
+
+    /// `giveSpaceBack(removed:)` through GRDB's async API.
+    func asyncGiveSpaceBack(removed: Int) async throws {
+        do {
+            try await pool.writeWithoutTransaction { db in try Self.giveSpaceBack(db, removed: removed) }
+        } catch {
+            throw StoreError.wrap(error, path: path)
+        }
+    }
+
+    /// Outside a transaction: VACUUM and checkpoints cannot run inside one.
+    private static func giveSpaceBack(_ db: Database, removed: Int) throws {
+        if removed > 0 {
+            try db.execute(sql: "INSERT INTO articles_fts(articles_fts, rank) VALUES ('merge', ?)",
+                           arguments: [-max(64, removed * 2)])
+        }
+        if try Int.fetchOne(db, sql: "PRAGMA auto_vacuum") != StoreFile.incrementalVacuum {
+            try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL")
+            try db.execute(sql: "VACUUM")
+        } else {
+            try db.execute(sql: "PRAGMA incremental_vacuum")
+        }
+        try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
     }
 }

@@ -32,32 +32,40 @@ public struct RejectedMutation: Hashable, Sendable, Codable {
 extension ReaderStore {
     /// The device's sync settings.
     public func syncSettings() throws -> SyncSettings {
-        try read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM sync_state WHERE id = 1") else {
-                throw StoreError.database("the database has no sync state row; it was not created by reader")
-            }
-            return SyncSettings(
-                deviceID: row["device_id"], serverURL: row["server_url"], token: row["token"], cursor: row["cursor"],
-                lastSyncAt: row["last_sync_at"], resyncing: row["resyncing"]
-            )
+        try read(Self.syncSettings)
+    }
+
+    static func syncSettings(_ db: Database) throws -> SyncSettings {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM sync_state WHERE id = 1") else {
+            throw StoreError.database("the database has no sync state row; it was not created by reader")
         }
+        return SyncSettings(
+            deviceID: row["device_id"], serverURL: row["server_url"], token: row["token"], cursor: row["cursor"],
+            lastSyncAt: row["last_sync_at"], resyncing: row["resyncing"]
+        )
     }
 
     /// Stores (or with nil, forgets) the server and token. Changing the server starts the
     /// pull over from the beginning; pending mutations are kept.
     public func saveServer(url: String?, token: String?) throws {
-        try write { db in
-            let current = try String.fetchOne(db, sql: "SELECT server_url FROM sync_state WHERE id = 1")
-            if current != url {
-                try db.execute(sql: "UPDATE sync_state SET cursor = NULL, last_sync_at = NULL WHERE id = 1")
-            }
-            try db.execute(sql: "UPDATE sync_state SET server_url = ?, token = ? WHERE id = 1", arguments: [url, token])
+        try write { db in try Self.saveServer(db, url: url, token: token) }
+    }
+
+    static func saveServer(_ db: Database, url: String?, token: String?) throws {
+        let current = try String.fetchOne(db, sql: "SELECT server_url FROM sync_state WHERE id = 1")
+        if current != url {
+            try db.execute(sql: "UPDATE sync_state SET cursor = NULL, last_sync_at = NULL WHERE id = 1")
         }
+        try db.execute(sql: "UPDATE sync_state SET server_url = ?, token = ? WHERE id = 1", arguments: [url, token])
     }
 
     /// How many mutations wait in the outbox.
     public func pendingCount() throws -> Int {
-        try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox") ?? 0 }
+        try read(Self.pendingCount)
+    }
+
+    static func pendingCount(_ db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox") ?? 0
     }
 
     /// The next batch of the outbox, oldest first, as it goes on the wire. Each row's
@@ -73,42 +81,44 @@ extension ReaderStore {
     /// A batch also stops before `maxFieldBytes` of fields or `maxNotes` note mutations
     /// (it always holds one), so the push fits the server's body limit and its answer, which
     /// carries every note whole, fits the client's response cap (`WireLimits`).
-    public func takeOutboxBatch(
+    package func takeOutboxBatch(
         limit: Int, maxFieldBytes: Int = WireLimits.pushFieldsBudgetBytes, maxNotes: Int = WireLimits.maxNoteMutationsPerPush
     ) throws -> [WireMutation] {
-        try write { db in
-            var rows: [Row] = []
-            var bytes = 0
-            var notes = 0
-            let cursor = try Row.fetchCursor(db, sql: """
-                SELECT * FROM outbox o
-                WHERE o.entity != 'note'
-                   OR o.seq = (SELECT min(seq) FROM outbox WHERE entity = 'note' AND entity_id = o.entity_id)
-                ORDER BY seq LIMIT ?
-                """, arguments: [limit])
-            while let row = try cursor.next() {
-                let size = (row["fields"] as String? ?? "").utf8.count
-                let isNote = row["entity"] as String? == EntityKind.note.rawValue
-                if !rows.isEmpty, bytes + size > maxFieldBytes || (isNote && notes >= maxNotes) { break }
-                bytes += size
-                if isNote { notes += 1 }
-                rows.append(row.copy())
+        try write { db in try Self.takeOutboxBatch(db, limit: limit, maxFieldBytes: maxFieldBytes, maxNotes: maxNotes) }
+    }
+
+    static func takeOutboxBatch(_ db: Database, limit: Int, maxFieldBytes: Int, maxNotes: Int) throws -> [WireMutation] {
+        var rows: [Row] = []
+        var bytes = 0
+        var notes = 0
+        let cursor = try Row.fetchCursor(db, sql: """
+            SELECT * FROM outbox o
+            WHERE o.entity != 'note'
+               OR o.seq = (SELECT min(seq) FROM outbox WHERE entity = 'note' AND entity_id = o.entity_id)
+            ORDER BY seq LIMIT ?
+            """, arguments: [limit])
+        while let row = try cursor.next() {
+            let size = (row["fields"] as String? ?? "").utf8.count
+            let isNote = row["entity"] as String? == EntityKind.note.rawValue
+            if !rows.isEmpty, bytes + size > maxFieldBytes || (isNote && notes >= maxNotes) { break }
+            bytes += size
+            if isNote { notes += 1 }
+            rows.append(row.copy())
+        }
+        let bump = try db.cachedStatement(sql: "UPDATE outbox SET attempts = attempts + 1 WHERE seq = ?")
+        for row in rows { try bump.execute(arguments: [row["seq"] as Int64]) }
+        return try rows.map { row in
+            let mutation = try Mutation(row: row)
+            let fields: JSONObject
+            do {
+                fields = try JSONDecoder().decode(JSONObject.self, from: Data(mutation.fieldsJSON.utf8))
+            } catch {
+                throw StoreError.database("outbox row \(mutation.id) holds fields that are not a JSON object")
             }
-            let bump = try db.cachedStatement(sql: "UPDATE outbox SET attempts = attempts + 1 WHERE seq = ?")
-            for row in rows { try bump.execute(arguments: [row["seq"] as Int64]) }
-            return try rows.map { row in
-                let mutation = Mutation(row: row)
-                let fields: JSONObject
-                do {
-                    fields = try JSONDecoder().decode(JSONObject.self, from: Data(mutation.fieldsJSON.utf8))
-                } catch {
-                    throw StoreError.database("outbox row \(mutation.id) holds fields that are not a JSON object")
-                }
-                return WireMutation(
-                    id: mutation.id, entity: mutation.entity, entityID: mutation.entityID, op: mutation.op,
-                    baseRevision: mutation.baseRevision, fields: fields, hlc: mutation.hlc
-                )
-            }
+            return WireMutation(
+                id: mutation.id, entity: mutation.entity, entityID: mutation.entityID, op: mutation.op,
+                baseRevision: mutation.baseRevision, fields: fields, hlc: mutation.hlc
+            )
         }
     }
 
@@ -131,18 +141,20 @@ extension ReaderStore {
     /// An answer holding a clock stamp more than `HLC.maxLeadMillis` ahead of this device's
     /// clock is refused whole with `StampTooFarAhead`: nothing is settled or adopted.
     @discardableResult
-    public func settle(_ response: PushResponse) throws -> SettleReport {
+    package func settle(_ response: PushResponse) throws -> SettleReport {
         let now = environment.now()
-        let report = try write { db in
-            var sync = try SyncSession(db: db, now: now)
-            try sync.refuseStampsTooFarAhead(response.stamps)
-            for result in response.results { try sync.settle(result) }
-            try sync.see(response.serverHLC)
-            try sync.finish()
-            return sync.report
-        }
+        let report = try write { db in try Self.settle(db, response, now: now) }
         notify(report.changes, origin: .server)
         return report.settleReport
+    }
+
+    static func settle(_ db: Database, _ response: PushResponse, now: Date) throws -> SyncSession.Report {
+        var sync = try SyncSession(db: db, now: now)
+        try sync.refuseStampsTooFarAhead(response.stamps)
+        for result in response.results { try sync.settle(result) }
+        try sync.see(response.serverHLC)
+        try sync.finish()
+        return sync.report
     }
 
     /// Applies one page of the change feed and stores its cursor in the same transaction,
@@ -153,50 +165,54 @@ extension ReaderStore {
     /// clock is refused whole with `StampTooFarAhead`: nothing is applied or adopted and the
     /// cursor stays.
     @discardableResult
-    public func applyChanges(_ page: ChangePage) throws -> PageReport {
+    package func applyChanges(_ page: ChangePage) throws -> PageReport {
         let now = environment.now()
-        let report = try write { db in
-            var sync = try SyncSession(db: db, now: now)
-            try sync.refuseStampsTooFarAhead(page.stamps)
-            for change in page.changes { try sync.apply(change.change) }
-            try sync.retryDeferred()
-            try sync.see(page.serverHLC)
-            try db.execute(sql: "UPDATE sync_state SET cursor = ? WHERE id = 1", arguments: [page.nextCursor])
-            if !page.hasMore {
-                try sync.endResyncIfRunning()
-                try db.execute(sql: "UPDATE sync_state SET last_sync_at = ? WHERE id = 1", arguments: [sync.now])
-            }
-            try sync.finish()
-            return sync.report
-        }
+        let report = try write { db in try Self.apply(db, page, now: now) }
         notify(report.changes, origin: .server)
         return report.pageReport
     }
 
+    static func apply(_ db: Database, _ page: ChangePage, now: Date) throws -> SyncSession.Report {
+        var sync = try SyncSession(db: db, now: now)
+        try sync.refuseStampsTooFarAhead(page.stamps)
+        for change in page.changes { try sync.apply(change.change) }
+        try sync.retryDeferred()
+        try sync.see(page.serverHLC)
+        try db.execute(sql: "UPDATE sync_state SET cursor = ? WHERE id = 1", arguments: [page.nextCursor])
+        if !page.hasMore {
+            try sync.endResyncIfRunning()
+            try db.execute(sql: "UPDATE sync_state SET last_sync_at = ? WHERE id = 1", arguments: [sync.now])
+        }
+        try sync.finish()
+        return sync.report
+    }
+
     /// Starts a full resync: the server no longer has the history after our cursor. The
     /// pull starts from the beginning; pending mutations stay in the outbox.
-    public func beginResync() throws {
-        try write { db in
-            try db.execute(sql: """
-                UPDATE sync_state SET cursor = NULL, resyncing = 1 WHERE id = 1;
-                DELETE FROM resync_seen;
-                """)
-        }
+    package func beginResync() throws {
+        try write(Self.beginResync)
+    }
+
+    static func beginResync(_ db: Database) throws {
+        try db.execute(sql: """
+            UPDATE sync_state SET cursor = NULL, resyncing = 1 WHERE id = 1;
+            DELETE FROM resync_seen;
+            """)
     }
 }
 
 /// What settling one push did.
-public struct SettleReport: Hashable, Sendable {
-    public var applied = 0
-    public var merged = 0
-    public var keptBoth = 0
-    public var rejected = 0
+package struct SettleReport: Hashable, Sendable {
+    package var applied = 0
+    package var merged = 0
+    package var keptBoth = 0
+    package var rejected = 0
 }
 
 /// What applying one page did.
-public struct PageReport: Hashable, Sendable {
-    public var articles = 0
-    public var notes = 0
-    public var states = 0
-    public var deleted = 0
+package struct PageReport: Hashable, Sendable {
+    package var articles = 0
+    package var notes = 0
+    package var states = 0
+    package var deleted = 0
 }

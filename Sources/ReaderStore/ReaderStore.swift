@@ -23,6 +23,10 @@ public struct StoreEnvironment: Sendable {
 ///
 /// Reads may run on any thread; writes are serialised by SQLite. User data is changed only
 /// through `apply(_:)`, which writes the change and its outbox row in one transaction.
+///
+/// Its methods are synchronous: they block the calling thread while SQLite works, which
+/// suits a command-line tool. From a main actor or any other task, use ``async``, the
+/// same operations through GRDB's async API, which suspend the task instead.
 public final class ReaderStore: Sendable {
     /// The database file.
     public let path: String
@@ -88,7 +92,7 @@ public final class ReaderStore: Sendable {
     ///   file may reach that size during bulk writes; it is removed when the store closes.
     ///
     /// `reader-bench` gives its raw-SQLite floor the same settings, so the two stay comparable.
-    public static let connectionPragmas = "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -8000; PRAGMA wal_autocheckpoint = 8192"
+    package static let connectionPragmas = "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -8000; PRAGMA wal_autocheckpoint = 8192"
 
     /// Runs a read, turning database failures into `StoreError`.
     func read<T>(_ body: (Database) throws -> T) throws -> T {
@@ -102,17 +106,37 @@ public final class ReaderStore: Sendable {
     /// observations over those tables (``observeUnreadCount(feedID:)``) then read again.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
         do {
-            return try pool.write { db in
-                let before = db.totalChangesCount
-                let result = try body(db)
-                if db.totalChangesCount != before {
-                    for table in Self.unreportedTables { try db.notifyChanges(in: Table(table)) }
-                }
-                return result
-            }
+            return try pool.write { db in try Self.reportingChanges(db, body) }
         } catch {
             throw StoreError.wrap(error, path: path)
         }
+    }
+
+    /// Runs a read through GRDB's async API: the caller's task is suspended, not its
+    /// thread, while a reader connection works on GRDB's own queue.
+    func asyncRead<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
+        do { return try await pool.read(body) } catch { throw StoreError.wrap(error, path: path) }
+    }
+
+    /// Runs a write transaction through GRDB's async API (see `asyncRead(_:)`), reporting
+    /// changes as `write(_:)` does.
+    func asyncWrite<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.write { db in try Self.reportingChanges(db, body) }
+        } catch {
+            throw StoreError.wrap(error, path: path)
+        }
+    }
+
+    /// Runs `body` in a write transaction and, when it changed anything, tells GRDB of the
+    /// tables SQLite does not report.
+    private static func reportingChanges<T>(_ db: Database, _ body: (Database) throws -> T) throws -> T {
+        let before = db.totalChangesCount
+        let result = try body(db)
+        if db.totalChangesCount != before {
+            for table in unreportedTables { try db.notifyChanges(in: Table(table)) }
+        }
+        return result
     }
 
     /// The tables whose changes SQLite does not report (they are `WITHOUT ROWID`).

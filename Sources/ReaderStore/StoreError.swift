@@ -18,6 +18,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidSearch(String)
     /// The database could not be opened or written: locked, full, corrupt, unreadable.
     case database(String)
+    /// A stored value this version does not know, such as a source kind or an outbox
+    /// operation: the file was written by a newer version, or damaged. Nothing is guessed.
+    case unknownStoredValue(table: String, column: String, value: String)
 
     public var description: String {
         switch self {
@@ -33,6 +36,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "\(what) is \(bytes) bytes, over the limit of \(limit) bytes; nothing was saved"
         case .invalidSearch(let reason): "invalid search: \(reason)"
         case .database(let reason): reason
+        case .unknownStoredValue(let table, let column, let value):
+            "the database holds \u{201C}\(value)\u{201D} in \(table).\(column), which this version does not know; the file was written by a newer version or is damaged"
         }
     }
 
@@ -40,6 +45,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     static func wrap(_ error: any Error, path: String) -> any Error {
         guard let error = error as? DatabaseError else { return error }
         switch error.resultCode {
+        // GRDB interrupts the statement of a cancelled task's async read or write.
+        case .SQLITE_INTERRUPT: return CancellationError()
         case .SQLITE_FULL: return StoreError.database("the disk holding \(path) is full; nothing was written")
         case .SQLITE_BUSY, .SQLITE_LOCKED:
             return StoreError.database("the database \(path) is busy in another process; try again")

@@ -15,7 +15,7 @@ struct SyncSession {
     private var writer: ArticleWriter?
     private let resyncing: Bool
 
-    struct Report {
+    struct Report: Sendable {
         var settleReport = SettleReport()
         var pageReport = PageReport()
         var changes = StoreChange(origin: .server)
@@ -60,7 +60,7 @@ struct SyncSession {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE mutation_id = ?", arguments: [result.mutationID]) else {
             return // already settled by an earlier copy of this answer
         }
-        let sent = Mutation(row: row)
+        let sent = try Mutation(row: row)
         try db.execute(sql: "DELETE FROM outbox WHERE mutation_id = ?", arguments: [result.mutationID])
         switch result.status {
         case .applied: report.settleReport.applied += 1

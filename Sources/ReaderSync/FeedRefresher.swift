@@ -9,7 +9,9 @@ import ReaderStore
 /// `reader feeds add` are this type; an app refreshes through it the same way.
 ///
 /// It keeps no state of its own: what to remember between refreshes (validators, a feed's
-/// URL after a move, failures and backoff) is in the store.
+/// URL after a move, failures and backoff) is in the store. It reads and writes the store
+/// through ``ReaderStore/async``, so a refresh never blocks a thread of the cooperative pool
+/// on SQLite.
 public struct FeedRefresher: Sendable {
     /// The store whose subscriptions are refreshed.
     public let store: ReaderStore
@@ -37,17 +39,19 @@ public struct FeedRefresher: Sendable {
     /// A feed that fails is marked in error with its reason and a backoff, keeps its
     /// articles, and never stops the others. Only a store failure throws. The retention
     /// policy runs at the end (`ReaderStore.prune`), on the store's clock. `progress` hears
-    /// how many of the feeds due are done, before the first fetch and after each feed.
-    public func refresh(force: Bool = false, progress: (FeedRefreshProgress) -> Void = { _ in }) async throws -> RefreshSummary {
+    /// how many of the feeds due are done, before the first fetch and after each feed. The
+    /// report counts what the fetches did, what the policy `pruned`, and the `seconds` it all took.
+    public func refresh(
+        force: Bool = false, progress: (FeedRefreshProgress) -> Void = { _ in }
+    ) async throws -> FeedRefreshReport {
         let started = ContinuousClock.now
-        let report = try await fetcher.refresh(
+        var report = try await fetcher.refresh(
             into: StoreFeeds(store: store, now: now, start: now()), force: force, maxConcurrent: maxConcurrent, progress: progress
         )
-        var summary = RefreshSummary(report)
-        summary.pruned = try store.prune().removed
+        report.pruned = try await store.async.prune().removed
         let elapsed = ContinuousClock.now - started
-        summary.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return summary
+        report.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return report
     }
 
     /// Subscribes to the feed at `address` and writes its articles, fetching it first so
@@ -60,14 +64,16 @@ public struct FeedRefresher: Sendable {
     public func add(_ address: URL, tags: [String] = []) async throws -> FeedAddResult {
         let result = try await fetcher.fetch(FeedFetchRequest(url: address), discover: true)
         let finalURL = result.url.absoluteString
-        let existing = try store.feedSubscription(named: finalURL)
+        let existing = try await store.async.feedSubscription(named: finalURL)
         // The source is keyed as every later refresh keys it: by the URL first subscribed to.
         let sourceKey = existing?.state.sourceKey ?? finalURL
         var allTags = existing?.tags ?? []
         for name in tags where !allTags.contains(name) { allTags.append(name) }
-        try store.subscribeFeed(url: finalURL, title: existing?.title ?? result.feed?.title, tags: allTags, sourceKey: sourceKey)
-        let state = try store.feedFetchState(url: finalURL) ?? FeedFetchState(url: finalURL)
-        let report = try Self.record(.success(result.subscribed(sourceKey: sourceKey)), state: state, in: store, now: now())
+        try await store.async.subscribeFeed(
+            url: finalURL, title: existing?.title ?? result.feed?.title, tags: allTags, sourceKey: sourceKey
+        )
+        let state = try await store.async.feedFetchState(url: finalURL) ?? FeedFetchState(url: finalURL)
+        let report = try await Self.record(.success(result.subscribed(sourceKey: sourceKey)), state: state, in: store, now: now())
         return FeedAddResult(
             id: state.id, url: finalURL, title: result.feed?.title,
             discoveredFrom: finalURL == address.absoluteString ? nil : address.absoluteString,
@@ -80,7 +86,7 @@ public struct FeedRefresher: Sendable {
     /// - Returns: What importing the articles did; nil for a 304 or a failure.
     static func record(
         _ result: Result<FeedFetchResult, FeedFetchError>, state old: FeedFetchState, in store: ReaderStore, now: Date
-    ) throws -> ImportReport? {
+    ) async throws -> ImportReport? {
         var state = old
         state.lastFetchAt = now
         switch result {
@@ -89,11 +95,11 @@ public struct FeedRefresher: Sendable {
             state.lastError = error.description
             state.consecutiveFailures += 1
             state.nextFetchAt = FeedBackoff.nextFetch(after: state.consecutiveFailures, at: now, retryAfter: error.retryAfter)
-            try store.saveFeedFetchState(state)
+            try await store.async.saveFeedFetchState(state)
             return nil
         case .success(let fetched):
             if let moved = fetched.newURL?.absoluteString, moved != old.url {
-                try store.moveFeed(from: old.url, to: moved)
+                try await store.async.moveFeed(from: old.url, to: moved)
                 state.url = moved
             }
             state.lastStatus = fetched.status
@@ -103,12 +109,12 @@ public struct FeedRefresher: Sendable {
             state.etag = fetched.validators.etag
             state.lastModified = fetched.validators.lastModified
             guard let feed = fetched.feed else {
-                try store.saveFeedFetchState(state)
+                try await store.async.saveFeedFetchState(state)
                 return nil
             }
             state.title = feed.title ?? state.title
             state.siteURL = feed.siteURL ?? state.siteURL
-            return try store.importFetchedFeed(feed.entries, state: state)
+            return try await store.async.importFetchedFeed(feed.entries, state: state)
         }
     }
 }
@@ -119,8 +125,8 @@ private struct StoreFeeds: FeedRefreshTarget {
     let now: @Sendable () -> Date
     let start: Date
 
-    func feedsDue(force: Bool) throws -> (due: [FeedSubscription], skipped: Int) {
-        let all = try store.feedSubscriptions()
+    func feedsDue(force: Bool) async throws -> (due: [FeedSubscription], skipped: Int) {
+        let all = try await store.async.feedSubscriptions()
         let due = all.filter { feed in force || feed.state.nextFetchAt.map { $0 <= start } ?? true }
         return (due, all.count - due.count)
     }
@@ -133,53 +139,17 @@ private struct StoreFeeds: FeedRefreshTarget {
         )
     }
 
-    func recordUnusable(_ feed: FeedSubscription) throws {
+    func recordUnusable(_ feed: FeedSubscription) async throws {
         var state = feed.state
         state.lastError = "\"\(feed.url)\" is not a valid http or https address."
-        try store.saveFeedFetchState(state)
+        try await store.async.saveFeedFetchState(state)
     }
 
-    func record(_ result: Result<FeedFetchResult, FeedFetchError>, for feed: FeedSubscription) throws -> (new: Int, updated: Int) {
-        let report = try FeedRefresher.record(result, state: feed.state, in: store, now: now())
+    func record(
+        _ result: Result<FeedFetchResult, FeedFetchError>, for feed: FeedSubscription
+    ) async throws -> (new: Int, updated: Int) {
+        let report = try await FeedRefresher.record(result, state: feed.state, in: store, now: now())
         return (report?.new ?? 0, report?.updated ?? 0)
-    }
-}
-
-/// What refreshing a store's subscriptions did: `FeedRefreshReport`'s counts, what the
-/// retention policy removed after, and how long it took.
-public struct RefreshSummary: Codable, Sendable, Hashable {
-    /// Feeds fetched and parsed (a 200).
-    public var fetched = 0
-    /// Feeds that answered 304 Not Modified.
-    public var notModified = 0
-    /// Feeds that failed; their error is in their `FeedFetchState`.
-    public var failed = 0
-    /// Feeds left alone because they are backing off after failures.
-    public var skipped = 0
-    /// Articles not seen before.
-    public var new = 0
-    /// Articles whose content changed.
-    public var updated = 0
-    /// Feeds whose URL moved (permanent redirect).
-    public var moved = 0
-    /// Articles the retention policy removed after the refresh.
-    public var pruned = 0
-    /// Wall-clock time, in seconds.
-    public var seconds = 0.0
-
-    enum CodingKeys: String, CodingKey {
-        case fetched, notModified = "not_modified", failed, skipped, new, updated, moved, pruned, seconds
-    }
-
-    /// A summary of a refresh's counts, nothing pruned, in no time.
-    public init(_ report: FeedRefreshReport = FeedRefreshReport()) {
-        fetched = report.fetched
-        notModified = report.notModified
-        failed = report.failed
-        skipped = report.skipped
-        new = report.new
-        updated = report.updated
-        moved = report.moved
     }
 }
 

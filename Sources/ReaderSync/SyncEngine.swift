@@ -38,6 +38,8 @@ public struct SyncConfiguration: Sendable {
 /// in one transaction of the store, so a sync killed at any moment loses nothing and the
 /// next one carries on. Edits made while a sync runs stay in the outbox for the next.
 /// One engine runs one sync at a time (it is an actor, and `sync` is not reentrant).
+/// It reads and writes the store through ``ReaderStore/async``, so a sync never blocks a
+/// thread of the cooperative pool on SQLite.
 ///
 /// The engine talks to its service through a ``SyncBackend``: ``NativeSyncBackend`` (this
 /// package's `/v1` protocol, what `init(store:client:configuration:)` builds) or another
@@ -101,22 +103,22 @@ public actor SyncEngine {
 
     private func push(into report: inout SyncReport) async throws(SyncError) {
         let total: Int
-        do { total = try store.pendingCount() } catch { throw .wrap(error) }
+        do { total = try await store.async.pendingCount() } catch { throw .wrap(error) }
         var sent = 0
         // Only what was pending when the sync began: edits made meanwhile wait for the next.
         while sent < total {
             let batch: [WireMutation]
-            do { batch = try store.takeOutboxBatch(limit: min(pushBatchSize, total - sent)) } catch { throw .wrap(error) }
+            do { batch = try await store.async.takeOutboxBatch(limit: min(pushBatchSize, total - sent)) } catch { throw .wrap(error) }
             if batch.isEmpty { break }
             if Task.isCancelled { throw .cancelled }
-            let answer = try await backend.push(PushRequest(clientID: try deviceID(), mutations: batch))
+            let answer = try await backend.push(PushRequest(clientID: try await deviceID(), mutations: batch))
             do { try answer.check() } catch { throw .protocolViolation("the push answer breaks the contract: \(error)") }
             let sentIDs = Set(batch.map(\.id))
             guard answer.results.count == batch.count, Set(answer.results.map(\.mutationID)) == sentIDs else {
                 throw .protocolViolation("the push answer does not have one result per mutation sent")
             }
             let settled: SettleReport
-            do { settled = try store.settle(answer) } catch { throw .wrap(error) }
+            do { settled = try await store.async.settle(answer) } catch { throw .wrap(error) }
             report.applied += settled.applied
             report.merged += settled.merged
             report.keptBoth += settled.keptBoth
@@ -130,14 +132,14 @@ public actor SyncEngine {
 
     private func pull(into report: inout SyncReport) async throws(SyncError) {
         var cursor: String?
-        do { cursor = try store.syncSettings().cursor } catch { throw .wrap(error) }
+        do { cursor = try await store.async.syncSettings().cursor } catch { throw .wrap(error) }
         while true {
             if Task.isCancelled { throw .cancelled }
             let page: ChangePage
             switch try await backend.pull(after: cursor, limit: pageSize) {
             case .cursorExpired:
                 guard !report.resynced else { throw .protocolViolation("the server expired the cursor of a resync") }
-                do { try store.beginResync() } catch { throw .wrap(error) }
+                do { try await store.async.beginResync() } catch { throw .wrap(error) }
                 report.resynced = true
                 cursor = nil
                 progressContinuation.yield(.resyncing)
@@ -146,7 +148,7 @@ public actor SyncEngine {
                 page = answer
             }
             do { try page.check() } catch { throw .protocolViolation("a pulled page breaks the contract: \(error)") }
-            do { try store.applyChanges(page) } catch { throw .wrap(error) }
+            do { try await store.async.applyChanges(page) } catch { throw .wrap(error) }
             report.pulled += page.changes.count
             report.pages += 1
             // The last page leaves nothing, whatever an older server did not say.
@@ -160,7 +162,7 @@ public actor SyncEngine {
         }
     }
 
-    private func deviceID() throws(SyncError) -> String {
-        do { return try store.syncSettings().deviceID } catch { throw .wrap(error) }
+    private func deviceID() async throws(SyncError) -> String {
+        do { return try await store.async.syncSettings().deviceID } catch { throw .wrap(error) }
     }
 }

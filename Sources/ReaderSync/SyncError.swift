@@ -34,11 +34,11 @@ public enum SyncError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .notConfigured:
-            "no server is set for this database: run `reader login --server URL --token TOKEN` first"
+            "no server is set for this database"
         case .temporary(let error):
             "\(Self.sentence(error.description)) Nothing was lost; sync again later."
         case .unauthorized(let message):
-            "the server did not accept the token (\(message)): log in again with a valid token"
+            "the server did not accept the token (\(message))"
         case .server(let status, let code, let message):
             "the server refused the sync (\(status)\(code.map { " \($0)" } ?? "")): \(message)"
         case .protocolViolation(let detail):

@@ -17,7 +17,7 @@ extension FeedRefresher {
     }
 }
 
-extension RefreshSummary {
+extension FeedRefreshReport {
     /// `12 feeds: 9 fetched, 2 not modified, 1 failed; 40 new, 3 updated articles (1.2 s)`.
     var line: String {
         let total = fetched + notModified + failed

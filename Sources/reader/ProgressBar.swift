@@ -1,4 +1,5 @@
 import Foundation
+import ReaderFetch
 import ReaderSync
 
 /// A one-line progress display on a terminal, redrawn in place (`ProgressLine` words it).
@@ -28,7 +29,7 @@ enum ProgressBar {
 
     /// Refreshes with `refresher`, drawing feeds done of feeds due when `drawing`, and
     /// leaves the line empty for the summary that follows.
-    static func refresh(_ refresher: FeedRefresher, force: Bool = false, drawing: Bool) async throws -> RefreshSummary {
+    static func refresh(_ refresher: FeedRefresher, force: Bool = false, drawing: Bool) async throws -> FeedRefreshReport {
         let started = ContinuousClock.now
         defer { if drawing { clear() } }
         return try await refresher.refresh(force: force) { progress in

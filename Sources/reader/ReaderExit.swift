@@ -32,10 +32,10 @@ struct ReaderExit {
             switch error {
             case .articleNotFound, .noteNotFound, .feedNotFound, .ambiguousID: code = .notFound
             case .quoteNotFound, .invalidValue, .invalidSearch, .tooLong: code = .invalidInput
-            case .database: code = .database
+            case .database, .unknownStoredValue: code = .database
             }
         case let error as SyncError:
-            message = error.description
+            message = error.description + (Self.advice(for: error).map { ": \($0)" } ?? "")
             switch error {
             case .temporary: code = .temporary
             case .unauthorized, .notConfigured: code = .authentication
@@ -52,6 +52,16 @@ struct ReaderExit {
             code = .invalidInput
         default:
             return nil
+        }
+    }
+
+    /// What the person can run about `error`: the libraries describe the problem, and
+    /// only the CLI knows its own commands.
+    static func advice(for error: SyncError) -> String? {
+        switch error {
+        case .notConfigured: "run `reader login --server URL --token TOKEN` first"
+        case .unauthorized: "log in again with `reader login` and a valid token"
+        default: nil
         }
     }
 }
