@@ -65,6 +65,17 @@ CREATE TABLE feeds (
   source_key TEXT NOT NULL
 , source_id TEXT) WITHOUT ROWID;
 
+CREATE TABLE greader_items (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  article_id TEXT NOT NULL UNIQUE REFERENCES articles(id) ON DELETE CASCADE
+);
+
+CREATE TABLE greader_sessions (
+  token_hash TEXT PRIMARY KEY NOT NULL,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  created_at TEXT NOT NULL
+) WITHOUT ROWID;
+
 CREATE TABLE library (
   user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
   article_id TEXT NOT NULL REFERENCES articles(id),
@@ -128,7 +139,7 @@ CREATE TABLE users (
   name TEXT NOT NULL UNIQUE,
   token_hash TEXT NOT NULL UNIQUE,
   created_at TEXT NOT NULL
-);
+, greader_password TEXT);
 
 CREATE INDEX article_states_article ON article_states(article_id);
 
@@ -140,8 +151,15 @@ CREATE INDEX changes_user_seq ON changes(user_id, seq);
 
 CREATE INDEX feeds_source ON feeds(source_id);
 
+CREATE INDEX greader_sessions_user ON greader_sessions(user_id, created_at);
+
 CREATE INDEX library_article ON library(article_id);
 
 CREATE INDEX notes_article ON notes(user_id, article_id);
 
 CREATE INDEX subscriptions_subscribed_url ON subscriptions(url) WHERE subscribed = 1;
+
+CREATE TRIGGER greader_items_number AFTER INSERT ON articles
+BEGIN
+  INSERT OR IGNORE INTO greader_items (article_id) VALUES (NEW.id);
+END;

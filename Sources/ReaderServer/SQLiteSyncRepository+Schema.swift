@@ -164,6 +164,9 @@ extension SQLiteSyncRepository {
                 """)
             try splitSharedContent(db, now: Timestamp.format(millis: ServerClock.systemMillis()))
         }
+        migrator.registerMigration("v6-greader") { db in
+            try GReaderSchema.migrate(db)
+        }
         return migrator
     }
 }

@@ -1,0 +1,68 @@
+import Foundation
+import GRDB
+import ReaderModels
+
+/// API passwords and ClientLogin sessions in the server's database.
+extension SQLiteSyncRepository {
+    /// Sets the GReader API password of the user named `name` (hashed with scrypt) and ends
+    /// every session logged in with the old one. The native bearer token is unchanged.
+    public func setAPIPassword(_ password: String, forUser name: String) async throws {
+        try await setAPIPassword(password, forUser: name, cost: .standard)
+    }
+
+    func setAPIPassword(_ password: String, forUser name: String, cost: GReaderPassword.Cost) async throws {
+        guard GReaderPassword.isAcceptable(password) else {
+            throw RepositoryError("an API password is 1 to \(GReaderPassword.maxBytes) bytes on one line")
+        }
+        let hash = try GReaderPassword.hash(password, cost: cost)
+        try await pool.write { db in
+            let user = try Self.userID(db, named: name)
+            try db.execute(sql: "UPDATE users SET greader_password = ? WHERE id = ?", arguments: [hash, user])
+            try db.execute(sql: "DELETE FROM greader_sessions WHERE user_id = ?", arguments: [user])
+        }
+    }
+
+    /// The stored password hash of the user named `name`, and the user; nil for a name
+    /// nobody has, or a user with no API password.
+    func apiPassword(ofUser name: String) async throws -> (UserAccount, String)? {
+        guard !name.isEmpty, name.utf8.count <= 256 else { return nil }
+        return try await pool.read { db in
+            guard let row = try Row.fetchOne(
+                db, sql: "SELECT id, name, greader_password FROM users WHERE name = ?", arguments: [name]
+            ), let hash = row[2] as String? else { return nil }
+            return (UserAccount(id: row[0], name: row[1]), hash)
+        }
+    }
+
+    /// Starts a session for `user` and returns its Auth token, the only time it exists in
+    /// the clear. Past `GReaderSession.maxPerUser` sessions the oldest end.
+    func startGReaderSession(for user: UserAccount) async throws -> String {
+        let token = BearerToken.generate()
+        let hash = BearerToken.hash(token)
+        try await pool.write { db in
+            try db.execute(
+                sql: "INSERT INTO greader_sessions (token_hash, user_id, created_at) VALUES (?, ?, ?)",
+                arguments: [hash, user.id, self.nowText]
+            )
+            try db.execute(sql: """
+                DELETE FROM greader_sessions WHERE user_id = ?1 AND token_hash NOT IN (
+                  SELECT token_hash FROM greader_sessions WHERE user_id = ?1 ORDER BY created_at DESC, token_hash LIMIT ?2)
+                """, arguments: [user.id, GReaderSession.maxPerUser])
+        }
+        return token
+    }
+
+    /// The user whose session the Auth token opened; nil for any other token.
+    func authenticateGReader(auth token: String) async throws -> UserAccount? {
+        guard token.utf8.count <= 128 else { return nil }
+        let hash = BearerToken.hash(token)
+        let found = try await pool.read { db -> (UserAccount, String)? in
+            try Row.fetchOne(db, sql: """
+                SELECT u.id, u.name, s.token_hash FROM greader_sessions s JOIN users u ON u.id = s.user_id
+                WHERE s.token_hash = ?
+                """, arguments: [hash]).map { (UserAccount(id: $0[0], name: $0[1]), $0[2]) }
+        }
+        guard let found, BearerToken.constantTimeEquals(found.1, hash) else { return nil }
+        return found.0
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import GRDB
+import ReaderModels
+
+/// Which items of a stream a request asks for: `s`, `xt`, `it`, `ot`, `nt`, `r`, `n`, `c`.
+struct GReaderStreamQuery: Sendable {
+    var stream: GReaderStream
+    var exclude: GReaderStream?
+    var include: GReaderStream?
+    /// Items first stored at or after this time (`ot`, milliseconds).
+    var oldestMillis: Int64?
+    /// Items first stored before this time (`nt`, milliseconds).
+    var newestMillis: Int64?
+    var oldestFirst = false
+    var count: Int
+    /// The id the previous page ended at (`c`).
+    var continuation: Int64?
+}
+
+/// One page of a stream's item ids and where the next page starts.
+struct GReaderIDPage: Sendable {
+    var ids: [Int64]
+    var continuation: Int64?
+}
+
+/// An item as `stream/items/contents` and the Atom form show it.
+struct GReaderItem: Sendable {
+    var id: Int64
+    var title: String
+    var url: String?
+    var author: String?
+    var html: String
+    var publishedMillis: Int64
+    var updatedMillis: Int64?
+    var crawledMillis: Int64
+    var read: Bool
+    var starred: Bool
+    var labels: [String]
+    var feedURL: String
+    var feedTitle: String
+    var siteURL: String?
+}
+
+/// The reads of the API, all on the user's library: an article the user does not hold is
+/// never found, exactly like one that does not exist.
+extension SQLiteSyncRepository {
+    /// The SQL condition (on `a` articles, `s` the user's state, parameter `?1` the user)
+    /// that keeps the items of `stream`, and its arguments after the user.
+    static func condition(_ stream: GReaderStream) -> (String, [any DatabaseValueConvertible]) {
+        switch stream {
+        case .readingList: ("1", [])
+        case .starred: ("COALESCE(s.starred, 0) = 1", [])
+        case .read: ("COALESCE(s.read, 0) = 1", [])
+        case .feed(let url): ("a.source_id IN (\(feedSources))", [url])
+        case .label(let name):
+            ("""
+             (EXISTS (SELECT 1 FROM json_each(s.tags) t WHERE t.value = ?)
+              OR a.source_id IN (SELECT f.source_id FROM subscriptions sub JOIN feeds f ON f.url = sub.url
+                JOIN json_each(sub.tags) t WHERE sub.user_id = ?1 AND sub.subscribed = 1 AND t.value = ?))
+             """, [name, name])
+        }
+    }
+
+    /// The sources a feed URL names: its feed row's, or a source imported from that URL.
+    static let feedSources = "SELECT source_id FROM feeds WHERE url = ? UNION SELECT id FROM sources WHERE feed_url = ? OR key = ?"
+
+    static func arguments(_ stream: GReaderStream) -> [any DatabaseValueConvertible] {
+        if case .feed(let url) = stream { return [url, url, url] }
+        return condition(stream).1
+    }
+
+    /// A page of the ids of a stream, newest first unless `oldestFirst`.
+    func greaderItemIDs(for user: UserAccount, _ query: GReaderStreamQuery) async throws -> GReaderIDPage {
+        var conditions = ["l.user_id = ?1"]
+        var arguments: [any DatabaseValueConvertible] = [user.id]
+        for (stream, negate) in [(query.stream, false), (query.include, false), (query.exclude, true)] {
+            guard let stream else { continue }
+            let (sql, _) = Self.condition(stream)
+            conditions.append(negate ? "NOT (\(sql))" : sql)
+            arguments += Self.arguments(stream)
+        }
+        if let ot = query.oldestMillis {
+            conditions.append("a.first_seen_at >= ?")
+            arguments.append(Timestamp.format(millis: ot))
+        }
+        if let nt = query.newestMillis {
+            conditions.append("a.first_seen_at < ?")
+            arguments.append(Timestamp.format(millis: nt))
+        }
+        if let after = query.continuation {
+            conditions.append(query.oldestFirst ? "g.id > ?" : "g.id < ?")
+            arguments.append(after)
+        }
+        // SQLite numbers each bare `?` one past the largest number used before it, so after
+        // the leading `?1` they take 2, 3, … in order while `?1` stays the user.
+        let sql = """
+            SELECT g.id FROM library l JOIN greader_items g ON g.article_id = l.article_id
+            JOIN articles a ON a.id = l.article_id
+            LEFT JOIN article_states s ON s.user_id = l.user_id AND s.article_id = l.article_id
+            WHERE \(conditions.joined(separator: " AND "))
+            ORDER BY g.id \(query.oldestFirst ? "ASC" : "DESC") LIMIT ?
+            """
+        arguments.append(query.count + 1)
+        let bound = StatementArguments(arguments.map { $0.databaseValue })
+        let ids = try await pool.read { db in try Int64.fetchAll(db, sql: sql, arguments: bound) }
+        let page = Array(ids.prefix(query.count))
+        return GReaderIDPage(ids: page, continuation: ids.count > query.count ? page.last : nil)
+    }
+
+    /// The items with these ids that `user` holds, in the order asked; the rest are absent.
+    func greaderItems(for user: UserAccount, ids: [Int64]) async throws -> [GReaderItem] {
+        let unique = Array(NSOrderedSet(array: ids).compactMap { $0 as? Int64 })
+        guard !unique.isEmpty else { return [] }
+        let found = try await pool.read { db -> [Int64: GReaderItem] in
+            var found: [Int64: GReaderItem] = [:]
+            for start in stride(from: 0, to: unique.count, by: 400) {
+                let chunk = Array(unique[start..<min(start + 400, unique.count)])
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT g.id, a.title, a.url, a.author, a.html, a.published_at, a.updated_at, a.first_seen_at,
+                      COALESCE(s.read, 0), COALESCE(s.starred, 0), COALESCE(s.tags, '[]'),
+                      COALESCE((SELECT f.url FROM feeds f JOIN subscriptions sub ON sub.url = f.url AND sub.subscribed = 1
+                                AND sub.user_id = ?1 WHERE f.source_id = a.source_id ORDER BY f.url LIMIT 1),
+                               src.feed_url, src.key),
+                      src.title, src.site_url
+                    FROM library l JOIN greader_items g ON g.article_id = l.article_id
+                    JOIN articles a ON a.id = l.article_id JOIN sources src ON src.id = a.source_id
+                    LEFT JOIN article_states s ON s.user_id = l.user_id AND s.article_id = l.article_id
+                    WHERE l.user_id = ?1 AND g.id IN (\(chunk.map { _ in "?" }.joined(separator: ",")))
+                    """,
+                    arguments: StatementArguments([user.id] + chunk))
+                for row in rows {
+                    let item = Self.item(row)
+                    found[item.id] = item
+                }
+            }
+            return found
+        }
+        return unique.compactMap { found[$0] }
+    }
+
+    private static func item(_ row: Row) -> GReaderItem {
+        let crawled = millis(row[7]) ?? 0
+        return GReaderItem(
+            id: row[0], title: row[1], url: row[2], author: row[3], html: row[4],
+            publishedMillis: millis(row[5]) ?? crawled, updatedMillis: millis(row[6]), crawledMillis: crawled,
+            read: row[8], starred: row[9], labels: RecordRows.tags(row[10]), feedURL: row[11], feedTitle: row[12],
+            siteURL: row[13]
+        )
+    }
+
+    static func millis(_ text: String?) -> Int64? {
+        text.flatMap(Timestamp.parse).map(Timestamp.millis)
+    }
+}

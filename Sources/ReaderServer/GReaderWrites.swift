@@ -1,0 +1,145 @@
+import Foundation
+import GRDB
+import ReaderModels
+
+/// The writes of the API. Each becomes the mutation a device would push (an article state
+/// or subscription `set`, stamped by the server's clock) and goes through `MutationApplier`
+/// in one transaction: the same conflict rules, the same stored record, the same change row
+/// in the user's native change feed. Only read, starred, tags and subscriptions are
+/// reachable from here; notes and reading progress stay with the native protocol.
+extension SQLiteSyncRepository {
+    /// Adds and removes read, starred and labels on the items `ids` that `user` holds;
+    /// other ids are skipped, as an item that does not exist is.
+    ///
+    /// - Returns: how many items were found.
+    @discardableResult
+    func greaderEditTags(for user: UserAccount, ids: [Int64], add: [GReaderTag], remove: [GReaderTag]) async throws -> Int {
+        guard !ids.isEmpty, !(add.isEmpty && remove.isEmpty) else { return 0 }
+        return try await pool.write { db in
+            let articles = try Self.heldArticles(db, user: user, ids: ids)
+            for article in articles {
+                try self.applyTags(db, user: user, article: article, add: add, remove: remove)
+            }
+            try self.saveClock(db)
+            return articles.count
+        }
+    }
+
+    /// Marks read every unread item of `stream` first stored at or before `beforeMillis`
+    /// (all of them when nil).
+    func greaderMarkAllRead(for user: UserAccount, stream: GReaderStream, beforeMillis: Int64?) async throws {
+        try await pool.write { db in
+            let (condition, _) = Self.condition(stream)
+            var arguments: [any DatabaseValueConvertible] = [user.id] + Self.arguments(stream)
+            var sql = """
+                SELECT l.article_id FROM library l JOIN articles a ON a.id = l.article_id
+                LEFT JOIN article_states s ON s.user_id = l.user_id AND s.article_id = l.article_id
+                WHERE l.user_id = ?1 AND COALESCE(s.read, 0) = 0 AND \(condition)
+                """
+            if let beforeMillis {
+                sql += " AND a.first_seen_at <= ?"
+                arguments.append(Timestamp.format(millis: beforeMillis))
+            }
+            let articles = try String.fetchAll(db, sql: sql, arguments: StatementArguments(arguments.map { $0.databaseValue }))
+            for article in articles {
+                try self.applyTags(db, user: user, article: article, add: [.read], remove: [])
+            }
+            try self.saveClock(db)
+        }
+    }
+
+    static func heldArticles(_ db: Database, user: UserAccount, ids: [Int64]) throws -> [String] {
+        var articles: [String] = []
+        for start in stride(from: 0, to: ids.count, by: 400) {
+            let chunk = Array(ids[start..<min(start + 400, ids.count)])
+            articles += try String.fetchAll(db, sql: """
+                SELECT l.article_id FROM greader_items g JOIN library l ON l.article_id = g.article_id AND l.user_id = ?1
+                WHERE g.id IN (\(chunk.map { _ in "?" }.joined(separator: ","))) ORDER BY g.id
+                """, arguments: StatementArguments([user.id] + chunk))
+        }
+        return articles
+    }
+
+    /// One article's edit as one `set` mutation: read and starred as given, the labels
+    /// merged into the tags it has now (read in this transaction, so no edit between is lost).
+    private func applyTags(_ db: Database, user: UserAccount, article: String, add: [GReaderTag], remove: [GReaderTag]) throws {
+        var fields: JSONObject = [:]
+        var added: [String] = []
+        var removed: [String] = []
+        for (tags, flag) in [(add, true), (remove, false)] {
+            for tag in tags {
+                switch tag {
+                case .read: fields["read"] = .bool(flag)
+                case .starred: fields["starred"] = .bool(flag)
+                case .label(let name): if flag { added.append(name) } else { removed.append(name) }
+                }
+            }
+        }
+        if !added.isEmpty || !removed.isEmpty {
+            let current = try String.fetchOne(
+                db, sql: "SELECT tags FROM article_states WHERE user_id = ? AND article_id = ?", arguments: [user.id, article]
+            )
+            var tags = Set(RecordRows.tags(current))
+            tags.formUnion(added)
+            tags.subtract(removed)
+            fields["tags"] = .array(tags.sorted().map { .string($0) })
+        }
+        guard !fields.isEmpty else { return }
+        try applyAsPush(db, user: user, entity: .articleState, id: article, fields: fields)
+    }
+
+    /// Applies `fields` as a `set` mutation from the server itself, through the native path.
+    func applyAsPush(_ db: Database, user: UserAccount, entity: EntityKind, id: String, fields: JSONObject) throws {
+        let now = nowText
+        let wall = clock.now()
+        let mutation = WireMutation(
+            id: "greader-" + UUID().uuidString.lowercased(), entity: entity, entityID: id, op: .set, baseRevision: nil,
+            fields: fields, hlc: clock.tick()
+        )
+        let result = try MutationApplier(db: db, user: user.id, now: now).apply(mutation, wallMillis: wall)
+        if let error = result.error {
+            throw GReaderError(.badRequest, error.message)
+        }
+    }
+
+    // MARK: Subscriptions
+
+    /// What `subscription/edit` asks.
+    enum SubscriptionEdit: Sendable {
+        case subscribe
+        case unsubscribe
+        case edit
+    }
+
+    /// Subscribes, unsubscribes, renames or relabels the feed at `url` as one subscription
+    /// `set`. Unsubscribing from, or editing, a feed the user does not follow is a 400.
+    func greaderEditSubscription(
+        for user: UserAccount, url: String, action: SubscriptionEdit, title: String?, add: [String], remove: [String]
+    ) async throws {
+        try await pool.write { db in
+            let current = try Self.subscription(db, user: user.id, url: url)
+            let following = current?.subscribed == true
+            if action != .subscribe && !following {
+                throw GReaderError(.badRequest, "not subscribed to \(url)")
+            }
+            var tags = Set(current?.tags ?? [])
+            tags.formUnion(add)
+            tags.subtract(remove)
+            var fields: JSONObject = [
+                "subscribed": .bool(action != .unsubscribe), "tags": .array(tags.sorted().map { .string($0) }),
+            ]
+            if let title = title ?? current?.title { fields["title"] = .string(title) }
+            try self.applyAsPush(db, user: user, entity: .subscription, id: url, fields: fields)
+            try self.saveClock(db)
+        }
+    }
+
+    /// The title `user` sees for the feed at `url`, after a quickadd.
+    func greaderFeedTitle(for user: UserAccount, url: String) async throws -> String {
+        try await pool.read { db in
+            let own = try Self.subscription(db, user: user.id, url: url)?.title
+            let feed = try String.fetchOne(db, sql: "SELECT title FROM feeds WHERE url = ?", arguments: [url])
+            return own ?? feed ?? url
+        }
+    }
+}
