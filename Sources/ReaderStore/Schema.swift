@@ -18,6 +18,7 @@ enum Schema {
         migrator.registerMigration("v4-search-merges", migrate: mergeSearchSegmentsLessOften)
         migrator.registerMigration("v5-application-id", migrate: markAsReaderDatabase)
         migrator.registerMigration("v6-retention", migrate: createRetention)
+        migrator.registerMigration("v7-sync-api", migrate: addSyncAPI)
         return migrator
     }
 

@@ -1,0 +1,114 @@
+import Foundation
+import GRDB
+import ReaderModels
+
+/// The protocol a stored sync server speaks.
+package enum SyncAPI: String, Sendable, Hashable, CaseIterable {
+    /// This package's own `/v1` protocol (`reader-server`).
+    case native
+    /// The Google Reader API (FreshRSS, Miniflux, Inoreader, The Old Reader, BazQux).
+    case greader
+}
+
+/// What a GReader backend reads of the device: the narrow views it needs to build answers
+/// the engine applies without overwriting what the service cannot carry (progress, notes),
+/// and to reconcile read and starred state of articles it pulled earlier.
+extension ReaderStore {
+    /// The stored server's protocol and the extra headers it wants.
+    package func syncAPI() throws -> (api: SyncAPI, headers: [String: String]) {
+        try read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT api, api_headers FROM sync_state WHERE id = 1") else {
+                throw StoreError.database("the database has no sync state row; it was not created by reader")
+            }
+            let text: String = row["api"]
+            guard let api = SyncAPI(rawValue: text) else {
+                throw StoreError.database("sync_state.api holds \"\(text)\", which this version of reader does not know")
+            }
+            let headers = (try? JSONDecoder().decode([String: String].self, from: Data((row["api_headers"] as String).utf8))) ?? [:]
+            return (api, headers)
+        }
+    }
+
+    /// Stores the server's protocol and extra headers (with ``saveServer(url:token:)``).
+    /// Another protocol starts the pull over: the old one's cursor means nothing to it.
+    package func saveSyncAPI(_ api: SyncAPI, headers: [String: String] = [:]) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let json = String(decoding: (try? encoder.encode(headers)) ?? Data("{}".utf8), as: UTF8.self)
+        try write { db in
+            try db.execute(sql: "UPDATE sync_state SET cursor = NULL, last_sync_at = NULL WHERE id = 1 AND api != ?", arguments: [api.rawValue])
+            try db.execute(sql: "UPDATE sync_state SET api = ?, api_headers = ? WHERE id = 1", arguments: [api.rawValue, json])
+        }
+    }
+
+    /// The state of each of these articles that the device holds, with the stamp of every
+    /// field; articles without state rows get the defaults, and unknown ids are left out.
+    package func localStates(articleIDs: [String]) throws -> [String: ArticleStateRecord] {
+        try read { db in
+            var states: [String: ArticleStateRecord] = [:]
+            let statement = try db.cachedStatement(sql: """
+                SELECT a.id, s.* FROM articles a LEFT JOIN article_states s ON s.article_id = a.id WHERE a.id = ?
+                """)
+            for id in Set(articleIDs) {
+                guard let row = try Row.fetchOne(statement, arguments: [id]) else { continue }
+                states[id] = ArticleStateRecord(row: row, id: id)
+            }
+            return states
+        }
+    }
+
+    /// Every article whose guid starts with `guidPrefix`, with its read and starred state:
+    /// what a reconciliation compares with the service's unread and starred lists.
+    package func readAndStarred(guidPrefix: String) throws -> [(articleID: String, read: Bool, starred: Bool)] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT a.id, coalesce(s.read, 0) AS read, coalesce(s.starred, 0) AS starred
+                FROM articles a LEFT JOIN article_states s ON s.article_id = a.id
+                WHERE substr(a.guid, 1, ?) = ?
+                """, arguments: [guidPrefix.utf8.count, guidPrefix]).map { ($0["id"], $0["read"], $0["starred"]) }
+        }
+    }
+
+    /// The guid of each of these articles (a GReader backend keeps the service's item id
+    /// there); unknown ids are left out.
+    package func guids(articleIDs: [String]) throws -> [String: String] {
+        try read { db in
+            var guids: [String: String] = [:]
+            let statement = try db.cachedStatement(sql: "SELECT guid FROM articles WHERE id = ?")
+            for id in Set(articleIDs) {
+                if let guid = try String.fetchOne(statement, arguments: [id]) { guids[id] = guid }
+            }
+            return guids
+        }
+    }
+
+    /// The note as a record, as the device holds it, or nil when it is gone: what a
+    /// backend that cannot carry notes answers for a note mutation, so settling keeps it.
+    package func localNoteRecord(id: String) throws -> NoteRecord? {
+        try read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT body_hlc, anchor_hlc FROM notes WHERE id = ? AND deleted = 0", arguments: [id]),
+                  let note = try Note.fetchLive(db, id: id),
+                  let bodyHLC = HLC(row["body_hlc"] as String)
+            else { return nil }
+            return NoteRecord(
+                id: note.id, articleID: note.articleID, anchor: note.anchor, body: note.body, createdAt: note.createdAt,
+                updatedAt: note.updatedAt, revision: note.revision, conflicted: note.conflicted, bodyHLC: bodyHLC,
+                anchorHLC: (row["anchor_hlc"] as String?).flatMap(HLC.init)
+            )
+        }
+    }
+}
+
+extension ArticleStateRecord {
+    /// A record from a row of `article_states` (NULL columns are the defaults).
+    fileprivate init(row: Row, id: String) {
+        self.init(
+            articleID: id, read: row["read"] ?? false, starred: row["starred"] ?? false, progress: row["progress"] ?? 0,
+            tags: (row["tags"] as String?).map(JSON.decodeStrings) ?? [],
+            hlc: StateStamps(
+                read: (row["read_hlc"] as String?).flatMap(HLC.init), starred: (row["starred_hlc"] as String?).flatMap(HLC.init),
+                progress: (row["progress_hlc"] as String?).flatMap(HLC.init), tags: (row["tags_hlc"] as String?).flatMap(HLC.init)
+            )
+        )
+    }
+}

@@ -1,0 +1,189 @@
+import Foundation
+import ReaderHTTP
+import ReaderModels
+import ReaderStore
+
+extension GReaderSyncBackend {
+    /// Items crawled this long before the newest one of the last sync are asked for
+    /// again: one the service stored late, with an older crawl time, is not missed.
+    static let overlapSeconds: Int64 = 120
+    /// The most ids a reconciliation reads of one state (unread, starred); a longer list
+    /// leaves that state as it is this time rather than reading without end.
+    static let maxReconcileIDs = 200_000
+
+    public func pull(after cursor: String?, limit: Int) async throws(SyncError) -> SyncPullAnswer {
+        // No cursor, or one this backend did not write (the account changed): start over.
+        let position = cursor.flatMap(GReaderCursor.init) ?? .done(since: 0)
+        switch position {
+        case .done(let since):
+            return .page(try await subscriptionsPage(next: .items(since: since, newest: since, continuation: nil)))
+        case .items(let since, let newest, let continuation):
+            return .page(try await itemsPage(since: since, newest: newest, continuation: continuation, limit: limit))
+        case .reconcile(let newest):
+            return .page(try await reconcilePage(next: .done(since: max(0, newest - Self.overlapSeconds))))
+        }
+    }
+
+    // MARK: Subscriptions
+
+    /// The service's feeds as subscriptions (and sources), and a removal for each feed
+    /// followed here that the service no longer lists.
+    private func subscriptionsPage(next: GReaderCursor) async throws(SyncError) -> ChangePage {
+        let feeds = try await feeds(refresh: true)
+        let stamp = stamp()
+        var changes: [Change] = []
+        for feed in feeds {
+            changes.append(.source(feed.source))
+            changes.append(.subscription(SubscriptionRecord(url: feed.url, title: feed.title, tags: feed.labels, subscribed: true, hlc: stamp)))
+        }
+        let listed = Set(feeds.map(\.url))
+        for local in try local({ try store.feedSubscriptions() }) where !listed.contains(local.url) {
+            changes.append(.subscription(SubscriptionRecord(url: local.url, title: local.title, tags: local.tags, subscribed: false, hlc: stamp)))
+        }
+        return page(changes, next: next, hasMore: true)
+    }
+
+    // MARK: New items
+
+    private func itemsPage(since: Int64, newest: Int64, continuation: String?, limit: Int) async throws(SyncError) -> ChangePage {
+        let count = min(max(1, limit), Self.maxIDsPerPage)
+        var query = [("s", GReaderTranslation.readingList), ("n", String(count))]
+        if since > 0 { query.append(("ot", String(since))) }
+        if let continuation { query.append(("c", continuation)) }
+        let (ids, nextContinuation) = try await itemIDs(query: query, max: count)
+        // A continuation can come with a full page that is the last: the next is empty.
+        guard !ids.isEmpty else { return page([], next: .reconcile(newest: newest), hasMore: true) }
+        if let nextContinuation, nextContinuation == continuation {
+            throw .protocolViolation("its continuation did not move after a page of items")
+        }
+        let translated = try await contents(of: ids)
+        let locals = try local { try store.localStates(articleIDs: translated.map(\.article.id)) }
+        let stamp = stamp()
+        var changes: [Change] = []
+        var sources: Set<String> = []
+        var newestSeen = newest
+        for item in translated {
+            if sources.insert(item.source.id).inserted { changes.append(.source(item.source)) }
+            changes.append(.article(item.article))
+            // The device's progress is kept: the service has none to give.
+            let local = locals[item.article.id]
+            changes.append(.articleState(ArticleStateRecord(
+                articleID: item.article.id, read: item.read, starred: item.starred, progress: local?.progress ?? 0, tags: item.tags,
+                hlc: StateStamps(read: stamp, starred: stamp, progress: local?.hlc.progress, tags: stamp)
+            )))
+            newestSeen = max(newestSeen, item.crawlSeconds)
+        }
+        let next: GReaderCursor = nextContinuation.map { .items(since: since, newest: newestSeen, continuation: $0) }
+            ?? .reconcile(newest: newestSeen)
+        return page(changes, next: next, hasMore: true)
+    }
+
+    /// One page of `stream/items/ids`: its ids and its continuation (nil when it has none).
+    func itemIDs(query: [(String, String)], max: Int) async throws(SyncError) -> ([GReaderItemID], String?) {
+        let response = try await connection.get("reader/api/0/stream/items/ids", query: query, maxBytes: Self.listAnswerBytes)
+        let answer = try Self.decode(GReaderAnswer.ItemRefs.self, response, what: "item ids")
+        let refs = answer.itemRefs ?? []
+        guard refs.count <= max else {
+            throw .protocolViolation("it answered \(refs.count) item ids where at most \(max) were asked for")
+        }
+        var ids: [GReaderItemID] = []
+        for ref in refs {
+            guard let text = ref.id?.text, let id = GReaderItemID(text) else {
+                throw .protocolViolation("it listed an item id that is not one: \(String((ref.id?.text ?? "(none)").prefix(40)))")
+            }
+            ids.append(id)
+        }
+        let continuation = answer.continuation?.text.trimmingCharacters(in: .whitespaces)
+        if let continuation, continuation.utf8.count > GReaderCursor.maxContinuationBytes {
+            throw .protocolViolation("its continuation is over \(GReaderCursor.maxContinuationBytes) bytes")
+        }
+        return (ids, continuation.flatMap { $0.isEmpty ? nil : $0 })
+    }
+
+    /// The items of `ids`, fetched `idsPerRequest` at a time; ids the service no longer has
+    /// are left out, as it leaves them out.
+    func contents(of ids: [GReaderItemID]) async throws(SyncError) -> [GReaderTranslation.Translated] {
+        let feeds = Dictionary(try await feeds().map { ($0.streamID, $0) }, uniquingKeysWith: { first, _ in first })
+        var result: [GReaderTranslation.Translated] = []
+        var start = 0
+        while start < ids.count {
+            let chunk = ids[start..<min(start + Self.idsPerRequest, ids.count)]
+            start += chunk.count
+            let response = try await connection.postRead(
+                "reader/api/0/stream/items/contents", form: chunk.map { ("i", $0.longForm) }, maxBytes: Self.contentsAnswerBytes
+            )
+            let items = try Self.decode(GReaderAnswer.Contents.self, response, what: "items").items ?? []
+            guard items.count <= chunk.count else {
+                throw .protocolViolation("it answered \(items.count) items where \(chunk.count) were asked for")
+            }
+            let asked = Set(chunk)
+            let now = now()
+            for item in items {
+                guard let translated = GReaderTranslation.item(item, feeds: feeds, now: now) else {
+                    throw .protocolViolation("it sent an item without a usable id")
+                }
+                if asked.contains(translated.id) { result.append(translated) }
+            }
+        }
+        return result
+    }
+
+    // MARK: Read and starred state of older items
+
+    /// Compares the service's unread and starred lists with what the device holds, and
+    /// sends a state for each article whose read or starred flag differs. A field with a
+    /// pending edit here is left alone by the store when the page is applied.
+    private func reconcilePage(next: GReaderCursor) async throws(SyncError) -> ChangePage {
+        let unread = try await allIDs(stream: GReaderTranslation.readingList, excluding: GReaderTranslation.readStream)
+        let starred = try await allIDs(stream: GReaderTranslation.starredStream, excluding: nil)
+        let held = try local { try store.readAndStarred(guidPrefix: GReaderItemID.longPrefix) }
+        var differing: [String: (read: Bool?, starred: Bool?)] = [:]
+        for article in held {
+            let read = unread.map { !$0.contains(article.articleID) }
+            let star = starred.map { $0.contains(article.articleID) }
+            let newRead = read.flatMap { $0 == article.read ? nil : $0 }
+            let newStar = star.flatMap { $0 == article.starred ? nil : $0 }
+            if newRead != nil || newStar != nil { differing[article.articleID] = (newRead, newStar) }
+        }
+        let locals = try local { try store.localStates(articleIDs: Array(differing.keys)) }
+        let stamp = stamp()
+        var changes: [Change] = []
+        for (id, change) in differing.sorted(by: { $0.key < $1.key }) {
+            guard var record = locals[id] else { continue }
+            if let read = change.read { record.read = read; record.hlc.read = stamp }
+            if let star = change.starred { record.starred = star; record.hlc.starred = stamp }
+            changes.append(.articleState(record))
+        }
+        return page(changes, next: next, hasMore: false)
+    }
+
+    /// Every article id of a stream, following continuations; nil when the stream holds
+    /// more than `maxReconcileIDs`.
+    private func allIDs(stream: String, excluding: String?) async throws(SyncError) -> Set<String>? {
+        var ids: Set<String> = []
+        var continuation: String?
+        var pages = 0
+        repeat {
+            var query = [("s", stream), ("n", String(Self.maxIDsPerPage))]
+            if let excluding { query.append(("xt", excluding)) }
+            if let continuation { query.append(("c", continuation)) }
+            let (page, next) = try await itemIDs(query: query, max: Self.maxIDsPerPage)
+            if page.isEmpty { break }
+            for id in page { ids.insert(id.articleID) }
+            if ids.count > Self.maxReconcileIDs { return nil }
+            if let next, next == continuation { throw .protocolViolation("its continuation did not move after a page of ids") }
+            continuation = next
+            pages += 1
+            // Pages that each add nothing new would otherwise go on for ever.
+            if pages > Self.maxReconcileIDs / Self.maxIDsPerPage + 1 { return nil }
+        } while continuation != nil
+        return ids
+    }
+
+    private func page(_ changes: [Change], next: GReaderCursor, hasMore: Bool) -> ChangePage {
+        ChangePage(
+            changes: changes.enumerated().map { SequencedChange(seq: Int64($0.offset + 1), change: $0.element) },
+            nextCursor: next.text, hasMore: hasMore, serverHLC: stamp()
+        )
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import ReaderHTTP
+import ReaderModels
+import ReaderStore
+import Synchronization
+
+/// The Google Reader API ("GReader") as a ``SyncBackend``: FreshRSS, Miniflux, Inoreader,
+/// The Old Reader, BazQux, and `reader-server`'s own GReader endpoint.
+///
+/// A pull walks subscriptions, then the reading list's new items (`ot` and continuation),
+/// then the read and starred state of the items the device already holds; the cursor
+/// records which step it is on, so a sync killed between pages carries on. A push turns
+/// read, star and tag edits into `edit-tag` requests and subscription edits into
+/// `subscription/quickadd` and `subscription/edit`. GReader has no notes and no reading
+/// progress: those stay on the device, settled as they are, and a pulled state never
+/// overwrites the device's progress.
+///
+/// Item ids map to article ids with no table (see the article's guid, which keeps the
+/// service's long form), and a feed is known by its URL here whatever the service calls
+/// it (`feed/1` on FreshRSS).
+public struct GReaderSyncBackend: SyncBackend {
+    let store: ReaderStore
+    let connection: GReaderConnection
+    let now: @Sendable () -> Date
+    /// The service's feeds, read once per backend: items name their feed by its stream id.
+    let feedCache = FeedCache()
+
+    /// A backend for the service at `configuration.serverURL` (the API's base: the site
+    /// itself for Miniflux and `reader-server`, `…/api/greader.php` for FreshRSS), with the
+    /// `Auth` value of ``login(serverURL:user:password:extraHeaders:client:)`` as the token.
+    /// `extraHeaders` go on every request (Inoreader's `AppId` and `AppKey`).
+    public init(
+        store: ReaderStore, client: any HTTPClient, configuration: SyncConfiguration, extraHeaders: [String: String] = [:],
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.store = store
+        self.now = now
+        connection = GReaderConnection(
+            baseURL: configuration.serverURL, auth: configuration.token, extraHeaders: extraHeaders, client: client,
+            retry: configuration.retry, timeouts: configuration.timeouts
+        )
+    }
+
+    /// Logs in with ClientLogin and returns the `Auth` value to keep as the token. The
+    /// password is sent once and not kept.
+    public static func login(
+        serverURL: URL, user: String, password: String, extraHeaders: [String: String] = [:], client: any HTTPClient
+    ) async throws(SyncError) -> String {
+        try await GReaderConnection.login(baseURL: serverURL, user: user, password: password, extraHeaders: extraHeaders, client: client)
+    }
+
+    public func whoAmI() async throws(SyncError) -> WhoAmI {
+        let response = try await connection.get("reader/api/0/user-info", maxBytes: GReaderConnection.smallAnswerBytes)
+        let info = try Self.decode(GReaderAnswer.UserInfo.self, response, what: "user-info")
+        let user = [info.userName, info.userEmail, info.userId?.text].compactMap { $0 }.first { !$0.isEmpty } ?? "(unnamed)"
+        return WhoAmI(
+            user: WireText.clipped(user, 256), serverVersion: "greader", maxBatch: WireLimits.maxPushMutations, maxPage: Self.maxIDsPerPage,
+            serverHLC: stamp()
+        )
+    }
+
+    /// The stamp given to what the service says: GReader carries no clocks, and the
+    /// service's state wins over every field without a pending edit, whatever its stamp.
+    func stamp() -> HLC {
+        HLC(wallMillis: Timestamp.millis(now()), counter: 0, node: "greader")
+    }
+
+    /// The most ids asked for in one `stream/items/ids`.
+    static let maxIDsPerPage = 1000
+    /// Ids per `stream/items/contents` or `edit-tag` request.
+    static let idsPerRequest = 100
+    /// The cap on an answer listing ids or feeds.
+    static let listAnswerBytes = 16 << 20
+    /// The cap on one `stream/items/contents` answer of `idsPerRequest` items.
+    static let contentsAnswerBytes = 64 << 20
+
+    static func decode<T: Decodable>(_ type: T.Type, _ response: HTTPResponse, what: String) throws(SyncError) -> T {
+        do {
+            return try JSONDecoder().decode(type, from: Data(response.body))
+        } catch {
+            let reason = (error as? DecodingError)?.sentence ?? "it is not JSON"
+            throw .protocolViolation("its \(what) answer of \(response.body.count) bytes cannot be read: \(reason)")
+        }
+    }
+
+    /// The service's feeds, fetched once per backend (a sync) unless `refresh`.
+    func feeds(refresh: Bool = false) async throws(SyncError) -> [GReaderFeed] {
+        if !refresh, let feeds = feedCache.feeds.withLock({ $0 }) { return feeds }
+        let response = try await connection.get("reader/api/0/subscription/list", maxBytes: Self.listAnswerBytes)
+        let feeds = try GReaderTranslation.feeds(try Self.decode(GReaderAnswer.Subscriptions.self, response, what: "subscription list"))
+        feedCache.feeds.withLock { $0 = feeds }
+        return feeds
+    }
+
+    final class FeedCache: Sendable {
+        let feeds = Mutex<[GReaderFeed]?>(nil)
+    }
+
+    func local<T>(_ body: () throws -> T) throws(SyncError) -> T {
+        do { return try body() } catch { throw .wrap(error) }
+    }
+}
