@@ -29,6 +29,10 @@ struct StatusCommand: ParsableCommand {
             }
         }
         print("server:    \(status.serverURL ?? "none (local only)")")
+        if status.serverURL != nil, try store.syncAPI().api == .greader {
+            // GReader has no notes and no reading progress: say where they are kept.
+            print("api:       Google Reader API; notes and reading progress stay on this device")
+        }
         print("last sync: \(status.lastSyncAt ?? "never")")
         print("cursor:    \(status.cursor ?? "none")")
         print("device:    \(status.deviceID)")
