@@ -147,7 +147,7 @@ let package = Package(
         // reach no CCurl.
         .testTarget(name: "PackageGraphTests", swiftSettings: strict),
         // Loads Schemas/ and validates JSON against it, for the server's and the client's tests.
-        .target(name: "ContractSupport", path: "Tests/ContractSupport", swiftSettings: strict),
+        .target(name: "ContractSupport", dependencies: ["ReaderModels"], path: "Tests/ContractSupport", swiftSettings: strict),
         .testTarget(
             name: "ReaderServerTests",
             dependencies: [

@@ -242,7 +242,7 @@ extension SQLiteSyncRepository {
     private func setSubscription(
         _ db: Database, user: Int64, url: String, subscribed: Bool, title: String?, tags: [String]
     ) throws {
-        var fields: JSONObject = ["subscribed": .bool(subscribed), "tags": .array(tags.map(WireValue.string))]
+        var fields: JSONObject = ["subscribed": .bool(subscribed), "tags": .strings(tags)]
         if let title { fields["title"] = .string(title) }
         let current = try Self.subscription(db, user: user, url: url)
         let record: SubscriptionRecord

@@ -141,10 +141,7 @@ enum RecordRows {
     }
 
     static func tags(_ text: String?) -> [String] {
-        guard let text, let data = text.data(using: .utf8),
-              let tags = try? JSONDecoder().decode([String].self, from: data)
-        else { return [] }
-        return tags
+        JSONValue.strings(in: text)
     }
 
     static func hlc(_ text: String?) -> HLC? {

@@ -32,11 +32,11 @@ extension EditSession {
                 ExactText.argument(anchor?.suffix), ExactText.argument(body), note.createdAt,
                 note.updatedAt, hlc.description, anchor == nil ? nil : hlc.description,
             ])
-        var fields: [String: any JSONValue] = ["article_id": articleID, "body": body, "created_at": note.createdAt]
+        var fields: JSONObject = ["article_id": .string(articleID), "body": .string(body), "created_at": .string(note.createdAt)]
         if let anchor {
-            fields["anchor"] = ["exact": anchor.exact, "prefix": anchor.prefix, "suffix": anchor.suffix] as [String: any JSONValue]
+            fields["anchor"] = .object(["exact": .string(anchor.exact), "prefix": .string(anchor.prefix), "suffix": .string(anchor.suffix)])
         } else {
-            fields["anchor"] = WireValue.null
+            fields["anchor"] = .null
         }
         try record(.note, note.id, op: .create, baseRevision: nil, fields: fields, hlc: hlc)
         return note
@@ -55,7 +55,7 @@ extension EditSession {
             sql: "UPDATE notes SET body = CAST(? AS TEXT), updated_at = ?, body_hlc = ?, conflicted = 0 WHERE id = ?",
             arguments: [ExactText.argument(body), note.updatedAt, hlc.description, id]
         )
-        try record(.note, id, op: .update, baseRevision: note.revision, fields: ["body": body], hlc: hlc)
+        try record(.note, id, op: .update, baseRevision: note.revision, fields: ["body": .string(body)], hlc: hlc)
         return note
     }
 

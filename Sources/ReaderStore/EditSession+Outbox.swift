@@ -7,7 +7,7 @@ extension EditSession {
     /// was first sent, so a mutation with attempts > 0 is never rewritten.
     mutating func record(
         _ entity: EntityKind, _ entityID: String, op: MutationOp, baseRevision: Int?,
-        fields: [String: any JSONValue], hlc: HLC
+        fields: JSONObject, hlc: HLC
     ) throws {
         let fieldsJSON = JSON.encode(fields)
         if let pending = try Row.fetchOne(db, sql: """
@@ -63,16 +63,15 @@ extension EditSession {
     /// folded row carries one HLC and an older field must keep its older stamp.
     static func fold(
         _ entity: EntityKind, _ pending: MutationOp, pendingFields: String, into op: MutationOp,
-        fields: [String: any JSONValue]
+        fields: JSONObject
     ) -> Folded? {
+        let pendingMembers = JSON.members(of: pendingFields)
         switch (entity, pending, op) {
         case (.articleState, .set, .set), (.subscription, .set, .set):
-            let pendingKeys = Set(JSON.members(of: pendingFields).keys)
-            return pendingKeys == Set(fields.keys) ? .replace(.set, JSON.encode(fields)) : nil
+            return Set(pendingMembers.keys) == Set(fields.keys) ? .replace(.set, JSON.encode(fields)) : nil
         case (.note, .create, .update), (.note, .update, .update):
             // Every note field is whole-valued, so the newer value of a field replaces the older.
-            var merged = JSON.members(of: pendingFields)
-            for (key, value) in fields { merged[key] = value }
+            let merged = pendingMembers.merging(fields) { _, newer in newer }
             return .replace(pending, JSON.encode(merged))
         case (.note, .create, .delete):
             return .dropBoth

@@ -8,7 +8,7 @@ enum StateField: String, CaseIterable {
 }
 
 extension EditSession {
-    mutating func setState(_ ids: [String], field: StateField, value: any JSONValue) throws {
+    mutating func setState(_ ids: [String], field: StateField, value: JSONValue) throws {
         guard !ids.isEmpty else { throw StoreError.invalidValue("no article ids given") }
         for id in ids where try !db.exists("articles WHERE id = ?", [id]) {
             throw StoreError.articleNotFound(id)
@@ -16,9 +16,9 @@ extension EditSession {
         let column = field.rawValue
         // Tags are kept as their JSON text; the other fields as plain SQLite values.
         let stored: (any DatabaseValueConvertible)? = switch value {
-        case let tags as [String]: JSON.encode(tags)
-        case let flag as Bool: flag
-        case let number as Double: number
+        case .array: value.canonicalText // tags
+        case .bool(let flag): flag
+        case .number(let number): number
         default: nil
         }
         let statement = try db.cachedStatement(sql: """
@@ -48,7 +48,7 @@ extension EditSession {
                 "an article can have at most \(WireLimits.maxTags) tags; article \(id) has \(current.count), and this would give it \(tags.count)"
             )
         }
-        try setState([id], field: .tags, value: tags.sorted())
+        try setState([id], field: .tags, value: .strings(tags.sorted()))
     }
 
     /// Marks read, one outbox row each, the unread articles of a feed and/or dated before an
@@ -70,7 +70,7 @@ extension EditSession {
             SELECT a.id FROM articles a LEFT JOIN article_states st ON st.article_id = a.id
             WHERE \(conditions.joined(separator: " AND ")) ORDER BY a.sort_at, a.id
             """, arguments: arguments)
-        if !ids.isEmpty { try setState(ids, field: .read, value: true) }
+        if !ids.isEmpty { try setState(ids, field: .read, value: .bool(true)) }
     }
 
     mutating func setSubscription(url: String, subscribed: Bool, title: String?, tags: [String]) throws {
@@ -82,8 +82,8 @@ extension EditSession {
             ON CONFLICT (url) DO UPDATE SET title = coalesce(excluded.title, title), tags = excluded.tags,
               subscribed = excluded.subscribed, hlc = excluded.hlc
             """, arguments: [url, ExactText.argument(title), JSON.encode(tags), subscribed, hlc.description])
-        var fields: [String: any JSONValue] = ["subscribed": subscribed, "tags": tags]
-        if let title { fields["title"] = title }
+        var fields: JSONObject = ["subscribed": .bool(subscribed), "tags": .strings(tags)]
+        if let title { fields["title"] = .string(title) }
         try record(.subscription, url, op: .set, baseRevision: nil, fields: fields, hlc: hlc)
     }
 }

@@ -35,16 +35,16 @@ struct EditSession {
     mutating func apply(_ edit: LocalEdit) throws -> Note? {
         switch edit {
         case .setRead(let ids, let read):
-            try setState(ids, field: .read, value: read)
+            try setState(ids, field: .read, value: .bool(read))
         case .setStarred(let ids, let starred):
-            try setState(ids, field: .starred, value: starred)
+            try setState(ids, field: .starred, value: .bool(starred))
         case .setProgress(let id, let progress):
             guard progress.isFinite, (0...1).contains(progress) else {
                 throw StoreError.invalidValue("reading progress must be between 0 and 1, not \(progress)")
             }
-            try setState([id], field: .progress, value: progress)
+            try setState([id], field: .progress, value: .number(progress))
         case .setTags(let id, let tags):
-            try setState([id], field: .tags, value: Self.normalizedTags(tags))
+            try setState([id], field: .tags, value: .strings(Self.normalizedTags(tags)))
         case .addTags(let id, let tags):
             try changeTags(of: id, adding: Self.normalizedTags(tags), removing: [])
         case .removeTags(let id, let tags):

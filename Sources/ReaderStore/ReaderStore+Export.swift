@@ -26,7 +26,8 @@ public struct UserExport: Hashable, Sendable, Codable {
     /// Feeds followed, by URL.
     public var subscriptions: [Subscription]
 
-    /// The canonical bytes (see ``CanonicalJSON``).
+    /// The canonical bytes: sorted keys, two-space indentation, a final newline; the same
+    /// state gives the same bytes.
     public func canonicalJSON() throws -> Data { try CanonicalJSON.encode(self) }
 }
 

@@ -23,6 +23,7 @@ struct BenchOptions {
                reader-bench server [--articles N] [--mutations M] [--seed S] [--workdir DIR]
                reader-bench feeds
                reader-bench retention [--feeds N] [--days D] [--seed S] [--workdir DIR]
+               reader-bench json [--articles N] [--rounds R] [--seed S]
 
           import     import N generated articles (a ~3 KB RSS file) against the raw SQLite floor
           search     search latency over the largest N articles against raw FTS5 queries
@@ -35,6 +36,8 @@ struct BenchOptions {
           feeds      parse throughput, and `reader refresh` of 50 loopback feeds, first and unchanged
           retention  a device following 200 feeds for a year under the default retention policy
                      (simulated clock): the database's size month by month
+          json       a change page of 1,000 articles written by the server's JSONWriter against
+                     JSONEncoder and the JSONValue route, in the same run
 
           --articles N,N   article counts (default 10000,100000)
           --seed S         generator seed (default 42)

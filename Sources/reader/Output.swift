@@ -1,4 +1,5 @@
 import Foundation
+import ReaderModels
 import ReaderStore
 
 /// Writing to the terminal: JSON documents, aligned text, and error lines.

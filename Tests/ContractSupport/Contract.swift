@@ -1,4 +1,5 @@
 import Foundation
+import ReaderModels
 
 /// The published sync contract in `Schemas/`: validates JSON against the record schemas
 /// in `Schemas/json/` and reads the OpenAPI document in `Schemas/api/`. For the server's

@@ -1,22 +1,12 @@
 import Foundation
+import ReaderModels
 
-/// A parsed JSON document. Parsed by hand rather than with `JSONSerialization`, which on
-/// Linux cannot always tell `true` from `1`, and the schemas care about the difference.
-public indirect enum JSONValue: Hashable, Sendable {
-    /// `null`.
-    case null
-    /// `true` or `false`.
-    case bool(Bool)
-    /// Any number; whole numbers count as JSON Schema integers.
-    case number(Double)
-    /// A string, unescaped.
-    case string(String)
-    /// An array.
-    case array([JSONValue])
-    /// An object; a repeated member name keeps the last value.
-    case object([String: JSONValue])
-
-    /// Parses a complete JSON text.
+/// The contract's documents are read into the package's one JSON value model. Parsed by
+/// hand rather than with `JSONSerialization`, which on Linux cannot always tell `true` from
+/// `1`, and the schemas care about the difference; a strict parser also says where a text
+/// stops being JSON.
+extension JSONValue {
+    /// Parses a complete JSON text; a repeated member name keeps the last value.
     public static func parse(_ data: Data) throws -> JSONValue {
         var parser = JSONParser(bytes: Array(data))
         let value = try parser.parseDocument()
@@ -26,21 +16,6 @@ public indirect enum JSONValue: Hashable, Sendable {
     /// The member `name` of an object; nil for anything else.
     public subscript(name: String) -> JSONValue? {
         if case .object(let members) = self { members[name] } else { nil }
-    }
-
-    /// The string, when this is one.
-    public var stringValue: String? {
-        if case .string(let value) = self { value } else { nil }
-    }
-
-    /// The members, when this is an object.
-    public var objectValue: [String: JSONValue]? {
-        if case .object(let value) = self { value } else { nil }
-    }
-
-    /// The elements, when this is an array.
-    public var arrayValue: [JSONValue]? {
-        if case .array(let value) = self { value } else { nil }
     }
 
     /// The JSON Schema type name of the value ("integer" for whole numbers).

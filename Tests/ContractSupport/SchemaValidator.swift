@@ -1,4 +1,5 @@
 import Foundation
+import ReaderModels
 
 /// Validates JSON against the subset of JSON Schema 2020-12 the contract uses: `type`
 /// (one name or a list), `properties`, `required`, `additionalProperties`, `items`, `enum`,

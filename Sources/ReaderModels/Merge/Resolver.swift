@@ -198,7 +198,7 @@ public enum Resolver {
     }
 
     /// nil when the field is absent; .some(nil) when it is JSON null (no anchor).
-    private static func anchorField(_ value: WireValue?) throws(Rejection) -> TextQuoteSelector?? {
+    private static func anchorField(_ value: JSONValue?) throws(Rejection) -> TextQuoteSelector?? {
         guard let value else { return nil }
         if value == .null { return .some(nil) }
         guard let object = value.objectValue, let exact = object["exact"]?.stringValue, !exact.isEmpty else {

@@ -81,7 +81,7 @@ extension WireMutation {
     }
 
     /// Why a field breaks the schema's shape for it (name, type, pattern, range); nil when it fits.
-    static func shapeProblem(_ name: String, _ value: WireValue) -> String? {
+    static func shapeProblem(_ name: String, _ value: JSONValue) -> String? {
         switch name {
         case "article_id":
             guard let id = value.stringValue, WireText.isArticleID(id) else { return "must be 16 lower-case hex digits" }
@@ -123,7 +123,7 @@ extension WireMutation {
         .subscription: ["subscribed", "tags", "title"],
     ]
 
-    private static func check(field name: String, _ value: WireValue, of entity: EntityKind) throws(Resolver.Rejection) {
+    private static func check(field name: String, _ value: JSONValue, of entity: EntityKind) throws(Resolver.Rejection) {
         guard allowed[entity]?.contains(name) == true else {
             throw Resolver.Rejection(.invalidMutation, "\(entity.rawValue) has no field \"\(name)\"")
         }
@@ -159,14 +159,14 @@ extension WireMutation {
         }
     }
 
-    private static func checkText(_ name: String, _ value: WireValue, limit: Int) throws(Resolver.Rejection) {
+    private static func checkText(_ name: String, _ value: JSONValue, limit: Int) throws(Resolver.Rejection) {
         guard let text = value.stringValue else { throw invalid(name, "text") }
         guard WireText.fits(text, limit) else {
             throw Resolver.Rejection(.tooLong, "field \"\(name)\" is over its limit of \(limit) bytes")
         }
     }
 
-    private static func checkAnchor(_ value: WireValue) throws(Resolver.Rejection) {
+    private static func checkAnchor(_ value: JSONValue) throws(Resolver.Rejection) {
         if value == .null { return }
         let expected = "null or an object with a non-empty \"exact\" and optional \"prefix\" and \"suffix\""
         guard let object = value.objectValue, let exact = object["exact"]?.stringValue, !exact.isEmpty,
