@@ -1,5 +1,9 @@
 // The reader core embedded as an app would embed it, in one file:
 //
+// It runs on the main actor, as an app's UI code does, and calls the store through
+// `store.async`: each read and write suspends the main actor's task while SQLite works on
+// GRDB's own threads, so the main thread is never blocked on the database.
+//
 //   1. open the store (the app's database file);
 //   2. show a live unread count, the way a badge would;
 //   3. sync in the background with a reader-server;
@@ -18,7 +22,7 @@ import ReaderSync
 
 @main
 struct ReaderExample {
-    static func main() async {
+    @MainActor static func main() async {
         do {
             try await run()
         } catch {
@@ -26,7 +30,7 @@ struct ReaderExample {
         }
     }
 
-    static func run() async throws {
+    @MainActor static func run() async throws {
         let arguments = CommandLine.arguments.dropFirst()
         let environment = ProcessInfo.processInfo.environment
         guard arguments.count == 2, let server = environment["READER_SERVER"].flatMap(URL.init(string:)),
@@ -59,7 +63,7 @@ struct ReaderExample {
 
         // 4. Subscribing is an edit like any other: it waits in the outbox for the next
         //    sync. The server fetches the feed, and the next pulls bring its articles.
-        try store.subscribeFeed(url: feed)
+        try await store.async.subscribeFeed(url: feed)
         sync.soon()
         print("subscribed to \(feed)")
         var count = 0
@@ -71,16 +75,16 @@ struct ReaderExample {
 
         // 5. A note on the newest article, written offline-first: it is in the database
         //    (and in the outbox) the moment `addNote` returns.
-        guard let newest = try store.articles(ArticleFilter(unreadOnly: true, limit: 1)).first else {
+        guard let newest = try await store.async.articles(ArticleFilter(unreadOnly: true, limit: 1)).first else {
             fail("the unread count said \(count) but there is no unread article")
         }
-        let note = try store.addNote(articleID: newest.id, body: "Read this on the train: \(newest.title)")
+        let note = try await store.async.addNote(articleID: newest.id, body: "Read this on the train: \(newest.title)")
         sync.soon()
         print("added note \(note.id) on \"\(newest.title)\"")
-        while try store.pendingCount() > 0 {
+        while try await store.async.pendingCount() > 0 {
             try await Task.sleep(for: .milliseconds(100))
         }
-        if let rejected = try store.rejectedMutations().first {
+        if let rejected = try await store.async.rejectedMutations().first {
             fail("the server rejected a change: \(rejected.message)")
         }
         print("note \(note.id) synced")

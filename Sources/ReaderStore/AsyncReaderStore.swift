@@ -82,6 +82,11 @@ public struct AsyncReaderStore: Sendable {
         try await store.asyncRead(ReaderStore.pendingCount)
     }
 
+    /// Mutations the server refused, newest first; see ``ReaderStore/rejectedMutations()``.
+    public func rejectedMutations() async throws -> [RejectedMutation] {
+        try await store.asyncRead(ReaderStore.rejectedMutations)
+    }
+
     /// The retention policy in force; see ``ReaderStore/retentionPolicy()``.
     public func retentionPolicy() async throws -> RetentionPolicy {
         try await store.asyncRead { db in try ReaderStore.storedPolicy(db) ?? .default }

@@ -124,13 +124,15 @@ extension ReaderStore {
 
     /// Mutations the server refused, newest first.
     public func rejectedMutations() throws -> [RejectedMutation] {
-        try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM rejected_mutations ORDER BY rejected_at DESC, mutation_id").map { row in
-                RejectedMutation(
-                    mutationID: row["mutation_id"], entity: row["entity"], entityID: row["entity_id"], op: row["op"],
-                    code: row["code"], message: row["message"], rejectedAt: row["rejected_at"]
-                )
-            }
+        try read(Self.rejectedMutations)
+    }
+
+    static func rejectedMutations(_ db: Database) throws -> [RejectedMutation] {
+        try Row.fetchAll(db, sql: "SELECT * FROM rejected_mutations ORDER BY rejected_at DESC, mutation_id").map { row in
+            RejectedMutation(
+                mutationID: row["mutation_id"], entity: row["entity"], entityID: row["entity_id"], op: row["op"],
+                code: row["code"], message: row["message"], rejectedAt: row["rejected_at"]
+            )
         }
     }
 
