@@ -5,10 +5,11 @@
 ///   no insignificant space (or Foundation's pretty layout, `pretty: true`). Stored outbox
 ///   fields and tags, exports and the CLI's `--json` go this way.
 /// - `beginObject()`, `key(_:)`, `string(_:)`…, by hand, in the order the caller chooses.
-///   The server writes change pages this way: a page of 1,000 articles is megabytes of
-///   mostly text, and writing it straight into one buffer, escaping runs of plain bytes at
-///   a time, is several times faster than `JSONEncoder`'s boxing of every value
-///   (`reader-bench json`).
+///   The server writes change pages this way (``ChangePageJSON``): a page of 1,000 articles
+///   is megabytes of mostly text, and writing it straight into one buffer, escaping runs of
+///   plain bytes at a time, saves `JSONEncoder`'s boxing of every value. `reader-bench json`
+///   (release build, 2 cores, load 1.75): 6.6 ms a 7 MB page by hand, 39 ms with
+///   `JSONEncoder` (5.9x), 121 ms through a `JSONValue` tree (18x).
 ///
 /// Strings are escaped as JSON requires and no more (as `JSONEncoder` with
 /// `.withoutEscapingSlashes` does): `"` and `\\`, `\b \f \n \r \t`, other control

