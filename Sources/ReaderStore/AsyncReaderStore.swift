@@ -147,7 +147,7 @@ public struct AsyncReaderStore: Sendable {
     }
 
     /// Stores (or with nil, forgets) the server and token; see ``ReaderStore/saveServer(url:token:)``.
-    public func saveServer(url: String?, token: String?) async throws {
+    public func saveServer(url: URL?, token: String?) async throws {
         try await store.asyncWrite { db in try ReaderStore.saveServer(db, url: url, token: token) }
     }
 

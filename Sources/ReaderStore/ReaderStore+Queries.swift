@@ -35,10 +35,14 @@ public struct StoreStatus: Hashable, Sendable, Codable {
     public var rejectedMutations: Int
     /// Notes whose quoted passage is no longer in their article.
     public var orphanedNotes: Int
+    /// This device's id.
     public var deviceID: String
-    public var serverURL: String?
+    /// The server it syncs with; nil when none is set.
+    public var serverURL: URL?
+    /// The last cursor applied.
     public var cursor: String?
-    public var lastSyncAt: String?
+    /// When a pull last reached the end of the change feed.
+    public var lastSyncAt: Date?
     /// The database's size on disk: its file and its WAL, in bytes.
     public var databaseBytes: Int64 = 0
 
@@ -145,8 +149,9 @@ extension ReaderStore {
             articles: counts["articles"], unread: counts["unread"], starred: counts["starred"], notes: counts["notes"],
             conflictedNotes: counts["conflicted"], sources: counts["sources"], subscriptions: counts["subscriptions"],
             pendingMutations: counts["pending"], rejectedMutations: counts["rejected"],
-            orphanedNotes: counts["orphaned"], deviceID: counts["device_id"], serverURL: counts["server_url"],
-            cursor: counts["cursor"], lastSyncAt: counts["last_sync_at"]
+            orphanedNotes: counts["orphaned"], deviceID: counts["device_id"],
+            serverURL: try counts.storedURL("server_url", in: "sync_state"), cursor: counts["cursor"],
+            lastSyncAt: try counts.storedDate("last_sync_at", in: "sync_state")
         )
     }
 

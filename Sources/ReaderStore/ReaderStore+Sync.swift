@@ -4,25 +4,36 @@ import ReaderModels
 
 /// Where this device syncs, and how far it has got.
 public struct SyncSettings: Hashable, Sendable {
+    /// This device's id, made when the database was created.
     public var deviceID: String
-    public var serverURL: String?
+    /// The server it syncs with; nil when none is set.
+    public var serverURL: URL?
+    /// The credential for `serverURL`.
     public var token: String?
     /// The last cursor applied; nil before the first pull (or while a full resync starts over).
     public var cursor: String?
-    public var lastSyncAt: String?
+    /// When a pull last reached the end of the change feed.
+    public var lastSyncAt: Date?
     /// True while a full resync is under way (it survives a crash and resumes).
     public var resyncing: Bool
 }
 
 /// A mutation the server refused, kept with its reason.
 public struct RejectedMutation: Hashable, Sendable, Codable {
+    /// The id of the refused mutation.
     public var mutationID: String
-    public var entity: String
+    /// What it changed.
+    public var entity: EntityKind
+    /// The id of the note, article or subscription it changed.
     public var entityID: String
-    public var op: String
+    /// What it did.
+    public var op: MutationOp
+    /// The server's reason as a code, such as `invalid_fields`.
     public var code: String
+    /// The server's reason in words.
     public var message: String
-    public var rejectedAt: String
+    /// When the server's answer was settled here.
+    public var rejectedAt: Date
 
     enum CodingKeys: String, CodingKey {
         case mutationID = "mutation_id", entity, entityID = "entity_id", op, code, message, rejectedAt = "rejected_at"
@@ -40,18 +51,19 @@ extension ReaderStore {
             throw StoreError.database("the database has no sync state row; it was not created by reader")
         }
         return SyncSettings(
-            deviceID: row["device_id"], serverURL: row["server_url"], token: row["token"], cursor: row["cursor"],
-            lastSyncAt: row["last_sync_at"], resyncing: row["resyncing"]
+            deviceID: row["device_id"], serverURL: try row.storedURL("server_url", in: "sync_state"), token: row["token"],
+            cursor: row["cursor"], lastSyncAt: try row.storedDate("last_sync_at", in: "sync_state"), resyncing: row["resyncing"]
         )
     }
 
     /// Stores (or with nil, forgets) the server and token. Changing the server starts the
     /// pull over from the beginning; pending mutations are kept.
-    public func saveServer(url: String?, token: String?) throws {
+    public func saveServer(url: URL?, token: String?) throws {
         try write { db in try Self.saveServer(db, url: url, token: token) }
     }
 
-    static func saveServer(_ db: Database, url: String?, token: String?) throws {
+    static func saveServer(_ db: Database, url address: URL?, token: String?) throws {
+        let url = address?.absoluteString
         let current = try String.fetchOne(db, sql: "SELECT server_url FROM sync_state WHERE id = 1")
         if current != url {
             try db.execute(sql: "UPDATE sync_state SET cursor = NULL, last_sync_at = NULL WHERE id = 1")
@@ -130,8 +142,9 @@ extension ReaderStore {
     static func rejectedMutations(_ db: Database) throws -> [RejectedMutation] {
         try Row.fetchAll(db, sql: "SELECT * FROM rejected_mutations ORDER BY rejected_at DESC, mutation_id").map { row in
             RejectedMutation(
-                mutationID: row["mutation_id"], entity: row["entity"], entityID: row["entity_id"], op: row["op"],
-                code: row["code"], message: row["message"], rejectedAt: row["rejected_at"]
+                mutationID: row["mutation_id"], entity: try row.stored(EntityKind.self, "entity", in: "rejected_mutations"),
+                entityID: row["entity_id"], op: try row.stored(MutationOp.self, "op", in: "rejected_mutations"),
+                code: row["code"], message: row["message"], rejectedAt: try row.requiredDate("rejected_at", in: "rejected_mutations")
             )
         }
     }

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import ReaderModels
 
@@ -24,5 +25,35 @@ extension Row {
             throw StoreError.unknownStoredValue(table: table, column: column, value: text ?? "NULL")
         }
         return stamp
+    }
+}
+
+extension Row {
+    /// The instant stored in `column` of `table` in the store's text form (`Timestamp`);
+    /// nil for NULL. Text in any other form throws `StoreError.unknownStoredValue`.
+    func storedDate(_ column: String, in table: String) throws -> Date? {
+        guard let text: String = self[column] else { return nil }
+        guard let date = Timestamp.parse(text) else {
+            throw StoreError.unknownStoredValue(table: table, column: column, value: text)
+        }
+        return date
+    }
+
+    /// The instant stored in a NOT NULL `column` of `table` (see `storedDate(_:in:)`).
+    func requiredDate(_ column: String, in table: String) throws -> Date {
+        guard let date = try storedDate(column, in: table) else {
+            throw StoreError.unknownStoredValue(table: table, column: column, value: "NULL")
+        }
+        return date
+    }
+
+    /// The address stored in `column` of `table`; nil for NULL. Text that is no URL throws
+    /// `StoreError.unknownStoredValue`.
+    func storedURL(_ column: String, in table: String) throws -> URL? {
+        guard let text: String = self[column] else { return nil }
+        guard let url = URL(string: text) else {
+            throw StoreError.unknownStoredValue(table: table, column: column, value: text)
+        }
+        return url
     }
 }

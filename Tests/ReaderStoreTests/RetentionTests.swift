@@ -95,7 +95,7 @@ import Testing
     @Test func pendingStateProtectsAnArticleOnADeviceThatSyncs() throws {
         let test = try TestStore()
         let ids = try test.seed([("Pending", "p"), ("Settled", "s")])
-        try test.store.saveServer(url: "https://sync.example", token: "t")
+        try test.store.saveServer(url: URL(string: "https://sync.example"), token: "t")
         try test.store.markRead([ids[1]])
         try Self.settleOutbox(test)
         try test.store.markRead([ids[0]])
