@@ -62,7 +62,7 @@ struct LoginCommand: AsyncParsableCommand {
         }
         let engine = try SyncEngine.make(store: store, url: url, token: token, api: .native)
         let me = try await engine.whoAmI()
-        try store.saveServer(url: url.absoluteString, token: token)
+        try store.saveServer(url: url, token: token)
         try store.saveSyncAPI(.native)
         print("logged in to \(url.absoluteString) as \(me.user)")
     }
@@ -92,7 +92,7 @@ struct LoginCommand: AsyncParsableCommand {
             store: store, client: client, configuration: SyncConfiguration(serverURL: url, token: auth), extraHeaders: headers
         )
         let me = try await backend.whoAmI()
-        try store.saveServer(url: url.absoluteString, token: auth)
+        try store.saveServer(url: url, token: auth)
         try store.saveSyncAPI(.greader, headers: headers)
         print("logged in to \(url.absoluteString) (Google Reader API) as \(me.user)")
     }

@@ -15,7 +15,7 @@ struct ServerOptions: ParsableArguments {
     /// The server and token to use, or nil when none is configured anywhere.
     func resolve(stored: SyncSettings?) throws -> (url: URL, token: String)? {
         let environment = ProcessInfo.processInfo.environment
-        let server = nonEmpty(server) ?? nonEmpty(environment["READER_SERVER"]) ?? stored?.serverURL
+        let server = nonEmpty(server) ?? nonEmpty(environment["READER_SERVER"]) ?? stored?.serverURL?.absoluteString
         let token = nonEmpty(token) ?? nonEmpty(environment["READER_TOKEN"]) ?? stored?.token
         guard let server else { return nil }
         guard let url = URL(string: server), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {

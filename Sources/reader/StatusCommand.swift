@@ -1,4 +1,5 @@
 import ArgumentParser
+import ReaderModels
 import ReaderStore
 
 struct StatusCommand: ParsableCommand {
@@ -25,15 +26,15 @@ struct StatusCommand: ParsableCommand {
         if status.rejectedMutations > 0 {
             print("rejected:  \(status.rejectedMutations) change\(status.rejectedMutations == 1 ? "" : "s") refused by the server:")
             for rejected in try store.rejectedMutations().prefix(10) {
-                print("           \(rejected.entity) \(Output.short(rejected.entityID)) \(rejected.op): \(rejected.message)")
+                print("           \(rejected.entity.rawValue) \(Output.short(rejected.entityID)) \(rejected.op.rawValue): \(rejected.message)")
             }
         }
-        print("server:    \(status.serverURL ?? "none (local only)")")
+        print("server:    \(status.serverURL?.absoluteString ?? "none (local only)")")
         if status.serverURL != nil, try store.syncAPI().api == .greader {
             // GReader has no notes and no reading progress: say where they are kept.
             print("api:       Google Reader API; notes and reading progress stay on this device")
         }
-        print("last sync: \(status.lastSyncAt ?? "never")")
+        print("last sync: \(status.lastSyncAt.map { Timestamp.format($0) } ?? "never")")
         print("cursor:    \(status.cursor ?? "none")")
         print("device:    \(status.deviceID)")
     }
