@@ -71,10 +71,10 @@ struct SchemaValidator {
                 }
             }
         case .array(let elements):
-            if let minimum = keywords["minItems"].flatMap(Self.number), Double(elements.count) < minimum {
+            if let minimum = keywords["minItems"].flatMap(\.numberValue), Double(elements.count) < minimum {
                 problems.append("\(path): fewer than \(Int(minimum)) items")
             }
-            if let maximum = keywords["maxItems"].flatMap(Self.number), Double(elements.count) > maximum {
+            if let maximum = keywords["maxItems"].flatMap(\.numberValue), Double(elements.count) > maximum {
                 problems.append("\(path): more than \(Int(maximum)) items")
             }
             if let items = keywords["items"] {
@@ -83,18 +83,18 @@ struct SchemaValidator {
                 }
             }
         case .number(let number):
-            if let minimum = keywords["minimum"].flatMap(Self.number), number < minimum {
+            if let minimum = keywords["minimum"].flatMap(\.numberValue), number < minimum {
                 problems.append("\(path): \(number) is below the minimum \(minimum)")
             }
-            if let maximum = keywords["maximum"].flatMap(Self.number), number > maximum {
+            if let maximum = keywords["maximum"].flatMap(\.numberValue), number > maximum {
                 problems.append("\(path): \(number) is above the maximum \(maximum)")
             }
         case .string(let text):
-            if let minimum = keywords["minLength"].flatMap(Self.number), Double(text.count) < minimum {
+            if let minimum = keywords["minLength"].flatMap(\.numberValue), Double(text.count) < minimum {
                 problems.append("\(path): shorter than \(Int(minimum)) characters")
             }
             // JSON Schema counts characters as code points, not as Swift's grapheme clusters.
-            if let maximum = keywords["maxLength"].flatMap(Self.number), Double(text.unicodeScalars.count) > maximum {
+            if let maximum = keywords["maxLength"].flatMap(\.numberValue), Double(text.unicodeScalars.count) > maximum {
                 problems.append("\(path): longer than \(Int(maximum)) characters")
             }
             if let pattern = keywords["pattern"]?.stringValue {
@@ -154,16 +154,10 @@ struct SchemaValidator {
         return (target, targetFile)
     }
 
-    private static func number(_ value: JSONValue) -> Double? {
-        if case .number(let number) = value { number } else { nil }
-    }
-
     /// A short rendering of a value for a message.
     private static func show(_ value: JSONValue) -> String {
         switch value {
-        case .null: "null"
-        case .bool(let flag): String(flag)
-        case .number(let number): number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
+        case .null, .bool, .number: value.canonicalText
         case .string(let text): "\"" + (text.count > 40 ? String(text.prefix(40)) + "…" : text) + "\""
         case .array(let elements): "an array of \(elements.count)"
         case .object: "an object"

@@ -4,13 +4,20 @@ import Foundation
 /// and what the store keeps as JSON text (outbox fields, tags).
 ///
 /// The one JSON value model of the package. Numbers are `Double`s, as JSON's are: a whole
-/// number is exact up to 2^53. Written canonically by ``canonicalText``.
+/// number is exact up to 2^53. The package writes it in one canonical form (sorted keys, no
+/// insignificant space), so equal values are stored as equal bytes.
 public enum JSONValue: Hashable, Sendable, Codable {
+    /// `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
+    /// Any number.
     case number(Double)
+    /// A string, unescaped.
     case string(String)
+    /// An array.
     case array([JSONValue])
+    /// An object.
     case object(JSONObject)
 
     public init(from decoder: any Decoder) throws {
