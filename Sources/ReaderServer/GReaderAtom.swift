@@ -26,11 +26,13 @@ enum GReaderAtom {
         xml += "<updated>\(Timestamp.format(millis: item.updatedMillis ?? item.publishedMillis))</updated>\n"
         if let url = item.url { xml += "<link rel=\"alternate\" type=\"text/html\" href=\"\(escape(url))\"/>\n" }
         if let author = item.author { xml += "<author><name>\(escape(author))</name></author>\n" }
-        var categories = [GReaderStream.readingList.id]
-        if item.read { categories.append(GReaderStream.read.id) }
-        if item.starred { categories.append(GReaderStream.starred.id) }
-        for category in categories {
-            xml += "<category term=\"\(escape(category))\" scheme=\"http://www.google.com/reader/\"/>\n"
+        // The state's last word goes in `label`, as on Google Reader: clients such as
+        // newsboat read the state from it. An unread item is `fresh`, so a client takes an
+        // item marked unread elsewhere as unread again.
+        var states = ["reading-list", item.read ? "read" : "fresh"]
+        if item.starred { states.append("starred") }
+        for state in states {
+            xml += "<category term=\"\(GReaderStream.statePrefix)\(state)\" scheme=\"http://www.google.com/reader/\" label=\"\(state)\"/>\n"
         }
         for label in item.labels {
             xml += "<category term=\"\(escape(GReaderStream.label(label).id))\" scheme=\"http://www.google.com/reader/\" label=\"\(escape(label))\"/>\n"

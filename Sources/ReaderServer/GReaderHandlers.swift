@@ -173,7 +173,9 @@ struct GReaderHandlers: Sendable {
     /// A write needs the session's `T`, in the form or the query; without it, 401 with
     /// `Google-Bad-Token`, after which apps fetch a new `T` and try again.
     static func requireWriteToken(_ form: GReaderForm, _ request: Request) throws(GReaderError) {
-        guard GReaderSession.isWriteToken(form["T"], forAuth: try auth(request)) else { throw .badToken }
+        // Trimmed: newsboat sends back the token endpoint's answer as it came, newline and all.
+        let token = form["T"]?.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard GReaderSession.isWriteToken(token, forAuth: try auth(request)) else { throw .badToken }
     }
 
     static func query(_ form: GReaderForm, stream: GReaderStream, maximum: Int) throws(GReaderError) -> GReaderStreamQuery {

@@ -109,7 +109,8 @@ extension SQLiteSyncRepository {
 
     /// The items with these ids that `user` holds, in the order asked; the rest are absent.
     func greaderItems(for user: UserAccount, ids: [Int64]) async throws -> [GReaderItem] {
-        let unique = Array(NSOrderedSet(array: ids).compactMap { $0 as? Int64 })
+        var seen: Set<Int64> = []
+        let unique = ids.filter { seen.insert($0).inserted }
         guard !unique.isEmpty else { return [] }
         let found = try await pool.read { db -> [Int64: GReaderItem] in
             var found: [Int64: GReaderItem] = [:]
