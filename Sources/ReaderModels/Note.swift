@@ -1,3 +1,5 @@
+import Foundation
+
 /// A W3C TextQuoteSelector: the quoted passage with a little text either side of it, so
 /// the passage can be found again when the article's text changes.
 public struct TextQuoteSelector: Hashable, Sendable, Codable {
@@ -22,8 +24,10 @@ public struct Note: Hashable, Sendable, Codable {
     public var articleID: String
     public var anchor: TextQuoteSelector?
     public var body: String
-    public var createdAt: String
-    public var updatedAt: String
+    /// When the note was written, on the device that wrote it.
+    public var createdAt: Date
+    /// When its text or anchor last changed.
+    public var updatedAt: Date
     /// The last revision the server acknowledged; 0 for a note the server has not seen.
     public var revision: Int
     public var deleted: Bool
@@ -31,8 +35,8 @@ public struct Note: Hashable, Sendable, Codable {
     public var conflicted: Bool
 
     public init(
-        id: String, articleID: String, anchor: TextQuoteSelector?, body: String, createdAt: String,
-        updatedAt: String, revision: Int, deleted: Bool, conflicted: Bool
+        id: String, articleID: String, anchor: TextQuoteSelector?, body: String, createdAt: Date,
+        updatedAt: Date, revision: Int, deleted: Bool, conflicted: Bool
     ) {
         self.id = id
         self.articleID = articleID

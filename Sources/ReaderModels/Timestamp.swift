@@ -13,6 +13,12 @@ public enum Timestamp {
         Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
     }
 
+    /// `date` as the store keeps it: rounded down to whole milliseconds, so a value made
+    /// now equals the same value read back.
+    public static func stored(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: Double(millis(date)) / 1000)
+    }
+
     public static func format(millis: Int64) -> String {
         let seconds = millis >= 0 ? millis / 1000 : (millis - 999) / 1000
         let ms = Int(millis - seconds * 1000)

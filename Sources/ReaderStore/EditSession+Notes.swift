@@ -21,7 +21,7 @@ extension EditSession {
         let hlc = tick()
         let note = Note(
             id: environment.makeID(), articleID: articleID, anchor: anchor, body: body,
-            createdAt: nowText, updatedAt: nowText, revision: 0, deleted: false, conflicted: false
+            createdAt: Timestamp.stored(now), updatedAt: Timestamp.stored(now), revision: 0, deleted: false, conflicted: false
         )
         try db.execute(sql: """
             INSERT INTO notes (id, article_id, quote_exact, quote_prefix, quote_suffix, body, created_at,
@@ -29,10 +29,10 @@ extension EditSession {
             VALUES (?, ?, CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), ?, ?, ?, ?)
             """, arguments: [
                 note.id, articleID, ExactText.argument(anchor?.exact), ExactText.argument(anchor?.prefix),
-                ExactText.argument(anchor?.suffix), ExactText.argument(body), note.createdAt,
-                note.updatedAt, hlc.description, anchor == nil ? nil : hlc.description,
+                ExactText.argument(anchor?.suffix), ExactText.argument(body), nowText,
+                nowText, hlc.description, anchor == nil ? nil : hlc.description,
             ])
-        var fields: JSONObject = ["article_id": .string(articleID), "body": .string(body), "created_at": .string(note.createdAt)]
+        var fields: JSONObject = ["article_id": .string(articleID), "body": .string(body), "created_at": .string(nowText)]
         if let anchor {
             fields["anchor"] = .object(["exact": .string(anchor.exact), "prefix": .string(anchor.prefix), "suffix": .string(anchor.suffix)])
         } else {
@@ -49,11 +49,11 @@ extension EditSession {
         }
         let hlc = tick()
         note.body = body
-        note.updatedAt = nowText
+        note.updatedAt = Timestamp.stored(now)
         note.conflicted = false
         try db.execute(
             sql: "UPDATE notes SET body = CAST(? AS TEXT), updated_at = ?, body_hlc = ?, conflicted = 0 WHERE id = ?",
-            arguments: [ExactText.argument(body), note.updatedAt, hlc.description, id]
+            arguments: [ExactText.argument(body), nowText, hlc.description, id]
         )
         try record(.note, id, op: .update, baseRevision: note.revision, fields: ["body": .string(body)], hlc: hlc)
         return note

@@ -56,14 +56,15 @@ extension Note {
         return (plain + text).joined(separator: ", ")
     }
 
-    /// A note from a row selected with `columns(of:)`.
-    init(row: Row) {
+    /// A note from a row selected with `columns(of:)`; an instant not in the store's form throws.
+    init(row: Row) throws {
         self.init(
             id: row["id"], articleID: row["article_id"],
             anchor: row.exactText("quote_exact").map {
                 TextQuoteSelector(exact: $0, prefix: row.exactText("quote_prefix") ?? "", suffix: row.exactText("quote_suffix") ?? "")
             },
-            body: row.exactText("body") ?? "", createdAt: row["created_at"], updatedAt: row["updated_at"],
+            body: row.exactText("body") ?? "", createdAt: try row.requiredDate("created_at", in: "notes"),
+            updatedAt: try row.requiredDate("updated_at", in: "notes"),
             revision: row["revision"], deleted: row["deleted"], conflicted: row["conflicted"]
         )
     }

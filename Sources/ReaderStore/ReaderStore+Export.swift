@@ -67,7 +67,7 @@ extension ReaderStore {
             var out = "# Reading notes\n"
             var currentArticle: String?
             for row in rows {
-                let note = Note(row: row)
+                let note = try Note(row: row)
                 if note.articleID != currentArticle {
                     currentArticle = note.articleID
                     out += "\n## \(row["article_title"] as String)\n\n"
@@ -79,7 +79,7 @@ extension ReaderStore {
                     out += anchor.exact.split(separator: "\n", omittingEmptySubsequences: false).map { "> " + $0 }.joined(separator: "\n") + "\n\n"
                 }
                 if !note.body.isEmpty { out += note.body + "\n" }
-                out += "\n<sub>note \(note.id) · \(note.updatedAt)\(note.conflicted ? " · conflicted" : "")</sub>\n"
+                out += "\n<sub>note \(note.id) · \(Timestamp.format(note.updatedAt))\(note.conflicted ? " · conflicted" : "")</sub>\n"
             }
             return out
         }

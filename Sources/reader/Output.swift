@@ -33,6 +33,9 @@ enum Output {
     /// The date part of a stored timestamp.
     static func day(_ timestamp: String?) -> String { timestamp.map { String($0.prefix(10)) } ?? "—         " }
 
+    /// The day of an instant in UTC, as the store writes it (`2026-11-25`).
+    static func day(_ date: Date?) -> String { day(date.map { Timestamp.format($0) }) }
+
     /// `text` cut to `width` characters, with an ellipsis when cut, padded to `width`.
     static func fit(_ text: String, _ width: Int) -> String {
         let flat = text.replacingOccurrences(of: "\n", with: " ")
