@@ -91,8 +91,8 @@ extension ReaderStore {
                   let bodyHLC = HLC(row["body_hlc"] as String)
             else { return nil }
             return NoteRecord(
-                id: note.id, articleID: note.articleID, anchor: note.anchor, body: note.body, createdAt: note.createdAt,
-                updatedAt: note.updatedAt, revision: note.revision, conflicted: note.conflicted, bodyHLC: bodyHLC,
+                id: note.id, articleID: note.articleID, anchor: note.anchor, body: note.body, createdAt: Timestamp.format(note.createdAt),
+                updatedAt: Timestamp.format(note.updatedAt), revision: note.revision, conflicted: note.conflicted, bodyHLC: bodyHLC,
                 anchorHLC: (row["anchor_hlc"] as String?).flatMap(HLC.init)
             )
         }
