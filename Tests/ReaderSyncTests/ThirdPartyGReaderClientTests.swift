@@ -46,10 +46,14 @@ import Testing
         let unread = try await client.run(["-x", "print-unread"])
         #expect(unread.output.contains("3 unread articles"), "newsboat -x print-unread: \(unread)")
         let cache = try client.cache()
-        #expect(cache.feeds == ["Harbour tides"], "the subscriptions newsboat listed")
+        // One feed, read from the stream that subscription/list named; newsboat shows it under
+        // the subscription's title (below), not the Atom document's.
+        #expect(cache.feeds.count == 1 && cache.feeds.allSatisfy { $0.hasPrefix(client.base + "/reader/atom/") },
+                "the subscriptions newsboat listed: \(cache.feeds)")
         #expect(Set(cache.items.map(\.title)) == titles, "the items newsboat read")
         for item in cache.items {
             #expect(item.guid.hasPrefix("tag:google.com,2005:reader/item/"), "an entry id not in the long form: \(item.guid)")
+            #expect(item.content.contains("of the tide tables"), "\(item.title) came without its text: \(item.content)")
             #expect(item.unread, "\(item.title) is unread on the server")
         }
 
@@ -96,7 +100,7 @@ import Testing
         for (index, title) in titles.enumerated() {
             xml += """
                 <item><guid isPermaLink="false">tide-\(index)</guid><title>\(title)</title>
-                <link>https://tides.example/\(index)</link><pubDate>Tue, 2\(4 - index) Nov 2026 10:00:00 GMT</pubDate>
+                <link>https://tides.example/\(index)</link><pubDate>\(["Tue", "Mon", "Sun"][index]), 2\(4 - index) Nov 2026 10:00:00 GMT</pubDate>
                 <description>Entry \(index) of the tide tables.</description></item>
                 """
         }
@@ -136,6 +140,7 @@ struct Newsboat {
     /// A newsboat of its own in `folder` (configuration, empty URL file, cache, home),
     /// pointed at `server` as a FeedHQ-style GReader service.
     func configured(in folder: URL, server: URL, user: String, password: String) throws -> Client {
+        // newsboat appends "/accounts/ClientLogin" and the like to this address as it is.
         var base = server.absoluteString
         while base.hasSuffix("/") { base.removeLast() }
         let passwordFile = folder.appendingPathComponent("password")
@@ -154,12 +159,14 @@ struct Newsboat {
             """
         try Data(config.utf8).write(to: folder.appendingPathComponent("config"))
         try Data().write(to: folder.appendingPathComponent("urls"))
-        return Client(newsboat: self, folder: folder)
+        return Client(newsboat: self, folder: folder, base: base)
     }
 
     struct Client {
         let newsboat: Newsboat
         let folder: URL
+        /// The server's address, without a trailing slash.
+        let base: String
 
         var arguments: [String] {
             ["-C", folder.appendingPathComponent("config").path, "-u", folder.appendingPathComponent("urls").path,
@@ -213,19 +220,24 @@ struct Newsboat {
             var guid: String
             var unread: Bool
             var flags: String
+            var content: String
             var description: String { "\(title) (\(guid), unread \(unread), flags '\(flags)')" }
         }
 
-        /// What newsboat stored: its feeds' titles and its items.
+        /// What newsboat stored: its feeds' addresses and its items.
         func cache() throws -> (feeds: [String], items: [Item]) {
             var configuration = Configuration()
             configuration.readonly = true
             let queue = try DatabaseQueue(path: folder.appendingPathComponent("cache.db").path, configuration: configuration)
             defer { try? queue.close() }
             return try queue.read { db in
-                let feeds = try String.fetchAll(db, sql: "SELECT title FROM rss_feed ORDER BY title")
-                let items = try Row.fetchAll(db, sql: "SELECT title, guid, unread, coalesce(flags, '') AS flags FROM rss_item WHERE deleted = 0")
-                    .map { Item(title: $0["title"], guid: $0["guid"], unread: $0["unread"] as Int != 0, flags: $0["flags"]) }
+                let feeds = try String.fetchAll(db, sql: "SELECT rssurl FROM rss_feed ORDER BY rssurl")
+                let items = try Row.fetchAll(db, sql: """
+                    SELECT title, guid, unread, coalesce(flags, '') AS flags, coalesce(content, '') AS content
+                    FROM rss_item WHERE deleted = 0
+                    """).map {
+                    Item(title: $0["title"], guid: $0["guid"], unread: $0["unread"] as Int != 0, flags: $0["flags"], content: $0["content"])
+                }
                 return (feeds, items)
             }
         }
@@ -255,7 +267,8 @@ final class Screen: Sendable {
         self.input = input.fileHandleForWriting
         let reading = output.fileHandleForReading
         Thread { [self] in
-            while let data = try? reading.read(upToCount: 4096), !data.isEmpty {
+            // availableData returns what the pipe holds as soon as it holds anything.
+            while case let data = reading.availableData, !data.isEmpty {
                 self.output.withLock { $0 += data }
             }
         }.start()
@@ -287,14 +300,15 @@ final class Screen: Sendable {
         }
     }
 
+    /// Kills `script`, which closes the terminal: newsboat gets its hangup and exits.
     func stop() {
-        if process.isRunning { process.terminate() }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 
     /// The last of the output, with the terminal's escape sequences taken out.
     var tail: String {
         let text = String(decoding: output.withLock { $0 }.suffix(2000), as: UTF8.self)
-        let plain = text.replacingOccurrences(of: #"\u{1B}(\[[0-9;?]*[A-Za-z]|[()][0-9A-Za-z]|.)"#, with: " ", options: .regularExpression)
+        let plain = text.replacingOccurrences(of: #"\x{1B}(\[[0-9;?]*[A-Za-z]|[()][0-9A-Za-z]|.)"#, with: " ", options: .regularExpression)
         return plain.split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 }
