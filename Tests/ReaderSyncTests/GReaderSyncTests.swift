@@ -33,7 +33,7 @@ import Testing
 
     /// Two feeds (the first in the folder "News") and `count` items, newest last, ids as
     /// FreshRSS makes them (crawl time in microseconds).
-    static func seed(_ service: GReaderFakeService, count: Int = 20) {
+    static func seed(_ service: GReaderFakeService, count: Int = 20, firstCrawl: Int64 = GReaderSyncTests.firstCrawl) {
         service.core.update { state in
             state.feeds = [
                 .init(id: 1, url: "https://news.example/feed.xml", title: "News Daily", folder: "News"),
@@ -209,5 +209,52 @@ import Testing
         }
         try await client.engine.sync()
         #expect(try client.store.status().articles == 3)
+    }
+
+    /// Makes a local edit when the pull reaches the reconciliation: an edit the person
+    /// makes while a sync runs.
+    final class EditDuringReconcile: SyncBackend {
+        let inner: any SyncBackend
+        let edit: @Sendable () throws -> Void
+        init(_ inner: any SyncBackend, edit: @escaping @Sendable () throws -> Void) {
+            self.inner = inner
+            self.edit = edit
+        }
+
+        func whoAmI() async throws(SyncError) -> WhoAmI { try await inner.whoAmI() }
+        func push(_ request: PushRequest) async throws(SyncError) -> PushResponse { try await inner.push(request) }
+        func pull(after cursor: String?, limit: Int) async throws(SyncError) -> SyncPullAnswer {
+            if cursor?.hasPrefix("gr1.r.") == true {
+                do { try edit() } catch { throw .protocolViolation("the test's edit failed: \(error)") }
+            }
+            return try await inner.pull(after: cursor, limit: limit)
+        }
+    }
+
+    @Test func aFieldEditedDuringTheSyncKeepsTheEditAndTheServiceTakesItNextTime() async throws {
+        let service = try GReaderFakeService(.freshRSS)
+        Self.seed(service, count: 4)
+        let client = try await Self.client(service)
+        defer { try? FileManager.default.removeItem(at: client.folder) }
+        try await client.engine.sync()
+        let (zero, one) = (Self.articleID(service, 0), Self.articleID(service, 1))
+        // Read elsewhere meanwhile; here item 0 is marked unread again during the sync.
+        service.core.update { state in
+            state.items[0].read = true
+            state.items[1].read = true
+        }
+        let store = client.store
+        let auth = try await GReaderSyncBackend.login(serverURL: service.baseURL, user: "alice", password: "correct horse", client: try CurlHTTPClient())
+        let backend = EditDuringReconcile(
+            GReaderSyncBackend(store: store, client: try CurlHTTPClient(), configuration: SyncConfiguration(serverURL: service.baseURL, token: auth, retry: Self.fast))
+        ) { try store.markRead([zero], false) }
+        try await SyncEngine(store: store, backend: backend).sync()
+        #expect(try !store.article(id: zero).state.read) // the pending edit kept its field
+        #expect(try store.article(id: one).state.read) // the service's state won elsewhere
+        #expect(try store.pendingCount() == 1)
+
+        try await client.engine.sync()
+        #expect(try !store.article(id: zero).state.read && !service.core.state.withLock { $0.items[0].read })
+        #expect(try store.pendingCount() == 0)
     }
 }
