@@ -56,24 +56,51 @@ extension SQLiteSyncRepository {
     }
 
     /// Unread counts: the reading list, each subscribed feed, each label with unread items.
+    /// Feeds are counted in one pass grouped by source, so the cost does not grow with the
+    /// number of subscriptions times the size of the library; labels, which overlap, are
+    /// counted one by one.
     func greaderUnreadCounts(for user: UserAccount) async throws -> [GReaderUnread] {
-        let subscriptions = try await greaderSubscriptions(for: user)
         let (folders, tags) = try await greaderLabels(for: user)
         return try await pool.read { db in
+            var bySource: [String: (count: Int, newest: String?)] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT a.source_id, COUNT(*), MAX(a.first_seen_at) FROM library l JOIN articles a ON a.id = l.article_id
+                LEFT JOIN article_states s ON s.user_id = l.user_id AND s.article_id = l.article_id
+                WHERE l.user_id = ? AND COALESCE(s.read, 0) = 0 GROUP BY a.source_id
+                """, arguments: [user.id]) {
+                bySource[row[0]] = (row[1], row[2])
+            }
             var counts: [GReaderUnread] = []
-            func count(_ stream: GReaderStream) throws {
+            func add(_ stream: GReaderStream, _ groups: [(count: Int, newest: String?)]) {
+                let total = groups.reduce(0) { $0 + $1.count }
+                guard total > 0 else { return }
+                let newest = groups.compactMap(\.newest).max().flatMap { Self.millis($0) } ?? 0
+                counts.append(GReaderUnread(stream: stream, count: total, newestMillis: newest))
+            }
+            add(.readingList, Array(bySource.values))
+            // The sources each subscription names, as the feed stream's condition finds them.
+            var sourcesOf: [String: Set<String>] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT sub.url, f.source_id FROM subscriptions sub JOIN feeds f ON f.url = sub.url
+                WHERE sub.user_id = ?1 AND sub.subscribed = 1 AND f.source_id IS NOT NULL
+                UNION SELECT sub.url, src.id FROM subscriptions sub JOIN sources src ON src.feed_url = sub.url OR src.key = sub.url
+                WHERE sub.user_id = ?1 AND sub.subscribed = 1
+                """, arguments: [user.id]) {
+                sourcesOf[row[0], default: []].insert(row[1])
+            }
+            for url in sourcesOf.keys.sorted() {
+                add(.feed(url), sourcesOf[url, default: []].compactMap { bySource[$0] })
+            }
+            for label in folders + tags {
+                let stream = GReaderStream.label(label)
                 let (condition, _) = Self.condition(stream)
                 let row = try Row.fetchOne(db, sql: """
                     SELECT COUNT(*), MAX(a.first_seen_at) FROM library l JOIN articles a ON a.id = l.article_id
                     LEFT JOIN article_states s ON s.user_id = l.user_id AND s.article_id = l.article_id
                     WHERE l.user_id = ?1 AND COALESCE(s.read, 0) = 0 AND \(condition)
                     """, arguments: StatementArguments([user.id] + Self.arguments(stream).map { $0.databaseValue }))
-                guard let row, let unread = row[0] as Int?, unread > 0 else { return }
-                counts.append(GReaderUnread(stream: stream, count: unread, newestMillis: Self.millis(row[1]) ?? 0))
+                if let row { add(stream, [(row[0], row[1])]) }
             }
-            try count(.readingList)
-            for subscription in subscriptions { try count(.feed(subscription.url)) }
-            for label in folders + tags { try count(.label(label)) }
             return counts
         }
     }

@@ -1,3 +1,4 @@
+import Dispatch
 import Synchronization
 
 /// Keeps password guessing slow: at most `concurrent` scrypt checks run at once (each takes
@@ -35,9 +36,15 @@ final class GReaderLoginGuard: Sendable {
         }
     }
 
-    /// Runs a password check, waiting for a free slot.
-    func check(_ body: @Sendable () -> Bool) async -> Bool {
-        (try? await gate.run { body() }) ?? false
+    /// Runs a password check once a slot is free, on a thread of its own: a check holds its
+    /// thread for its whole run, and the cooperative pool has only as many threads as
+    /// cores, which every other request needs.
+    func check(_ body: @escaping @Sendable () -> Bool) async -> Bool {
+        (try? await gate.run {
+            await withCheckedContinuation { continuation in
+                DispatchQueue.global(qos: .userInitiated).async { continuation.resume(returning: body()) }
+            }
+        }) ?? false
     }
 
     func failed(_ user: Int64) {

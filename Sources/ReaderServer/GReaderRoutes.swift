@@ -31,6 +31,8 @@ enum GReaderRoutes {
         }
         api.post("/edit-tag", use: handlers.editTag)
         api.post("/mark-all-as-read", use: handlers.markAllAsRead)
+        api.post("/rename-tag", use: handlers.renameTag)
+        api.post("/disable-tag", use: handlers.disableTag)
         reader.get("/atom/**", use: handlers.atom)
     }
 

@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import ReaderModels
 
-/// `subscription/edit` and `subscription/quickadd`. A subscription made here is the one a
+/// `subscription/edit`, `subscription/quickadd`, `rename-tag` and `disable-tag`. A subscription made here is the one a
 /// device pushes: the server's refresh fetches it, and its articles come to the user's
 /// library (and native change feed) as they are fetched.
 extension GReaderHandlers {
@@ -49,6 +49,36 @@ extension GReaderHandlers {
         } catch let error as GReaderError {
             return try Self.json(GReaderJSON.QuickAdd(numResults: 0, query: query, streamId: nil, streamName: nil, error: error.message))
         }
+    }
+
+    /// `rename-tag` (`s` the label, `dest` its new name) and `disable-tag` (`s`): on every
+    /// subscription (folder) and article (tag) of the user. Apps use them to rename and
+    /// delete folders.
+    func renameTag(_ request: Request, _ context: SyncRequestContext) async throws -> Response {
+        try await relabel(request, context, renaming: true)
+    }
+
+    func disableTag(_ request: Request, _ context: SyncRequestContext) async throws -> Response {
+        try await relabel(request, context, renaming: false)
+    }
+
+    private func relabel(_ request: Request, _ context: SyncRequestContext, renaming: Bool) async throws -> Response {
+        let form = try await GReaderForm.read(request)
+        let user = try Self.user(context)
+        try Self.requireWriteToken(form, request)
+        guard let old = try Self.labels([form["s"] ?? form["t"].map { GReaderStream.labelPrefix + $0 } ?? ""]).first else {
+            throw GReaderError(.badRequest, "s must name a label")
+        }
+        var new: String?
+        if renaming {
+            guard let dest = form["dest"], let name = try Self.labels([dest]).first else {
+                throw GReaderError(.badRequest, "dest must name a label")
+            }
+            guard name != old else { return Self.text("OK") }
+            new = name
+        }
+        try await repository.greaderRelabel(for: user, from: old, to: new)
+        return Self.text("OK")
     }
 
     /// The URL of a `feed/<url>` stream: an http or https address of at most

@@ -117,19 +117,50 @@ extension SQLiteSyncRepository {
         for user: UserAccount, url: String, action: SubscriptionEdit, title: String?, add: [String], remove: [String]
     ) async throws {
         try await pool.write { db in
-            let current = try Self.subscription(db, user: user.id, url: url)
-            let following = current?.subscribed == true
-            if action != .subscribe && !following {
-                throw GReaderError(.badRequest, "not subscribed to \(url)")
+            try self.editSubscription(db, user: user, url: url, action: action, title: title, add: add, remove: remove)
+            try self.saveClock(db)
+        }
+    }
+
+    private func editSubscription(
+        _ db: Database, user: UserAccount, url: String, action: SubscriptionEdit, title: String?, add: [String], remove: [String]
+    ) throws {
+        let current = try Self.subscription(db, user: user.id, url: url)
+        if action != .subscribe && current?.subscribed != true {
+            throw GReaderError(.badRequest, "not subscribed to \(url)")
+        }
+        var tags = Set(current?.tags ?? [])
+        tags.formUnion(add)
+        tags.subtract(remove)
+        var fields: JSONObject = [
+            "subscribed": .bool(action != .unsubscribe), "tags": .array(tags.sorted().map { .string($0) }),
+        ]
+        if let title = title ?? current?.title { fields["title"] = .string(title) }
+        try applyAsPush(db, user: user, entity: .subscription, id: url, fields: fields)
+    }
+
+    /// `rename-tag` and `disable-tag`: the label `old` becomes `new` (or goes, when nil) on
+    /// every subscription and every article of the user, each as its own `set`, in one
+    /// transaction.
+    func greaderRelabel(for user: UserAccount, from old: String, to new: String?) async throws {
+        try await pool.write { db in
+            let holding = "EXISTS (SELECT 1 FROM json_each(tags) t WHERE t.value = ?)"
+            let urls = try String.fetchAll(db, sql: """
+                SELECT url FROM subscriptions WHERE user_id = ? AND subscribed = 1 AND \(holding) ORDER BY url
+                """, arguments: [user.id, old])
+            for url in urls {
+                try self.editSubscription(
+                    db, user: user, url: url, action: .edit, title: nil, add: new.map { [$0] } ?? [], remove: [old]
+                )
             }
-            var tags = Set(current?.tags ?? [])
-            tags.formUnion(add)
-            tags.subtract(remove)
-            var fields: JSONObject = [
-                "subscribed": .bool(action != .unsubscribe), "tags": .array(tags.sorted().map { .string($0) }),
-            ]
-            if let title = title ?? current?.title { fields["title"] = .string(title) }
-            try self.applyAsPush(db, user: user, entity: .subscription, id: url, fields: fields)
+            let articles = try String.fetchAll(db, sql: """
+                SELECT article_id FROM article_states WHERE user_id = ? AND \(holding) ORDER BY article_id
+                """, arguments: [user.id, old])
+            for article in articles {
+                try self.applyTags(
+                    db, user: user, article: article, add: new.map { [.label($0)] } ?? [], remove: [.label(old)]
+                )
+            }
             try self.saveClock(db)
         }
     }

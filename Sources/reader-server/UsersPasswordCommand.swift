@@ -22,31 +22,8 @@ struct UsersPasswordCommand: AsyncParsableCommand {
     var name: String
 
     func run() async throws {
-        let password = try Self.readPassword(from: .standardInput)
+        let password = try GReaderPasswordInput.read(from: .standardInput)
         let repository = try SQLiteSyncRepository(path: database.db)
         try await repository.setAPIPassword(password, forUser: name)
-    }
-
-    /// The longest line read, in bytes; a longer one is refused rather than cut.
-    static let maxBytes = 1024
-
-    /// The first line of `input` without its line break, read a byte at a time so nothing
-    /// past it is consumed and nothing longer than `maxBytes` is held.
-    static func readPassword(from input: FileHandle) throws -> String {
-        var bytes: [UInt8] = []
-        while let chunk = try input.read(upToCount: 1), let byte = chunk.first {
-            if byte == 0x0A { break }
-            bytes.append(byte)
-            guard bytes.count <= maxBytes + 1 else {
-                throw RepositoryError("the password is longer than \(maxBytes) bytes")
-            }
-        }
-        if bytes.last == 0x0D { bytes.removeLast() }
-        guard !bytes.isEmpty else { throw RepositoryError("no password on standard input (an empty one is refused)") }
-        guard bytes.count <= maxBytes else { throw RepositoryError("the password is longer than \(maxBytes) bytes") }
-        guard let password = String(validating: bytes, as: UTF8.self) else {
-            throw RepositoryError("the password is not UTF-8 text")
-        }
-        return password
     }
 }
