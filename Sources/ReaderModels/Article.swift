@@ -2,26 +2,41 @@ import Foundation
 
 /// An article as the store holds it, with the user's state.
 public struct Article: Hashable, Sendable, Codable {
+    /// The article's id, derived from its source and guid (the same on every device).
     public var id: String
+    /// Its source's id.
     public var sourceID: String
+    /// Its source's title.
     public var sourceTitle: String
+    /// The id its feed gives it.
     public var guid: String
-    public var url: String?
+    /// Its web page.
+    public var url: URL?
+    /// Its title (never empty).
     public var title: String
+    /// Its author or authors, as the feed names them.
     public var author: String?
-    public var publishedAt: String?
-    public var updatedAt: String?
+    /// When it was published, as its feed says.
+    public var publishedAt: Date?
+    /// When its feed last said it changed.
+    public var updatedAt: Date?
+    /// A short summary, when the feed gives one besides the body.
     public var summary: String?
+    /// The body, sanitised HTML.
     public var html: String
+    /// The body as plain text (what search and quotes use).
     public var text: String
+    /// The hash of its content, which says whether a copy changed.
     public var contentHash: String
-    public var firstSeenAt: String
+    /// When a device of this library first stored it.
+    public var firstSeenAt: Date
+    /// The user's state of it.
     public var state: ArticleState
 
     public init(
-        id: String, sourceID: String, sourceTitle: String, guid: String, url: String?, title: String,
-        author: String?, publishedAt: String?, updatedAt: String?, summary: String?, html: String,
-        text: String, contentHash: String, firstSeenAt: String, state: ArticleState
+        id: String, sourceID: String, sourceTitle: String, guid: String, url: URL?, title: String,
+        author: String?, publishedAt: Date?, updatedAt: Date?, summary: String?, html: String,
+        text: String, contentHash: String, firstSeenAt: Date, state: ArticleState
     ) {
         self.id = id
         self.sourceID = sourceID
@@ -49,14 +64,20 @@ public struct Article: Hashable, Sendable, Codable {
 
 /// One line of an article listing: what a list shows without the body.
 public struct ArticleSummary: Hashable, Sendable, Codable {
+    /// The article's id.
     public var id: String
+    /// Its source's title.
     public var sourceTitle: String
+    /// Its title.
     public var title: String
+    /// Its author or authors.
     public var author: String?
-    public var publishedAt: String?
+    /// When it was published, as its feed says.
+    public var publishedAt: Date?
+    /// The user's state of it.
     public var state: ArticleState
 
-    public init(id: String, sourceTitle: String, title: String, author: String?, publishedAt: String?, state: ArticleState) {
+    public init(id: String, sourceTitle: String, title: String, author: String?, publishedAt: Date?, state: ArticleState) {
         self.id = id
         self.sourceTitle = sourceTitle
         self.title = title
@@ -89,11 +110,18 @@ public struct ArticleState: Hashable, Sendable, Codable {
 
 /// A source of articles: a feed, or the publication named in a pasted bundle.
 public struct Source: Hashable, Sendable, Codable {
+    /// The source's id, derived from its key.
     public var id: String
+    /// What names it on every device: the URL first subscribed to, or a bundle's publication.
     public var key: String
+    /// The format it was read from.
     public var kind: SourceKind
+    /// Its title.
     public var title: String
+    /// Its web site. (Text, not `URL`: this type is also the wire's `SourceRecord`, which
+    /// carries the server's bytes as they are.)
     public var siteURL: String?
+    /// Its feed.
     public var feedURL: String?
 
     public init(id: String, key: String, kind: SourceKind, title: String, siteURL: String?, feedURL: String?) {

@@ -130,6 +130,10 @@ struct ArticleWriter {
 
     @discardableResult
     mutating func saveRow(_ row: ArticleRow) throws -> Saved {
+        var row = row
+        // A link no URL can hold (empty, a broken host) is not kept: `Article.url` is a URL,
+        // and a stored link it cannot read would make the article unreadable.
+        if let link = row.url, URL(string: link) == nil { row.url = nil }
         switch try String.fetchOne(findHash, arguments: [row.id]) {
         case row.contentHash?:
             unchanged += 1
@@ -145,7 +149,6 @@ struct ArticleWriter {
             change.noteArticle(row.id, source: row.sourceID)
             return .updated
         case nil:
-            var row = row
             let pruned = try Row.fetchOne(findPruned, arguments: [row.id])
             if let pruned {
                 // Pruned here: the same copy again is not stored again, or the policy would

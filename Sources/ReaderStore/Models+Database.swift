@@ -22,12 +22,16 @@ private let articlesWithState = """
 extension Article {
     static let selectSQL = "SELECT a.*, s.title AS source_title, st.read, st.starred, st.progress, st.tags " + articlesWithState
 
-    init(row: Row) {
+    /// An article from a row selected with `selectSQL`; a link or an instant the store
+    /// could not have written throws.
+    init(row: Row) throws {
         self.init(
             id: row["id"], sourceID: row["source_id"], sourceTitle: row["source_title"], guid: row["guid"],
-            url: row["url"], title: row["title"], author: row["author"], publishedAt: row["published_at"],
-            updatedAt: row["updated_at"], summary: row["summary"], html: row["html"], text: row["text"],
-            contentHash: row["content_hash"], firstSeenAt: row["first_seen_at"], state: ArticleState(row: row)
+            url: try row.storedURL("url", in: "articles"), title: row["title"], author: row["author"],
+            publishedAt: try row.storedDate("published_at", in: "articles"),
+            updatedAt: try row.storedDate("updated_at", in: "articles"), summary: row["summary"], html: row["html"],
+            text: row["text"], contentHash: row["content_hash"],
+            firstSeenAt: try row.requiredDate("first_seen_at", in: "articles"), state: ArticleState(row: row)
         )
     }
 }
@@ -38,10 +42,11 @@ extension ArticleSummary {
           st.read, st.starred, st.progress, st.tags
         """ + " " + articlesWithState
 
-    init(row: Row) {
+    /// A listing line from a row selected with `selectSQL`.
+    init(row: Row) throws {
         self.init(
             id: row["id"], sourceTitle: row["source_title"], title: row["title"], author: row["author"],
-            publishedAt: row["published_at"], state: ArticleState(row: row)
+            publishedAt: try row.storedDate("published_at", in: "articles"), state: ArticleState(row: row)
         )
     }
 }

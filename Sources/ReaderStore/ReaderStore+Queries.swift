@@ -70,7 +70,7 @@ extension ReaderStore {
         guard let row = try Row.fetchOne(db, sql: Article.selectSQL + " WHERE a.id = ?", arguments: [id]) else {
             throw StoreError.articleNotFound(id)
         }
-        return Article(row: row)
+        return try Article(row: row)
     }
 
     /// Notes that are not deleted, oldest first; of one article when `articleID` is given.

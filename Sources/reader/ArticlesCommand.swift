@@ -58,8 +58,8 @@ struct ArticlesCommand: ParsableCommand {
             print("id:        \(article.id)")
             print("source:    \(article.sourceTitle) (feed \(Output.short(article.sourceID)))")
             if let author = article.author { print("author:    \(author)") }
-            if let published = article.publishedAt { print("published: \(published)") }
-            if let url = article.url { print("url:       \(url)") }
+            if let published = article.publishedAt { print("published: \(Timestamp.format(published))") }
+            if let url = article.url { print("url:       \(url.absoluteString)") }
             let state = article.state
             var flags = [state.read ? "read" : "unread"]
             if state.starred { flags.append("starred") }
