@@ -82,7 +82,7 @@ import Testing
         var states: [String: ArticleState] = [:]
         for summary in try store.articles(ArticleFilter(limit: 10_000)) {
             let article = try store.article(id: summary.id)
-            states[article.url ?? article.title] = article.state
+            states[article.url?.absoluteString ?? article.title] = article.state
         }
         return states
     }
@@ -90,7 +90,7 @@ import Testing
     static func id(_ store: ReaderStore, url: String) throws -> String {
         for summary in try store.articles(ArticleFilter(limit: 10_000)) {
             let article = try store.article(id: summary.id)
-            guard (article.url ?? article.title) == url else { continue }
+            guard (article.url?.absoluteString ?? article.title) == url else { continue }
             return summary.id
         }
         throw TestFailure("no article at \(url)")
