@@ -1,3 +1,5 @@
+import Foundation
+
 /// The kinds of user data a device changes and pushes to the server.
 public enum EntityKind: String, Sendable, Codable, CaseIterable {
     case note, articleState = "article_state", subscription
@@ -27,13 +29,14 @@ public struct Mutation: Hashable, Sendable {
     /// The changed fields as a JSON object with sorted keys.
     public var fieldsJSON: String
     public var hlc: HLC
-    public var createdAt: String
+    /// When the edit was made on this device.
+    public var createdAt: Date
     /// How many pushes have carried it; a mutation that went out is never rewritten.
     public var attempts: Int
 
     public init(
         id: String, entity: EntityKind, entityID: String, op: MutationOp, baseRevision: Int?,
-        fieldsJSON: String, hlc: HLC, createdAt: String, attempts: Int
+        fieldsJSON: String, hlc: HLC, createdAt: Date, attempts: Int
     ) {
         self.id = id
         self.entity = entity

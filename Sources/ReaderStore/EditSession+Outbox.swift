@@ -30,21 +30,21 @@ extension EditSession {
                 mutations.append(Mutation(
                     id: pending["mutation_id"], entity: entity, entityID: entityID, op: newOp,
                     baseRevision: pending["base_revision"], fieldsJSON: newFields, hlc: hlc,
-                    createdAt: nowText, attempts: 0
+                    createdAt: Timestamp.stored(now), attempts: 0
                 ))
             }
             return
         }
         let mutation = Mutation(
             id: environment.makeID(), entity: entity, entityID: entityID, op: op, baseRevision: baseRevision,
-            fieldsJSON: fieldsJSON, hlc: hlc, createdAt: nowText, attempts: 0
+            fieldsJSON: fieldsJSON, hlc: hlc, createdAt: Timestamp.stored(now), attempts: 0
         )
         try db.execute(sql: """
             INSERT INTO outbox (mutation_id, entity, entity_id, op, base_revision, fields, hlc, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [
                 mutation.id, entity.rawValue, entityID, op.rawValue, baseRevision, fieldsJSON,
-                hlc.description, mutation.createdAt,
+                hlc.description, nowText,
             ])
         mutations.append(mutation)
     }

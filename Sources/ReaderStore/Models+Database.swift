@@ -86,7 +86,7 @@ extension Mutation {
         self.init(
             id: row["mutation_id"], entity: try row.stored(EntityKind.self, "entity", in: "outbox"), entityID: row["entity_id"],
             op: try row.stored(MutationOp.self, "op", in: "outbox"), baseRevision: row["base_revision"],
-            fieldsJSON: row["fields"], hlc: try row.storedHLC("hlc", in: "outbox"), createdAt: row["created_at"],
+            fieldsJSON: row["fields"], hlc: try row.storedHLC("hlc", in: "outbox"), createdAt: try row.requiredDate("created_at", in: "outbox"),
             attempts: row["attempts"]
         )
     }
