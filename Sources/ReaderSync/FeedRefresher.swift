@@ -75,8 +75,8 @@ public struct FeedRefresher: Sendable {
         let state = try await store.async.feedFetchState(url: finalURL) ?? FeedFetchState(url: finalURL)
         let report = try await Self.record(.success(result.subscribed(sourceKey: sourceKey)), state: state, in: store, now: now())
         return FeedAddResult(
-            id: state.id, url: finalURL, title: result.feed?.title,
-            discoveredFrom: finalURL == address.absoluteString ? nil : address.absoluteString,
+            id: state.id, url: result.url, title: result.feed?.title,
+            discoveredFrom: finalURL == address.absoluteString ? nil : address,
             alreadySubscribed: existing != nil, new: report?.new ?? 0, updated: report?.updated ?? 0
         )
     }
@@ -158,11 +158,11 @@ public struct FeedAddResult: Codable, Sendable, Hashable {
     /// The feed's id (its source's, stable when the URL moves).
     public var id: String
     /// The URL subscribed to: the feed's, which differs from the one given for a web page.
-    public var url: String
+    public var url: URL
     /// The feed's title.
     public var title: String?
     /// The web page the feed was found in, when the URL given was one.
-    public var discoveredFrom: String?
+    public var discoveredFrom: URL?
     /// Whether the feed was subscribed to already (then only tags were added, and it was fetched).
     public var alreadySubscribed: Bool
     /// Articles not seen before.

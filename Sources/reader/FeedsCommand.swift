@@ -51,9 +51,9 @@ struct FeedsCommand: AsyncParsableCommand {
                 throw ExitCode(error.exitCode)
             }
             if output.json { return try Output.json(added) }
-            if let page = added.discoveredFrom { print("found the feed \(added.url) from \(page)") }
+            if let page = added.discoveredFrom { print("found the feed \(added.url.absoluteString) from \(page.absoluteString)") }
             let verb = added.alreadySubscribed ? "already subscribed to" : "subscribed to"
-            print("\(verb) \(added.title ?? added.url) [\(Output.short(added.id))]: \(added.new) new, \(added.updated) updated articles")
+            print("\(verb) \(added.title ?? added.url.absoluteString) [\(Output.short(added.id))]: \(added.new) new, \(added.updated) updated articles")
         }
     }
 

@@ -148,8 +148,8 @@ import Testing
         let feed = server.url("/lock.xml").absoluteString
 
         let added = try await refresher.add(server.url("/"), tags: ["canals"])
-        #expect(added.url == feed)
-        #expect(added.discoveredFrom == server.url("/").absoluteString)
+        #expect(added.url.absoluteString == feed)
+        #expect(added.discoveredFrom == server.url("/"))
         #expect(added.title == "Lock")
         #expect(!added.alreadySubscribed)
         #expect([added.new, added.updated] as [Int] == [2, 0])
