@@ -57,15 +57,15 @@ extension ReaderStore {
         }
     }
 
-    /// Every article whose guid starts with `guidPrefix`, with its read and starred state:
-    /// what a reconciliation compares with the service's unread and starred lists.
-    package func readAndStarred(guidPrefix: String) throws -> [(articleID: String, read: Bool, starred: Bool)] {
+    /// Every article whose guid starts with `guidPrefix`, with its read, starred and tags:
+    /// what a reconciliation compares with the service's unread, starred and label lists.
+    package func heldStates(guidPrefix: String) throws -> [(articleID: String, read: Bool, starred: Bool, tags: [String])] {
         try read { db in
             try Row.fetchAll(db, sql: """
-                SELECT a.id, coalesce(s.read, 0) AS read, coalesce(s.starred, 0) AS starred
+                SELECT a.id, coalesce(s.read, 0) AS read, coalesce(s.starred, 0) AS starred, coalesce(s.tags, '[]') AS tags
                 FROM articles a LEFT JOIN article_states s ON s.article_id = a.id
                 WHERE substr(a.guid, 1, ?) = ?
-                """, arguments: [guidPrefix.utf8.count, guidPrefix]).map { ($0["id"], $0["read"], $0["starred"]) }
+                """, arguments: [guidPrefix.utf8.count, guidPrefix]).map { ($0["id"], $0["read"], $0["starred"], JSON.decodeStrings($0["tags"])) }
         }
     }
 

@@ -128,22 +128,25 @@ extension GReaderSyncBackend {
         return result
     }
 
-    // MARK: Read and starred state of older items
+    // MARK: State of older items
 
-    /// Compares the service's unread and starred lists with what the device holds, and
-    /// sends a state for each article whose read or starred flag differs. A field with a
-    /// pending edit here is left alone by the store when the page is applied.
+    /// Compares the service's unread, starred and label lists with what the device holds,
+    /// and sends a state for each article whose read, starred or tags differ. A field with
+    /// a pending edit here is left alone by the store when the page is applied.
     private func reconcilePage(next: GReaderCursor) async throws(SyncError) -> ChangePage {
         let unread = try await allIDs(stream: GReaderTranslation.readingList, excluding: GReaderTranslation.readStream)
         let starred = try await allIDs(stream: GReaderTranslation.starredStream, excluding: nil)
-        let held = try local { try store.readAndStarred(guidPrefix: GReaderItemID.longPrefix) }
-        var differing: [String: (read: Bool?, starred: Bool?)] = [:]
+        let labels = try await labelsByArticle()
+        let held = try local { try store.heldStates(guidPrefix: GReaderItemID.longPrefix) }
+        var differing: [String: (read: Bool?, starred: Bool?, tags: [String]?)] = [:]
         for article in held {
             let read = unread.map { !$0.contains(article.articleID) }
             let star = starred.map { $0.contains(article.articleID) }
+            let tags = labels.map { $0[article.articleID] ?? [] }
             let newRead = read.flatMap { $0 == article.read ? nil : $0 }
             let newStar = star.flatMap { $0 == article.starred ? nil : $0 }
-            if newRead != nil || newStar != nil { differing[article.articleID] = (newRead, newStar) }
+            let newTags = tags.flatMap { $0 == article.tags.sorted() ? nil : $0 }
+            if newRead != nil || newStar != nil || newTags != nil { differing[article.articleID] = (newRead, newStar, newTags) }
         }
         let locals = try local { try store.localStates(articleIDs: Array(differing.keys)) }
         let stamp = stamp()
@@ -152,9 +155,30 @@ extension GReaderSyncBackend {
             guard var record = locals[id] else { continue }
             if let read = change.read { record.read = read; record.hlc.read = stamp }
             if let star = change.starred { record.starred = star; record.hlc.starred = stamp }
+            if let tags = change.tags { record.tags = tags; record.hlc.tags = stamp }
             changes.append(.articleState(record))
         }
         return page(changes, next: next, hasMore: false)
+    }
+
+    /// The most labels whose items a reconciliation reads.
+    static let maxLabels = 250
+
+    /// The labels the service has on each article (folders left out: they are the feeds'),
+    /// each article's sorted; nil when the lists are longer than a reconciliation reads,
+    /// which leaves tags as they are this time.
+    private func labelsByArticle() async throws(SyncError) -> [String: [String]]? {
+        let response = try await connection.get("reader/api/0/tag/list", maxBytes: Self.listAnswerBytes)
+        let tags = try Self.decode(GReaderAnswer.Tags.self, response, what: "tag list").tags ?? []
+        let folders = Set(try await feeds().flatMap(\.labels))
+        let names = GReaderTranslation.labelNames(tags.filter { $0.type != "folder" }.compactMap(\.id)).filter { !folders.contains($0) }
+        guard tags.count <= Self.maxReconcileIDs, names.count <= Self.maxLabels else { return nil }
+        var labels: [String: [String]] = [:]
+        for name in names {
+            guard let ids = try await allIDs(stream: "user/-/label/" + name, excluding: nil) else { return nil }
+            for id in ids { labels[id, default: []].append(name) }
+        }
+        return labels.mapValues { Array($0.sorted().prefix(WireLimits.maxTags)) }
     }
 
     /// Every article id of a stream, following continuations; nil when the stream holds

@@ -57,13 +57,18 @@ enum GReaderTranslation {
     /// The label names among `categories` (`user/<anyone>/label/<name>`), as tags: valid,
     /// sorted, without duplicates, at most `WireLimits.maxTags`.
     static func tags(_ categories: [String]) -> [String] {
+        Array(labelNames(categories).prefix(WireLimits.maxTags))
+    }
+
+    /// Every valid label name among `categories`, sorted, without duplicates.
+    static func labelNames(_ categories: [String]) -> [String] {
         var names: Set<String> = []
         for category in categories {
             guard let range = category.range(of: "/label/"), category.hasPrefix("user/") else { continue }
             let name = String(category[range.upperBound...])
             if WireText.isTag(name) { names.insert(name) }
         }
-        return Array(names.sorted().prefix(WireLimits.maxTags))
+        return names.sorted()
     }
 
     /// One item of `stream/items/contents`, as the device will hold it.

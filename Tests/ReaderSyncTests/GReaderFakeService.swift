@@ -115,6 +115,11 @@ final class GReaderFakeCore: Sendable {
                 return state.token
             }
             connection.respond(200, html, text: token + "\n")
+        case "/reader/api/0/tag/list":
+            let state = state.withLock { $0 }
+            let folders = Set(state.feeds.compactMap(\.folder)).sorted().map { #"{"id":"\#(userPrefix)/label/\#($0)","type":"folder"}"# }
+            let labels = Set(state.items.flatMap(\.labels)).sorted().map { #"{"id":"\#(userPrefix)/label/\#($0)","type":"tag","unread_count":0}"# }
+            connection.respond(200, json, text: #"{"tags":[{"id":"user/-/state/com.google/starred"},\#((folders + labels).joined(separator: ","))]}"#)
         case "/reader/api/0/user-info":
             connection.respond(200, json, text: #"{"userId":"1","userName":"alice","userProfileId":"1","userEmail":"alice@example.org"}"#)
         case "/reader/api/0/subscription/list":
@@ -165,6 +170,7 @@ final class GReaderFakeCore: Sendable {
             .filter { item in
                 if stream.hasSuffix("/state/com.google/starred") { return item.starred }
                 if stream.hasPrefix("feed/") { return "feed/\(item.feed)" == stream }
+                if let label = stream.components(separatedBy: "/label/").last, stream.contains("/label/") { return item.labels.contains(label) }
                 return true
             }
             .filter { value("xt")?.hasSuffix("/state/com.google/read") != true || !$0.read }

@@ -90,6 +90,7 @@ import Testing
         service.core.update { state in
             state.items[0].read = true
             state.items[1].starred = true
+            state.items[2].labels = ["x"]
             for index in 6..<9 {
                 let crawl = Self.firstCrawl + 3600 + Int64(index)
                 state.items.append(.init(id: UInt64(crawl) * 1_000_000, feed: 2, crawlSeconds: crawl, title: "New \(index)", body: "fresh"))
@@ -100,6 +101,7 @@ import Testing
         #expect(try client.store.status().articles == 9)
         #expect(try client.store.article(id: Self.articleID(service, 0)).state.read)
         #expect(try client.store.article(id: Self.articleID(service, 1)).state.starred)
+        #expect(try client.store.article(id: Self.articleID(service, 2)).state.tags == ["x"]) // a label put on an older item
         #expect(try client.store.article(id: Self.articleID(service, 7)).text == "fresh") // Miniflux's content.content
         let newest = Self.firstCrawl + 5 * 60
         let asked = service.core.requests.map(\.line).last { $0.contains("reading-list") && !$0.contains("xt=") }
