@@ -93,12 +93,12 @@ extension SQLiteSyncRepository {
             }
             for label in folders + tags {
                 let stream = GReaderStream.label(label)
-                let (condition, _) = Self.condition(stream)
+                let condition = Self.condition(stream)
                 let row = try Row.fetchOne(db, sql: """
                     SELECT COUNT(*), MAX(a.first_seen_at) FROM library l JOIN articles a ON a.id = l.article_id
                     LEFT JOIN article_states s ON s.user_id = l.user_id AND s.article_id = l.article_id
                     WHERE l.user_id = ?1 AND COALESCE(s.read, 0) = 0 AND \(condition)
-                    """, arguments: StatementArguments([user.id] + Self.arguments(stream).map { $0.databaseValue }))
+                    """, arguments: StatementArguments([user.id.databaseValue] + Self.arguments(stream)))
                 if let row { add(stream, [(row[0], row[1])]) }
             }
             return counts

@@ -44,52 +44,53 @@ struct GReaderItem: Sendable {
 /// The reads of the API, all on the user's library: an article the user does not hold is
 /// never found, exactly like one that does not exist.
 extension SQLiteSyncRepository {
-    /// The SQL condition (on `a` articles, `s` the user's state, parameter `?1` the user)
-    /// that keeps the items of `stream`, and its arguments after the user.
-    static func condition(_ stream: GReaderStream) -> (String, [any DatabaseValueConvertible]) {
+    /// The SQL condition (on `a` articles, `s` the user's state, `?1` the user) that keeps
+    /// the items of `stream`; its other parameters are ``arguments(_:)``, in order.
+    static func condition(_ stream: GReaderStream) -> String {
         switch stream {
-        case .readingList: ("1", [])
-        case .starred: ("COALESCE(s.starred, 0) = 1", [])
-        case .read: ("COALESCE(s.read, 0) = 1", [])
-        case .feed(let url): ("a.source_id IN (\(feedSources))", [url])
-        case .label(let name):
-            ("""
-             (EXISTS (SELECT 1 FROM json_each(s.tags) t WHERE t.value = ?)
-              OR a.source_id IN (SELECT f.source_id FROM subscriptions sub JOIN feeds f ON f.url = sub.url
-                JOIN json_each(sub.tags) t WHERE sub.user_id = ?1 AND sub.subscribed = 1 AND t.value = ?))
-             """, [name, name])
+        case .readingList: "1"
+        case .starred: "COALESCE(s.starred, 0) = 1"
+        case .read: "COALESCE(s.read, 0) = 1"
+        // The sources a feed URL names: its feed row's, or a source imported from that URL.
+        case .feed: "a.source_id IN (SELECT source_id FROM feeds WHERE url = ? UNION SELECT id FROM sources WHERE feed_url = ? OR key = ?)"
+        case .label:
+            """
+            (EXISTS (SELECT 1 FROM json_each(s.tags) t WHERE t.value = ?)
+             OR a.source_id IN (SELECT f.source_id FROM subscriptions sub JOIN feeds f ON f.url = sub.url
+               JOIN json_each(sub.tags) t WHERE sub.user_id = ?1 AND sub.subscribed = 1 AND t.value = ?))
+            """
         }
     }
 
-    /// The sources a feed URL names: its feed row's, or a source imported from that URL.
-    static let feedSources = "SELECT source_id FROM feeds WHERE url = ? UNION SELECT id FROM sources WHERE feed_url = ? OR key = ?"
-
-    static func arguments(_ stream: GReaderStream) -> [any DatabaseValueConvertible] {
-        if case .feed(let url) = stream { return [url, url, url] }
-        return condition(stream).1
+    static func arguments(_ stream: GReaderStream) -> [DatabaseValue] {
+        switch stream {
+        case .readingList, .starred, .read: []
+        case .feed(let url): Array(repeating: url.databaseValue, count: 3)
+        case .label(let name): [name.databaseValue, name.databaseValue]
+        }
     }
 
     /// A page of the ids of a stream, newest first unless `oldestFirst`.
     func greaderItemIDs(for user: UserAccount, _ query: GReaderStreamQuery) async throws -> GReaderIDPage {
         var conditions = ["l.user_id = ?1"]
-        var arguments: [any DatabaseValueConvertible] = [user.id]
+        var arguments: [DatabaseValue] = [user.id.databaseValue]
         for (stream, negate) in [(query.stream, false), (query.include, false), (query.exclude, true)] {
             guard let stream else { continue }
-            let (sql, _) = Self.condition(stream)
+            let sql = Self.condition(stream)
             conditions.append(negate ? "NOT (\(sql))" : sql)
             arguments += Self.arguments(stream)
         }
         if let ot = query.oldestMillis {
             conditions.append("a.first_seen_at >= ?")
-            arguments.append(Timestamp.format(millis: ot))
+            arguments.append(Timestamp.format(millis: ot).databaseValue)
         }
         if let nt = query.newestMillis {
             conditions.append("a.first_seen_at < ?")
-            arguments.append(Timestamp.format(millis: nt))
+            arguments.append(Timestamp.format(millis: nt).databaseValue)
         }
         if let after = query.continuation {
             conditions.append(query.oldestFirst ? "g.id > ?" : "g.id < ?")
-            arguments.append(after)
+            arguments.append(after.databaseValue)
         }
         // SQLite numbers each bare `?` one past the largest number used before it, so after
         // the leading `?1` they take 2, 3, … in order while `?1` stays the user.
@@ -100,8 +101,8 @@ extension SQLiteSyncRepository {
             WHERE \(conditions.joined(separator: " AND "))
             ORDER BY g.id \(query.oldestFirst ? "ASC" : "DESC") LIMIT ?
             """
-        arguments.append(query.count + 1)
-        let bound = StatementArguments(arguments.map { $0.databaseValue })
+        arguments.append((query.count + 1).databaseValue)
+        let bound = StatementArguments(arguments)
         let ids = try await pool.read { db in try Int64.fetchAll(db, sql: sql, arguments: bound) }
         let page = Array(ids.prefix(query.count))
         return GReaderIDPage(ids: page, continuation: ids.count > query.count ? page.last : nil)

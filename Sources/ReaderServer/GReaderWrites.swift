@@ -29,8 +29,8 @@ extension SQLiteSyncRepository {
     /// (all of them when nil).
     func greaderMarkAllRead(for user: UserAccount, stream: GReaderStream, beforeMillis: Int64?) async throws {
         try await pool.write { db in
-            let (condition, _) = Self.condition(stream)
-            var arguments: [any DatabaseValueConvertible] = [user.id] + Self.arguments(stream)
+            let condition = Self.condition(stream)
+            var arguments: [DatabaseValue] = [user.id.databaseValue] + Self.arguments(stream)
             var sql = """
                 SELECT l.article_id FROM library l JOIN articles a ON a.id = l.article_id
                 LEFT JOIN article_states s ON s.user_id = l.user_id AND s.article_id = l.article_id
@@ -38,9 +38,9 @@ extension SQLiteSyncRepository {
                 """
             if let beforeMillis {
                 sql += " AND a.first_seen_at <= ?"
-                arguments.append(Timestamp.format(millis: beforeMillis))
+                arguments.append(Timestamp.format(millis: beforeMillis).databaseValue)
             }
-            let articles = try String.fetchAll(db, sql: sql, arguments: StatementArguments(arguments.map { $0.databaseValue }))
+            let articles = try String.fetchAll(db, sql: sql, arguments: StatementArguments(arguments))
             for article in articles {
                 try self.applyTags(db, user: user, article: article, add: [.read], remove: [])
             }
