@@ -65,7 +65,7 @@ let package = Package(
         ),
         .target(
             name: "ReaderSync",
-            dependencies: ["ReaderModels", "ReaderStore", "ReaderHTTP", "ReaderFetch"],
+            dependencies: ["ReaderModels", "ReaderStore", "ReaderHTTP", "ReaderFetch", "ReaderFeeds"],
             swiftSettings: strict
         ),
         .target(

@@ -130,7 +130,7 @@ final class GReaderConnection: Sendable {
         case 200..<300:
             return
         case 401, 403:
-            throw .unauthorized("status \(response.status); log in again with `reader login --api greader`")
+            throw .unauthorized("the service answered \(response.status) to its session")
         case 408, 425, 429, 500, 502, 503, 504:
             throw .temporary(.status(response.status, url: response.url, retryAfter: nil))
         default:
