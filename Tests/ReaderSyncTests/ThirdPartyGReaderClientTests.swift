@@ -277,7 +277,7 @@ final class Screen: Sendable {
     /// Waits until the program has printed `text` since the last wait, then types `keys`.
     func type(_ keys: String, after text: String) async throws {
         let needle = Array(text.utf8)
-        let found = await eventually(timeout: .seconds(30)) {
+        let found = await eventually(timeout: .seconds(60)) {
             let start = seen.withLock { $0 }
             let bytes = output.withLock { $0 }
             guard let range = bytes[start...].firstRange(of: needle) else { return false }
@@ -292,7 +292,7 @@ final class Screen: Sendable {
 
     /// Waits for the program to quit; it must have exited 0.
     func waitForExit() async throws {
-        guard await eventually(timeout: .seconds(30), { !process.isRunning }) else {
+        guard await eventually(timeout: .seconds(60), { !process.isRunning }) else {
             throw TestFailure("newsboat did not quit; its screen ended with: \(tail)")
         }
         guard process.terminationStatus == 0 else {
