@@ -11,7 +11,7 @@ import Testing
     @Test func aGReaderEditArrivesInTheNativeChangeFeed() async throws {
         let server = try TestServer()
         let token = try await server.addUser("ada")
-        try await server.repository.setAPIPassword("ada-pass", forUser: "ada")
+        try await server.repository.setAPIPassword("ada-pass", forUser: "ada", cost: GReaderTests.testCost)
         try await server.importArticles(3, for: ["ada"])
         try await server.app.test(.router) { client in
             let before = try await client.pullAll(token: token, limit: 100)
@@ -42,7 +42,7 @@ import Testing
     @Test func aNativePushIsSeenThroughGReaderAndTheLaterStampWins() async throws {
         let server = try TestServer()
         let token = try await server.addUser("ada")
-        try await server.repository.setAPIPassword("ada-pass", forUser: "ada")
+        try await server.repository.setAPIPassword("ada-pass", forUser: "ada", cost: GReaderTests.testCost)
         try await server.importArticles(2, for: ["ada"])
         let wall = server.clock.millis
         try await server.app.test(.router) { client in
@@ -76,7 +76,7 @@ import Testing
     @Test func notesAndProgressStayNativeOnly() async throws {
         let server = try TestServer()
         let token = try await server.addUser("ada")
-        try await server.repository.setAPIPassword("ada-pass", forUser: "ada")
+        try await server.repository.setAPIPassword("ada-pass", forUser: "ada", cost: GReaderTests.testCost)
         try await server.importArticles(1, for: ["ada"])
         try await server.app.test(.router) { client in
             _ = try await client.push([

@@ -48,7 +48,7 @@ import Testing
             // A new password ends the sessions of the old one.
             try await reader.login("ada", "ada-pass")
             #expect(try await reader.request(.get, "/reader/api/0/token").status == .ok)
-            try await server.repository.setAPIPassword("new-pass", forUser: "ada")
+            try await server.repository.setAPIPassword("new-pass", forUser: "ada", cost: GReaderTests.testCost)
             #expect(try await reader.request(.get, "/reader/api/0/token").status == .unauthorized)
         }
     }

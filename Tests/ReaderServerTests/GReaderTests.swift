@@ -10,20 +10,25 @@ import Testing
 @Suite struct GReaderTests {
     static let feed = "https://test.example/feed.xml"
 
+    /// The lowest scrypt cost the server reads (1 MiB, 1/32 of the standard one), so the
+    /// many logins of these tests stay cheap on a shared machine. The standard cost is what
+    /// `GReaderPasswordTests` and the live login below check.
+    static let testCost = GReaderPassword.Cost(log2N: 10, blockSize: 8, parallelism: 1)
+
     /// A server with users ada and bob (API passwords `ada-pass`, `bob-pass`) and `count`
     /// articles imported for ada.
-    static func server(articles count: Int = 5) async throws -> TestServer {
+    static func server(articles count: Int = 5, standardCost: Bool = false) async throws -> TestServer {
         let server = try TestServer()
         for name in ["ada", "bob"] {
             _ = try await server.addUser(name)
-            try await server.repository.setAPIPassword("\(name)-pass", forUser: name)
+            try await server.repository.setAPIPassword("\(name)-pass", forUser: name, cost: standardCost ? .standard : testCost)
         }
         if count > 0 { try await server.importArticles(count, for: ["ada"]) }
         return server
     }
 
     @Test func logsInFetchesTAndListsOverARealSocket() async throws {
-        let server = try await Self.server()
+        let server = try await Self.server(standardCost: true)
         try await server.app.test(.live) { client in
             var reader = GReaderTestClient(client)
             let login = try await reader.login("ada", "ada-pass")
