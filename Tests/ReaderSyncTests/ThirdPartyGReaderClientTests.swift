@@ -145,6 +145,8 @@ struct Newsboat {
         while base.hasSuffix("/") { base.removeLast() }
         let passwordFile = folder.appendingPathComponent("password")
         try Data((password + "\n").utf8).write(to: passwordFile)
+        // Without feedhq-show-special-feeds no, newsboat adds three feeds on feedhq.org and
+        // fetches them from the internet; feedhq-flag-star maps its flag `s` to starred.
         let config = """
             urls-source "feedhq"
             feedhq-url "\(base)"
