@@ -20,6 +20,7 @@ struct BenchOptions {
         usage: reader-bench [import|search|all] [--articles N,N] [--seed S] [--queries Q] [--workdir DIR]
                reader-bench http [--megabytes M] [--requests N] [--rounds R]
                reader-bench sync [--articles N] [--edits E] [--seed S] [--workdir DIR]
+               reader-bench greader-sync [--articles N] [--seed S] [--workdir DIR]
                reader-bench server [--articles N] [--mutations M] [--seed S] [--workdir DIR]
                reader-bench feeds
                reader-bench retention [--feeds N] [--days D] [--seed S] [--workdir DIR]
@@ -32,6 +33,8 @@ struct BenchOptions {
                      small sequential requests on a reused connection
           sync       `reader sync` against a `reader-server` child: initial sync against the raw
                      floor, a no-op sync, pushing note edits (needs release reader and reader-server)
+          greader-sync  the first sync of the same N articles (default 10000) through reader-server's
+                     native protocol and through its Google Reader API, in the same run
           server     the server alone: import, pull (gzip and identity) and push throughput, peak RSS
           feeds      parse throughput, and `reader refresh` of 50 loopback feeds, first and unchanged
           retention  a device following 200 feeds for a year under the default retention policy

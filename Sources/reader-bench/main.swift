@@ -10,6 +10,7 @@ func runBenchmarks(_ arguments: [String]) throws {
     }
     if arguments.first == FeedsBench.command { return try FeedsBench.run(Array(arguments.dropFirst())) }
     if arguments.first == SyncBench.command { return try SyncBench.run(Array(arguments.dropFirst())) }
+    if arguments.first == GReaderSyncBench.command { return try GReaderSyncBench.run(Array(arguments.dropFirst())) }
     if arguments.first == ServerBench.command { return try ServerBench.run(Array(arguments.dropFirst())) }
     if arguments.first == RetentionBench.command { return try RetentionBench.run(Array(arguments.dropFirst())) }
     if arguments.first == JSONBench.command { return try JSONBench.run(Array(arguments.dropFirst())) }
