@@ -16,8 +16,8 @@ public enum LocalEdit: Hashable, Sendable {
     /// Removes tags from an article; tags it does not have are ignored, and when it has none
     /// of them, nothing is written.
     case removeTags(articleID: String, tags: [String])
-    /// Marks read every unread article, or only those of one feed (`feedID`, as
-    /// ``ReaderStore/resolveFeedID(_:)`` gives it) and/or dated before `before`. An article's
+    /// Marks read every unread article, or only those of one feed (`feedID`, a source's
+    /// id, as `Source` and ``FeedSubscription`` give it) and/or dated before `before`. An article's
     /// date is its publication date, else when it first arrived: the date
     /// ``ReaderStore/articles(_:)`` sorts by. Each article changed gets its own outbox row,
     /// all in one transaction; articles already read are left alone.

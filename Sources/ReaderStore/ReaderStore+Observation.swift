@@ -16,7 +16,7 @@ public struct StoreChange: Hashable, Sendable {
         case retention
         /// Articles imported from a file or from drafts (``ReaderStore/importFile(at:format:baseURL:)``).
         case `import`
-        /// A fetched feed's articles saved (``ReaderStore/importFetchedFeed(_:state:)``).
+        /// A fetched feed's articles saved (by `FeedRefresher` in ReaderSync).
         case refresh
     }
 

@@ -6,7 +6,7 @@ import ReaderModels
 public struct ArticleFilter: Hashable, Sendable {
     public var unreadOnly: Bool
     public var starredOnly: Bool
-    /// Only the articles of this feed (a source id, as ``ReaderStore/resolveFeedID(_:)`` gives it).
+    /// Only the articles of this feed: its source's id, as `Source` and ``FeedSubscription`` give it.
     public var sourceID: String?
     /// Only the articles that carry this tag (compared after trimming spaces, case kept).
     public var tag: String?
@@ -157,7 +157,7 @@ extension ReaderStore {
 
     /// The full id of the article that `text` names: its whole id, or a unique prefix of at
     /// least 4 characters, the way git takes short commit ids.
-    public func resolveArticleID(_ text: String) throws -> String {
+    package func resolveArticleID(_ text: String) throws -> String {
         try resolve(text, table: "articles", extraCondition: "", notFound: StoreError.articleNotFound)
     }
 
@@ -167,7 +167,7 @@ extension ReaderStore {
     ///
     /// - Throws: `StoreError.feedNotFound` when nothing matches, `ambiguousID` when a short
     ///   id matches several feeds.
-    public func resolveFeedID(_ text: String) throws -> String {
+    package func resolveFeedID(_ text: String) throws -> String {
         let feeds = try read { db in try db.namedFeeds() }
         let key = text.lowercased()
         if feeds[key] != nil { return key }
@@ -184,7 +184,7 @@ extension ReaderStore {
     }
 
     /// The full id of the live note that `text` names (whole, or a unique prefix of 4+ characters).
-    public func resolveNoteID(_ text: String) throws -> String {
+    package func resolveNoteID(_ text: String) throws -> String {
         try resolve(text, table: "notes", extraCondition: " AND deleted = 0", notFound: StoreError.noteNotFound)
     }
 

@@ -10,7 +10,7 @@ import ReaderStore
 ///
 /// It keeps no state of its own: what to remember between refreshes (validators, a feed's
 /// URL after a move, failures and backoff) is in the store. It reads and writes the store
-/// through ``ReaderStore/async``, so a refresh never blocks a thread of the cooperative pool
+/// through `ReaderStore.async`, so a refresh never blocks a thread of the cooperative pool
 /// on SQLite.
 public struct FeedRefresher: Sendable {
     /// The store whose subscriptions are refreshed.

@@ -38,7 +38,7 @@ public struct SyncConfiguration: Sendable {
 /// in one transaction of the store, so a sync killed at any moment loses nothing and the
 /// next one carries on. Edits made while a sync runs stay in the outbox for the next.
 /// One engine runs one sync at a time (it is an actor, and `sync` is not reentrant).
-/// It reads and writes the store through ``ReaderStore/async``, so a sync never blocks a
+/// It reads and writes the store through `ReaderStore.async`, so a sync never blocks a
 /// thread of the cooperative pool on SQLite.
 ///
 /// The engine talks to its service through a ``SyncBackend``: ``NativeSyncBackend`` (this
