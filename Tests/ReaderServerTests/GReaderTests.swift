@@ -62,6 +62,8 @@ import Testing
             let recent = try await reader.allIDs(GReaderTestClient.readingList, "&ot=\(later)", pageSize: 2)
             #expect(recent.count == 3)
             #expect(Set(recent).isSubset(of: Set(all.prefix(3))))
+            let older = try await reader.allIDs(GReaderTestClient.readingList, "&nt=\(later)", pageSize: 5)
+            #expect(older == Array(all.dropFirst(3)), "nt keeps what came before it")
             let first = try await reader.idPage(GReaderTestClient.readingList)
             #expect(first.itemRefs.count == 10 && first.continuation == nil, "n defaults to 20")
         }
@@ -108,6 +110,8 @@ import Testing
             #expect(Set(labelled) == Set(ids.prefix(2)))
             let unread = try await reader.allIDs(GReaderTestClient.readingList, "&xt=\(GReaderTestClient.escape(GReaderTestClient.read))", pageSize: 10)
             #expect(Set(unread) == Set(ids.dropFirst(2)))
+            let starredOnly = try await reader.allIDs(GReaderTestClient.readingList, "&it=\(GReaderTestClient.escape(GReaderTestClient.starred))", pageSize: 10)
+            #expect(Set(starredOnly) == Set(ids.prefix(2)))
             let items = try await reader.contents([ids[0]])
             #expect(items.first?.isRead == true && items.first?.isStarred == true && items.first?.labels == ["Later"])
             #expect(try await reader.tags().contains { $0.id == GReaderTestClient.label("Later") && $0.type == "tag" })
