@@ -30,6 +30,11 @@ let package = Package(
         // gzip for the server's responses; the zlib wrapper Hummingbird's own compression
         // middleware is built on.
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        // The server's operator surface: structured logs, metrics, and /metrics in
+        // Prometheus's text format (Hummingbird's MetricsMiddleware records through swift-metrics).
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         // `swift package generate-documentation --target ReaderStore` (and ReaderSync): the
         // DocC catalogs under Sources/*/*.docc. A build-time plugin only; nothing links it.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
@@ -78,6 +83,9 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 // KDF.Scrypt for the GReader API passwords.
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: strict
         ),
