@@ -38,6 +38,9 @@ let package = Package(
         // `swift package generate-documentation --target ReaderStore` (and ReaderSync): the
         // DocC catalogs under Sources/*/*.docc. A build-time plugin only; nothing links it.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        // PostgreSQL storage for reader-server (`--database postgres://…`): only the
+        // ReaderServerPostgres target links it, so the client libraries never do.
+        .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
     ],
     targets: [
         // libcurl, wrapped once: only ReaderCurl imports it.
@@ -89,9 +92,21 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The PostgreSQL engine behind the same repository protocol; a target of its own so
+        // postgres-nio stays out of ReaderServer's tests and of everything a client links.
+        .target(
+            name: "ReaderServerPostgres",
+            dependencies: [
+                "ReaderServer", "ReaderModels",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "reader-server",
-            dependencies: ["ReaderServer", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "ReaderServer", "ReaderServerPostgres", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -161,6 +176,15 @@ let package = Package(
             dependencies: [
                 "ReaderServer", "ContractSupport", "ReaderFetch", "ReaderCurl", "LoopbackHTTP",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
+        // Against a real throwaway PostgreSQL cluster (.ci/postgres), never a fake.
+        .testTarget(
+            name: "ReaderServerPostgresTests",
+            dependencies: [
+                "ReaderServerPostgres", "ReaderServer", "ReaderModels",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: strict
         ),

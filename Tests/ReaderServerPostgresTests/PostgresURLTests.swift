@@ -1,0 +1,27 @@
+import ReaderServer
+import ReaderServerPostgres
+import Testing
+
+/// `--database` takes a PostgreSQL URL and refuses, in one line, what the engine cannot honour.
+@Suite struct PostgresURLTests {
+    @Test func readsEveryPart() throws {
+        let url = try PostgresURL("postgres://reader:s%40cret@127.0.0.1:54321/sync?sslmode=disable")
+        #expect(url.user == "reader")
+        #expect(url.password == "s@cret")
+        #expect(url.host == "127.0.0.1")
+        #expect(url.port == 54321)
+        #expect(url.database == "sync")
+        #expect(url.description == "postgres://reader@127.0.0.1:54321/sync", "no password in what is shown")
+        #expect(try PostgresURL("postgresql://reader@db/sync").port == 5432)
+    }
+
+    @Test func refusesWhatItCannotHonour() {
+        for text in [
+            "sync.sqlite", "http://reader@host/db", "postgres://host/db", "postgres://reader@/db", "postgres://reader@host",
+            "postgres://reader@host/a/b", "postgres://reader@host/db?sslmode=require", "postgres://reader@host/db?x=1",
+            "postgres://reader@host:0/db", "postgres://reader@host/" + String(repeating: "d", count: 3000),
+        ] {
+            #expect(throws: RepositoryError.self, "\(text)") { try PostgresURL(text) }
+        }
+    }
+}
