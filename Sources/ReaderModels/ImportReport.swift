@@ -5,8 +5,9 @@ import Foundation
 public struct ImportReport: Hashable, Sendable, Codable {
     /// The file imported.
     public var file: String
-    /// The format it was read as (`rss`, `atom`, `json_feed`, `bundle`).
-    public var format: String
+    /// The format it was read as; nil for drafts saved as they are (`importArticles`),
+    /// which may come from sources of any kind.
+    public var format: SourceKind?
     /// Articles not seen before.
     public var new: Int
     /// Articles already stored whose content changed: updated in place, never duplicated.
@@ -22,7 +23,7 @@ public struct ImportReport: Hashable, Sendable, Codable {
 
     /// Creates a report.
     public init(
-        file: String, format: String, new: Int, updated: Int, unchanged: Int, duplicates: Int = 0,
+        file: String, format: SourceKind?, new: Int, updated: Int, unchanged: Int, duplicates: Int = 0,
         skipped: [SkippedEntries] = []
     ) {
         self.file = file
@@ -55,7 +56,7 @@ public struct ImportReport: Hashable, Sendable, Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         file = try container.decode(String.self, forKey: .file)
-        format = try container.decode(String.self, forKey: .format)
+        format = try container.decodeIfPresent(SourceKind.self, forKey: .format)
         new = try container.decode(Int.self, forKey: .new)
         updated = try container.decode(Int.self, forKey: .updated)
         unchanged = try container.decode(Int.self, forKey: .unchanged)
@@ -67,7 +68,7 @@ public struct ImportReport: Hashable, Sendable, Codable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(file, forKey: .file)
-        try container.encode(format, forKey: .format)
+        try container.encodeIfPresent(format, forKey: .format)
         try container.encode(new, forKey: .new)
         try container.encode(updated, forKey: .updated)
         try container.encode(unchanged, forKey: .unchanged)

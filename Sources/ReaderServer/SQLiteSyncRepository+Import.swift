@@ -19,7 +19,7 @@ extension SQLiteSyncRepository {
             var writer = try ContentWriter(db: db, now: self.nowText, importers: ids)
             let result = try FeedFile.read(path: path, baseURL: nil) { draft in try writer.save(draft) }
             return ImportReport(
-                file: path, format: result.format.rawValue, new: writer.new, updated: writer.updated,
+                file: path, format: SourceKind(result.format), new: writer.new, updated: writer.updated,
                 unchanged: writer.unchanged, skipped: result.skipped
             )
         }

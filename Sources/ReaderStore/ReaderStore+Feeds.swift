@@ -144,7 +144,7 @@ extension ReaderStore {
         var change = writer.change
         change.noteIDs = reanchored
         return (ImportReport(
-            file: state.url, format: entries.first?.source.kind.rawValue ?? "feed",
+            file: state.url, format: entries.first?.source.kind,
             new: writer.new, updated: writer.updated, unchanged: writer.unchanged, duplicates: writer.duplicates
         ), change)
     }

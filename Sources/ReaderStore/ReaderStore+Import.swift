@@ -29,7 +29,7 @@ extension ReaderStore {
             if let source = result.source { try writer.retitleSource(source) }
             try writer.finish()
             return (ImportReport(
-                file: path, format: result.format.rawValue,
+                file: path, format: SourceKind(result.format),
                 new: writer.new, updated: writer.updated, unchanged: writer.unchanged, duplicates: writer.duplicates,
                 skipped: result.skipped
             ), writer.change)
@@ -46,7 +46,7 @@ extension ReaderStore {
             for draft in drafts { try writer.save(draft) }
             try writer.finish()
             return (ImportReport(
-                file: label, format: "drafts",
+                file: label, format: nil,
                 new: writer.new, updated: writer.updated, unchanged: writer.unchanged, duplicates: writer.duplicates
             ), writer.change)
         }

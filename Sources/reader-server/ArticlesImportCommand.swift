@@ -40,7 +40,7 @@ struct ArticlesImportCommand: AsyncParsableCommand {
                 let report = try await repository.importFile(at: file, for: users)
                 var line = "\(file): \(report.new) new, \(report.updated) updated, \(report.unchanged) unchanged"
                 for group in report.skipped { line += ", \(group.count) skipped (\(group.detail))" }
-                print(line + " (\(report.format))")
+                print(line + (report.format.map { " (\($0.rawValue))" } ?? ""))
                 if let why = report.nothingStored { print("\(file): nothing stored: \(why)") }
             } catch {
                 ReaderServerCommand.fail(ReaderServerCommand.failureMessage(error) ?? "\(error)")

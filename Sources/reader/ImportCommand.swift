@@ -65,7 +65,7 @@ struct ImportCommand: ParsableCommand {
             let at = group.firstLine.map { group.count == 1 ? "line \($0): " : "the first at line \($0): " } ?? ""
             line += ", \(group.count) skipped (\(at)\(group.detail))"
         }
-        line += " (\(report.format))"
+        if let format = report.format { line += " (\(format.rawValue))" }
         if let why = report.nothingStored { line += "\n\(report.file): nothing stored: \(why)" }
         return line
     }

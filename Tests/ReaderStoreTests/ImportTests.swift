@@ -20,7 +20,7 @@ import Testing
         let path = try test.file("quay.xml", Self.rss(items: [("1", "Tide mill reopens", "Flour again."), ("2", "New crane", "Taller.")]))
         let first = try test.store.importFile(at: path)
         #expect([first.new, first.updated, first.unchanged] as [Int] == [2, 0, 0])
-        #expect(first.format == "rss")
+        #expect(first.format == .rss)
         let before = try test.store.exportUserState()
         let second = try test.store.importFile(at: path)
         #expect([second.new, second.updated, second.unchanged] as [Int] == [0, 0, 2])
