@@ -6,11 +6,10 @@ import Foundation
 /// One sync walks three steps, each applied with its cursor in one transaction:
 /// subscriptions, then the new items of the reading list (`ot` and continuation, one page
 /// of ids at a time), then a reconciliation of the read and starred state of the items
-/// the device already holds. `ot` is the service's crawl time (seconds) of the newest item
-/// of the previous sync, less a margin; the next sync starts from the newest item seen in
-/// this one.
+/// the device already holds. `since` is the service's crawl time (seconds) of the newest
+/// item the previous sync saw; `ot` is asked a margin before it.
 enum GReaderCursor: Equatable, Sendable {
-    /// A sync is over; the next one asks for items crawled from `since` on (0: all).
+    /// A sync is over; the next one asks for items crawled from about `since` on (0: all).
     case done(since: Int64)
     /// Pulling items crawled from `since`; `newest` is the newest crawl time seen so far
     /// in this sync, and `continuation` the service's token for the next page.

@@ -20,7 +20,7 @@ extension GReaderSyncBackend {
         case .items(let since, let newest, let continuation):
             return .page(try await itemsPage(since: since, newest: newest, continuation: continuation, limit: limit))
         case .reconcile(let newest):
-            return .page(try await reconcilePage(next: .done(since: max(0, newest - Self.overlapSeconds))))
+            return .page(try await reconcilePage(next: .done(since: newest)))
         }
     }
 
@@ -48,7 +48,9 @@ extension GReaderSyncBackend {
     private func itemsPage(since: Int64, newest: Int64, continuation: String?, limit: Int) async throws(SyncError) -> ChangePage {
         let count = min(max(1, limit), Self.maxIDsPerPage)
         var query = [("s", GReaderTranslation.readingList), ("n", String(count))]
-        if since > 0 { query.append(("ot", String(since))) }
+        // The overlap is taken here, not stored: syncs that find nothing new keep asking
+        // from the same time instead of drifting back.
+        if since > 0 { query.append(("ot", String(max(0, since - Self.overlapSeconds)))) }
         if let continuation { query.append(("c", continuation)) }
         let (ids, nextContinuation) = try await itemIDs(query: query, max: count)
         // A continuation can come with a full page that is the last: the next is empty.

@@ -106,6 +106,12 @@ import Testing
         let newest = Self.firstCrawl + 5 * 60
         let asked = service.core.requests.map(\.line).last { $0.contains("reading-list") && !$0.contains("xt=") }
         #expect(asked?.contains("ot=\(newest - 120)") == true)
+        // A sync that finds nothing new asks from the newest item it knows, less the same margin.
+        try await client.engine.sync()
+        let again = service.core.requests.map(\.line).last { $0.contains("reading-list") && !$0.contains("xt=") }
+        #expect(again?.contains("ot=\(Self.firstCrawl + 3600 + 8 - 120)") == true)
+        try await client.engine.sync()
+        #expect(service.core.requests.map(\.line).last { $0.contains("reading-list") && !$0.contains("xt=") } == again)
     }
 
     @Test func readStarAndTagEditsGoOutAsEditTagAfterOneFreshTokenWhileNotesAndProgressStay() async throws {
