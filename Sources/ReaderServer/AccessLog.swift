@@ -1,14 +1,20 @@
 import Foundation
 import Hummingbird
+import Logging
 import ReaderModels
 
-/// Where access log lines go: standard error by default, a buffer in tests.
+/// Where the server's log lines go (standard error by default, a buffer in tests), and the
+/// least severe level written: every request line, refresh and retention pass, and
+/// Hummingbird's own lines, one JSON object each (``JSONLogHandler``).
 public struct AccessLogSink: Sendable {
     /// Receives one complete JSON line (without the newline).
     public var write: @Sendable (String) -> Void
+    /// Lines below this level are not written; requests are logged at `info`.
+    public var level: Logger.Level
 
-    /// A sink that hands each line to `write`.
-    public init(write: @escaping @Sendable (String) -> Void) {
+    /// A sink that hands each line at `level` or above to `write`.
+    public init(level: Logger.Level = .info, write: @escaping @Sendable (String) -> Void) {
+        self.level = level
         self.write = write
     }
 
@@ -19,52 +25,63 @@ public struct AccessLogSink: Sendable {
 
     /// No log at all.
     public static let discard = AccessLogSink { _ in }
+
+    /// This sink, writing only lines at `level` or above.
+    public func at(_ level: Logger.Level) -> AccessLogSink {
+        var sink = self
+        sink.level = level
+        return sink
+    }
 }
 
-/// The outermost middleware: times every request and writes one JSON line for it
-/// (ts, method, path, status, duration_ms, user, bytes). The path never includes the query
-/// string and nothing of the Authorization header is ever written, so no token reaches the log.
+/// The outermost middleware: times every request and logs one `info` line for it through
+/// swift-log: method, path, route, status, duration_ms, user_id and user (null before
+/// authentication), bytes. The path never includes the query string and nothing of the
+/// Authorization header is ever logged, so no token reaches the log.
 struct AccessLogMiddleware: RouterMiddleware {
     typealias Context = SyncRequestContext
-    let sink: AccessLogSink
+    let logger: Logger
+
+    init(sink: AccessLogSink) {
+        logger = ServerLog.logger(label: "reader-server.access", sink: sink)
+    }
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         let start = ContinuousClock.now
-        let audit = context.audit
         let response: Response
         do {
             response = try await next(request, context)
         } catch {
             // ErrorMiddleware turns every failure into a response; this covers a failure
             // of its own, which must still be logged.
-            log(request, status: 500, bytes: 0, user: audit.userName, since: start)
+            log(request, context, status: 500, bytes: 0, since: start)
             throw error
         }
         let bytes = response.headers[.contentLength].flatMap { Int($0) } ?? 0
-        log(request, status: response.status.code, bytes: bytes, user: audit.userName, since: start)
+        log(request, context, status: response.status.code, bytes: bytes, since: start)
         return response
     }
 
-    private func log(_ request: Request, status: Int, bytes: Int, user: String?, since start: ContinuousClock.Instant) {
+    private func log(_ request: Request, _ context: Context, status: Int, bytes: Int, since start: ContinuousClock.Instant) {
+        guard logger.logLevel <= .info else { return }
         let elapsed = (ContinuousClock.now - start).components
         let millis = Double(elapsed.seconds) * 1000 + Double(elapsed.attoseconds) / 1e15
-        var writer = JSONWriter()
-        writer.beginObject()
-        writer.member("ts", Timestamp.format(millis: ServerClock.systemMillis()))
-        writer.member("method", request.method.rawValue)
-        writer.member("path", request.uri.path)
-        writer.key("status")
-        writer.int(status)
-        writer.key("duration_ms")
-        writer.double((millis * 100).rounded() / 100)
-        writer.key("user")
-        if let user { writer.string(user) } else { writer.null() }
-        writer.key("bytes")
-        writer.int(bytes)
-        writer.endObject()
-        sink.write(writer.text)
+        let audit = context.audit
+        logger.info("request", metadata: [
+            "event": "request",
+            "method": .string(request.method.rawValue),
+            "path": .string(request.uri.path),
+            // The route's template (`/v1/changes`, `/reader/api/0/stream/contents/**`), as
+            // the metrics label requests; absent for a path no route serves.
+            "route": context.endpointPath.map { .string($0) } ?? ServerLog.null,
+            "status": .stringConvertible(status),
+            "duration_ms": .stringConvertible((millis * 100).rounded() / 100),
+            "user_id": audit.userID.map { .stringConvertible($0) } ?? ServerLog.null,
+            "user": audit.userName.map { .string($0) } ?? ServerLog.null,
+            "bytes": .stringConvertible(bytes),
+        ])
     }
 }
 

@@ -14,7 +14,7 @@ struct AuthMiddleware: RouterMiddleware {
         else { throw ServerError.unauthorized }
         var context = context
         context.user = user
-        context.audit.userName = user.name
+        context.audit.record(user)
         return try await next(request, context)
     }
 }

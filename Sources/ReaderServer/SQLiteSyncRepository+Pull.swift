@@ -8,7 +8,7 @@ extension SQLiteSyncRepository {
     /// `maxBytes`, so a page of large notes never sits in memory whole.
     public func changes(for user: UserAccount, since cursor: Int64, limit: Int, maxBytes: Int) async throws -> ChangePage {
         let limit = max(limit, 1)
-        let (changes, hasMore, next, remaining) = try await pool.read { db in
+        let (changes, hasMore, next, remaining) = try await SyncMetrics.measure(.read, "pull") { try await pool.read { db in
             try Self.checkCursor(cursor, db)
             // On `changes_user_seq`: the user's rows after the cursor, in order, and no one else's.
             let rows = try Row.fetchAll(
@@ -49,7 +49,7 @@ extension SQLiteSyncRepository {
             // there when it was built.
             let remaining = hasMore ? try Self.remainingCount(for: user.id, after: through, db) : 0
             return (changes, hasMore, next, remaining)
-        }
+        } }
         return ChangePage(changes: changes, nextCursor: String(next), hasMore: hasMore, serverHLC: clock.tick(), remaining: remaining)
     }
 

@@ -5,7 +5,8 @@ import ReaderModels
 extension SQLiteSyncRepository {
     /// Applies a push in one write transaction; see `SyncRepository.push(_:for:)`.
     public func push(_ request: PushRequest, for user: UserAccount) async throws -> PushOutcome {
-        try await pool.write { db in
+        let (outcome, tally) = try await SyncMetrics.measure(.write, "push") { try await pool.write { db in
+            var tally = SyncMetrics.PushTally()
             let encoder = JSONEncoder()
             // Sorted keys: the stored bytes are what every replay returns, so they are fixed once.
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -27,9 +28,11 @@ extension SQLiteSyncRepository {
                 let key: StatementArguments = [user.id, request.clientID, mutation.id]
                 if let stored = try Data.fetchOne(lookup, arguments: key) {
                     results.append(stored)
+                    tally.replayed += 1
                     continue
                 }
                 let result = try applier.apply(mutation, wallMillis: wall)
+                tally.count(result.status)
                 // Only an applied mutation moves the clock: a rejected one changed nothing,
                 // and its stamp (checked or not) must not reach what every user shares.
                 if result.status != .rejected { try self.clock.receive(mutation.hlc, at: wall) }
@@ -40,8 +43,11 @@ extension SQLiteSyncRepository {
             let stamp = self.clock.tick()
             try self.saveClock(db)
             try self.purgeIfDue(db)
-            return PushOutcome(results: results, serverHLC: stamp)
-        }
+            return (PushOutcome(results: results, serverHLC: stamp), tally)
+        } }
+        // Counted after the commit: a transaction that failed or rolled back applied nothing.
+        SyncMetrics.recordPush(tally)
+        return outcome
     }
 }
 

@@ -8,18 +8,27 @@ import ServiceLifecycle
 
 /// The router of the sync API over `repository`: what the tests drive with `app.test(.router)`.
 ///
-/// Every response, errors included, is JSON; every `/v1` route requires a bearer token.
+/// Every response, errors included, is JSON (but `/metrics`'s); every `/v1` route requires a
+/// bearer token.
+///
+/// - Parameter metrics: where requests are counted and `/metrics` reads from; nil serves no
+///   `/metrics` (turned off, or on a listener of its own).
 public func buildRouter(
-    _ repository: any SyncRepository, limits: ServerLimits = ServerLimits(), accessLog: AccessLogSink = .standardError
+    _ repository: any SyncRepository, limits: ServerLimits = ServerLimits(), accessLog: AccessLogSink = .standardError,
+    metrics: ServerMetrics? = .shared, readinessTimeout: Duration = .seconds(2)
 ) -> Router<SyncRequestContext> {
     let router = Router(context: SyncRequestContext.self)
     // Middleware applies to routes added after it, the not-found answer included.
     router.add(middleware: AccessLogMiddleware(sink: accessLog))
+    // Outside ErrorMiddleware, so it counts the status the client gets; by route template.
+    router.add(middleware: MetricsMiddleware())
     router.add(middleware: ErrorMiddleware())
     let handlers = SyncHandlers(
         repository: repository, limits: limits, responder: JSONResponder(gzipMinimumBytes: limits.gzipMinimumBytes)
     )
     router.get("/health", use: handlers.health)
+    router.get("/ready", use: ReadinessHandler(repository: repository, timeout: readinessTimeout).ready)
+    if let metrics { MetricsHandler(metrics: metrics, repository: repository).add(to: router) }
     let v1 = router.group("/v1").add(middleware: AuthMiddleware(repository: repository))
     v1.get("/me", use: handlers.me)
     v1.get("/changes", use: handlers.changes)
@@ -44,7 +53,12 @@ public func buildApplication(
     let repository = try SQLiteSyncRepository(
         path: configuration.databasePath, tombstoneDays: configuration.tombstoneDays, retention: configuration.retention
     )
+    let accessLog = accessLog.at(configuration.logLevel)
     var services: [any Service] = []
+    let metrics = configuration.metrics == .off ? nil : ServerMetrics.shared
+    if let metrics, case .separate(let host, let port) = configuration.metrics {
+        services.append(metricsApplication(metrics, repository: repository, host: host, port: port, accessLog: accessLog))
+    }
     if configuration.retention.isOn {
         services.append(RetentionService(repository: repository, log: accessLog))
     }
@@ -56,7 +70,8 @@ public func buildApplication(
     }
     return buildApplication(
         repository: repository, host: configuration.host, port: configuration.port, limits: configuration.limits,
-        connections: configuration.connections, accessLog: accessLog, services: services, onServerRunning: onServerRunning
+        connections: configuration.connections, accessLog: accessLog,
+        metrics: configuration.metrics == .main ? metrics : nil, services: services, onServerRunning: onServerRunning
     )
 }
 
@@ -64,17 +79,21 @@ public func buildApplication(
 ///
 /// - Parameters:
 ///   - connections: the timeouts and the cap on open connections.
+///   - accessLog: where every log line goes, Hummingbird's and ServiceLifecycle's too.
+///   - metrics: what `/metrics` shows; nil serves none.
 ///   - services: run beside the HTTP server and stopped with it (the feed refresh, retention).
+///
+/// Run with `runService()`, SIGTERM and SIGINT shut it down gracefully: the server stops
+/// accepting connections, requests under way finish, then the services stop.
 public func buildApplication(
     repository: any SyncRepository, host: String = "127.0.0.1", port: Int = 0, limits: ServerLimits = ServerLimits(),
-    connections: ConnectionLimits = ConnectionLimits(), accessLog: AccessLogSink = .standardError, services: [any Service] = [],
+    connections: ConnectionLimits = ConnectionLimits(), accessLog: AccessLogSink = .standardError,
+    metrics: ServerMetrics? = .shared, services: [any Service] = [],
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    var logger = Logger(label: "reader-server")
-    // Hummingbird's own lines are for operators; the access log covers requests.
-    logger.logLevel = .warning
+    let logger = ServerLog.logger(sink: accessLog)
     var app = Application(
-        router: buildRouter(repository, limits: limits, accessLog: accessLog),
+        router: buildRouter(repository, limits: limits, accessLog: accessLog, metrics: metrics),
         server: .http1(configuration: http1Configuration(connections)),
         configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: nil),
         services: services,

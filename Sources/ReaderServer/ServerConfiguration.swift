@@ -1,3 +1,4 @@
+import Logging
 import ReaderModels
 
 /// What a running sync server needs to know: where to listen, where its database is, and
@@ -23,13 +24,20 @@ public struct ServerConfiguration: Sendable {
     public var allowPrivateNetworks: Bool
     /// How long articles are kept; applied at start and every hour.
     public var retention: ServerRetention
+    /// The least severe log line written (requests are `info`).
+    public var logLevel: Logger.Level
+    /// Where `/metrics` is served, if anywhere.
+    public var metrics: MetricsExposure
 
     /// A configuration with the documented defaults.
     public init(
         databasePath: String, host: String = "127.0.0.1", port: Int = 8080, tombstoneDays: Int = 30,
         limits: ServerLimits = ServerLimits(), connections: ConnectionLimits = ConnectionLimits(),
-        refreshIntervalSeconds: Int = 900, allowPrivateNetworks: Bool = false, retention: ServerRetention = .standard
+        refreshIntervalSeconds: Int = 900, allowPrivateNetworks: Bool = false, retention: ServerRetention = .standard,
+        logLevel: Logger.Level = .info, metrics: MetricsExposure = .main
     ) {
+        self.logLevel = logLevel
+        self.metrics = metrics
         self.retention = retention
         self.databasePath = databasePath
         self.host = host
@@ -84,4 +92,31 @@ public struct ServerLimits: Sendable, Hashable {
 public enum ServerVersion {
     /// The server's version, in step with the `reader` CLI.
     public static let current = "0.1.0"
+}
+
+/// Where the server answers `GET /metrics`.
+public enum MetricsExposure: Sendable, Hashable {
+    /// Not at all; nothing is recorded.
+    case off
+    /// On the API's own listener, beside `/health` and `/ready`.
+    case main
+    /// On a listener of its own (a private address), and not on the API's.
+    case separate(host: String, port: Int)
+
+    /// `off`, `on` (the API's listener) or `HOST:PORT` (`[::1]:9464` for IPv6); nil for
+    /// anything else.
+    public init?(_ text: String) {
+        switch text.lowercased() {
+        case "off", "false", "0", "no": self = .off
+        case "on", "true", "1", "yes", "main": self = .main
+        default:
+            guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+                  (0...65535).contains(port)
+            else { return nil }
+            var host = String(text[..<colon])
+            if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+            guard !host.isEmpty else { return nil }
+            self = .separate(host: host, port: port)
+        }
+    }
 }

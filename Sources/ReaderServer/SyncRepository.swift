@@ -41,6 +41,18 @@ public protocol SyncRepository: Sendable {
 
     /// Forgets tombstones older than the tombstone horizon.
     func purgeTombstones() async throws -> PurgeReport
+
+    /// Reads something small from the database, so `/ready` can tell the database
+    /// answers; throws when it does not.
+    func checkReadiness() async throws
+}
+
+extension SyncRepository {
+    /// The list of users is a real read of any engine's database; an engine with a
+    /// cheaper one overrides this (SQLite reads one row of its state).
+    public func checkReadiness() async throws {
+        _ = try await users()
+    }
 }
 
 /// A user the server knows, as a request sees it after authentication.

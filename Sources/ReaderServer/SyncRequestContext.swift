@@ -20,13 +20,22 @@ public struct SyncRequestContext: RequestContext {
     }
 }
 
-/// What the access log learns about a request while it is handled.
+/// What the access log learns about a request while it is handled: who it was for.
 final class RequestAudit: Sendable {
-    private let state = Mutex<String?>(nil)
+    private let state = Mutex<(id: Int64?, name: String?)>((nil, nil))
 
-    /// The authenticated user's name, once known.
+    /// Records the authenticated user: the log line names their id and name.
+    func record(_ user: UserAccount) {
+        state.withLock { $0 = (user.id, user.name) }
+    }
+
+    /// The authenticated user's key, once known.
+    var userID: Int64? { state.withLock { $0.id } }
+
+    /// The authenticated user's name, once known (setting it alone leaves the id unknown:
+    /// prefer ``record(_:)``).
     var userName: String? {
-        get { state.withLock { $0 } }
-        set { state.withLock { $0 = newValue } }
+        get { state.withLock { $0.name } }
+        set { state.withLock { $0.name = newValue } }
     }
 }

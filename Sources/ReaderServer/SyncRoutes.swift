@@ -16,6 +16,8 @@ public enum SyncRoutes {
     /// Every endpoint the router serves.
     public static let all: [Endpoint] = [
         Endpoint(method: "GET", path: "/health"),
+        Endpoint(method: "GET", path: "/ready"),
+        Endpoint(method: "GET", path: "/metrics"),
         Endpoint(method: "GET", path: "/v1/me"),
         Endpoint(method: "GET", path: "/v1/changes"),
         Endpoint(method: "POST", path: "/v1/mutations"),
@@ -79,6 +81,7 @@ struct SyncHandlers: Sendable {
         let (repository, limits, responder, since, count) = (repository, limits, responder, cursor, limit)
         return try await pages.run {
             let page = try await repository.changes(for: user, since: since, limit: count, maxBytes: limits.maxPageBytes)
+            SyncMetrics.recordPull(changes: page.changes.count)
             return responder.respond(ChangePageJSON.encode(page, budget: limits.maxPageBytes), to: request)
         }
     }
