@@ -1,4 +1,7 @@
+import CoreMetrics
 import Foundation
+import Logging
+import Metrics
 import ReaderModels
 import ServiceLifecycle
 
@@ -12,12 +15,14 @@ public struct FeedRefreshService: Service {
     public let interval: Duration
     /// Where the one JSON line per refresh goes (the access log's sink).
     public let log: AccessLogSink
+    private let logger: Logger
 
     /// A service refreshing through `aggregator` every `interval`.
     public init(aggregator: FeedAggregator, interval: Duration, log: AccessLogSink = .standardError) {
         self.aggregator = aggregator
         self.interval = interval
         self.log = log
+        logger = ServerLog.logger(label: "reader-server.refresh", sink: log)
     }
 
     /// Loops until the service group shuts down. A failed refresh (the database locked,
@@ -27,35 +32,37 @@ public struct FeedRefreshService: Service {
         await repeatUntilShutdown(every: interval) { await self.refreshOnce() }
     }
 
-    /// One refresh, logged as one JSON line.
+    /// One refresh, logged as one JSON line and counted in the metrics.
     func refreshOnce() async {
         let started = ContinuousClock.now
-        var writer = JSONWriter()
-        writer.beginObject()
-        writer.member("ts", Timestamp.nowText)
-        writer.member("event", "feeds_refresh")
+        var metadata: Logger.Metadata = ["event": "feeds_refresh"]
+        let result: String
         do {
             let report = try await aggregator.refresh()
             for (name, value) in [
                 ("fetched", report.fetched), ("not_modified", report.notModified), ("failed", report.failed),
-                ("skipped", report.skipped), ("new", report.new), ("updated", report.updated), ("moved", report.moved),
-            ] as [(StaticString, Int)] {
-                writer.key(name)
-                writer.int(value)
+                ("skipped", report.skipped),
+            ] {
+                metadata[name] = .stringConvertible(value)
+                Counter(label: "reader_feed_refresh_feeds_total", dimensions: [("outcome", name)]).increment(by: value)
             }
+            for (name, value) in [("new", report.new), ("updated", report.updated), ("moved", report.moved)] {
+                metadata[name] = .stringConvertible(value)
+                Counter(label: "reader_feed_refresh_articles_total", dimensions: [("change", name)]).increment(by: value)
+            }
+            result = "ok"
         } catch is CancellationError {
             return
         } catch {
-            writer.member("error", (error as? RepositoryError)?.message ?? SQLiteSyncRepository.describe(error))
+            metadata["error"] = .string((error as? RepositoryError)?.message ?? SQLiteSyncRepository.describe(error))
+            result = "failed"
         }
+        Counter(label: "reader_feed_refresh_runs_total", dimensions: [("result", result)]).increment()
+        CoreMetrics.Timer(label: "reader_feed_refresh_duration_seconds").recordInterval(since: started)
         let elapsed = ContinuousClock.now - started
-        writer.key("duration_ms")
-        writer.int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
-        writer.endObject()
-        log.write(writer.text)
+        metadata["duration_ms"] = .stringConvertible(
+            elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+        )
+        logger.log(level: result == "ok" ? .info : .warning, "feeds refresh", metadata: metadata)
     }
-}
-
-private extension Timestamp {
-    static var nowText: String { format(Date()) }
 }

@@ -1,4 +1,6 @@
 import Foundation
+import Logging
+import Metrics
 import ReaderModels
 import ServiceLifecycle
 
@@ -12,12 +14,14 @@ public struct RetentionService: Service {
     public let interval: Duration
     /// Where the one JSON line per pass goes (the access log's sink).
     public let log: AccessLogSink
+    private let logger: Logger
 
     /// A service pruning `repository` every `interval` (an hour by default).
     public init(repository: SQLiteSyncRepository, interval: Duration = .seconds(3600), log: AccessLogSink = .standardError) {
         self.repository = repository
         self.interval = interval
         self.log = log
+        logger = ServerLog.logger(label: "reader-server.retention", sink: log)
     }
 
     /// Loops until the service group shuts down.
@@ -25,26 +29,26 @@ public struct RetentionService: Service {
         await repeatUntilShutdown(every: interval) { await self.pruneOnce() }
     }
 
-    /// One pass, logged as one JSON line.
+    /// One pass, logged as one JSON line and counted in the metrics.
     func pruneOnce() async {
-        var writer = JSONWriter()
-        writer.beginObject()
-        writer.member("ts", Timestamp.format(Date()))
-        writer.member("event", "retention")
+        var metadata: Logger.Metadata = ["event": "retention"]
+        let result: String
         do {
             let report = try await repository.applyRetention()
             for (name, value) in [
                 ("expired", report.expired), ("left_libraries", report.leftLibraries), ("deleted", report.deleted),
-            ] as [(StaticString, Int)] {
-                writer.key(name)
-                writer.int(value)
+            ] {
+                metadata[name] = .stringConvertible(value)
+                Counter(label: "reader_retention_articles_total", dimensions: [("change", name)]).increment(by: value)
             }
+            result = "ok"
         } catch is CancellationError {
             return
         } catch {
-            writer.member("error", (error as? RepositoryError)?.message ?? SQLiteSyncRepository.describe(error))
+            metadata["error"] = .string((error as? RepositoryError)?.message ?? SQLiteSyncRepository.describe(error))
+            result = "failed"
         }
-        writer.endObject()
-        log.write(writer.text)
+        Counter(label: "reader_retention_runs_total", dimensions: [("result", result)]).increment()
+        logger.log(level: result == "ok" ? .info : .warning, "retention", metadata: metadata)
     }
 }
