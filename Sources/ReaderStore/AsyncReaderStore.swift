@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import ReaderFeeds
 import ReaderModels
 
 /// The store's reads and writes for code that runs in tasks: an app's main actor, a sync
@@ -55,6 +56,24 @@ public struct AsyncReaderStore: Sendable {
         try await store.asyncRead { db in try ReaderStore.note(db, id: id) }
     }
 
+    /// Full-text search over articles and notes, best first; see ``ReaderStore/search(_:limit:highlight:)``.
+    public func search(
+        _ query: String, limit: Int = 20, highlight: (open: String, close: String) = ("**", "**")
+    ) async throws -> [SearchHit] {
+        let parsed = try SearchQuery(query)
+        return try await store.asyncRead { db in try ReaderStore.search(db, parsed, limit: limit, highlight: highlight) }
+    }
+
+    /// The sources articles came from, by title; see ``ReaderStore/sources()``.
+    public func sources() async throws -> [Source] {
+        try await store.asyncRead(ReaderStore.sources)
+    }
+
+    /// The whole user state, canonical and sorted; see ``ReaderStore/exportUserState()``.
+    public func exportUserState() async throws -> UserExport {
+        try await store.asyncRead(ReaderStore.exportUserState)
+    }
+
     /// Counts of what the store holds; see ``ReaderStore/status()``.
     public func status() async throws -> StoreStatus {
         var status = try await store.asyncRead(ReaderStore.status)
@@ -90,6 +109,26 @@ public struct AsyncReaderStore: Sendable {
     /// The retention policy in force; see ``ReaderStore/retentionPolicy()``.
     public func retentionPolicy() async throws -> RetentionPolicy {
         try await store.asyncRead { db in try ReaderStore.storedPolicy(db) ?? .default }
+    }
+
+    // MARK: Articles
+
+    /// Imports a feed or bundle file in one transaction; see ``ReaderStore/importFile(at:format:baseURL:)``.
+    @discardableResult
+    public func importFile(at path: String, format: FeedFormat? = nil, baseURL: String? = nil) async throws -> ImportReport {
+        let store = store
+        let (report, change) = try await store.asyncWrite { db in try store.importing(path, format: format, baseURL: baseURL, db) }
+        store.notify(change, origin: .import)
+        return report
+    }
+
+    /// Saves already-parsed articles in one transaction; see ``ReaderStore/importArticles(_:label:)``.
+    @discardableResult
+    public func importArticles(_ drafts: [ArticleDraft], label: String = "articles") async throws -> ImportReport {
+        let store = store
+        let (report, change) = try await store.asyncWrite { db in try store.importing(drafts, label: label, db) }
+        store.notify(change, origin: .import)
+        return report
     }
 
     // MARK: Edits

@@ -34,26 +34,29 @@ public struct UserExport: Hashable, Sendable, Codable {
 extension ReaderStore {
     /// The whole user state, canonical and sorted.
     public func exportUserState() throws -> UserExport {
-        try read { db in
-            let articles = try Row.fetchAll(db, sql: """
-                SELECT a.id, a.content_hash, st.read, st.starred, st.progress, st.tags
-                FROM articles a LEFT JOIN article_states st ON st.article_id = a.id ORDER BY a.id
-                """).map { row in
-                let state = ArticleState(row: row)
-                return UserExport.ArticleEntry(
-                    id: row["id"], contentHash: row["content_hash"], read: state.read, starred: state.starred,
-                    progress: state.progress, tags: state.tags
-                )
-            }
-            let notes = try Row.fetchAll(db, sql: "SELECT \(Note.columns()) FROM notes WHERE deleted = 0 ORDER BY id")
-                .map(Note.init(row:))
-            let subscriptions = try Row.fetchAll(db, sql: """
-                SELECT url, \(ExactText.column("title")), tags FROM subscriptions WHERE subscribed = 1 ORDER BY url
-                """).map { row in
-                Subscription(url: row["url"], title: row.exactText("title"), tags: JSON.decodeStrings(row["tags"]))
-            }
-            return UserExport(format: "reader-export/1", articles: articles, notes: notes, subscriptions: subscriptions)
+        try read(Self.exportUserState)
+    }
+
+    /// The read of `exportUserState()`, shared with its async form.
+    static func exportUserState(_ db: Database) throws -> UserExport {
+        let articles = try Row.fetchAll(db, sql: """
+            SELECT a.id, a.content_hash, st.read, st.starred, st.progress, st.tags
+            FROM articles a LEFT JOIN article_states st ON st.article_id = a.id ORDER BY a.id
+            """).map { row in
+            let state = ArticleState(row: row)
+            return UserExport.ArticleEntry(
+                id: row["id"], contentHash: row["content_hash"], read: state.read, starred: state.starred,
+                progress: state.progress, tags: state.tags
+            )
         }
+        let notes = try Row.fetchAll(db, sql: "SELECT \(Note.columns()) FROM notes WHERE deleted = 0 ORDER BY id")
+            .map(Note.init(row:))
+        let subscriptions = try Row.fetchAll(db, sql: """
+            SELECT url, \(ExactText.column("title")), tags FROM subscriptions WHERE subscribed = 1 ORDER BY url
+            """).map { row in
+            Subscription(url: row["url"], title: row.exactText("title"), tags: JSON.decodeStrings(row["tags"]))
+        }
+        return UserExport(format: "reader-export/1", articles: articles, notes: notes, subscriptions: subscriptions)
     }
 
     /// Live notes as Markdown, grouped by article in reading order, each quote as a block quote.

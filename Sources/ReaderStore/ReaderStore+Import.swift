@@ -22,35 +22,41 @@ extension ReaderStore {
     ///     and it keys the feed when the feed names no URL of its own.
     @discardableResult
     public func importFile(at path: String, format: FeedFormat? = nil, baseURL: String? = nil) throws -> ImportReport {
-        let (report, change) = try write { db in
-            var writer = try ArticleWriter(db: db, now: nowText())
-            let result = try FeedFile.read(path: path, format: format, baseURL: baseURL) { draft in try writer.save(draft) }
-            // A channel title after the items names the source only once the file is read.
-            if let source = result.source { try writer.retitleSource(source) }
-            try writer.finish()
-            return (ImportReport(
-                file: path, format: SourceKind(result.format),
-                new: writer.new, updated: writer.updated, unchanged: writer.unchanged, duplicates: writer.duplicates,
-                skipped: result.skipped
-            ), writer.change)
-        }
+        let (report, change) = try write { db in try importing(path, format: format, baseURL: baseURL, db) }
         notify(change, origin: .import)
         return report
+    }
+
+    /// The transaction of `importFile(at:format:baseURL:)`, shared with its async form.
+    func importing(_ path: String, format: FeedFormat?, baseURL: String?, _ db: Database) throws -> (ImportReport, StoreChange) {
+        var writer = try ArticleWriter(db: db, now: nowText())
+        let result = try FeedFile.read(path: path, format: format, baseURL: baseURL) { draft in try writer.save(draft) }
+        // A channel title after the items names the source only once the file is read.
+        if let source = result.source { try writer.retitleSource(source) }
+        try writer.finish()
+        return (ImportReport(
+            file: path, format: SourceKind(result.format),
+            new: writer.new, updated: writer.updated, unchanged: writer.unchanged, duplicates: writer.duplicates,
+            skipped: result.skipped
+        ), writer.change)
     }
 
     /// Saves already-parsed articles in one transaction, as `importFile` does.
     @discardableResult
     public func importArticles(_ drafts: some Sequence<ArticleDraft>, label: String = "articles") throws -> ImportReport {
-        let (report, change) = try write { db in
-            var writer = try ArticleWriter(db: db, now: nowText())
-            for draft in drafts { try writer.save(draft) }
-            try writer.finish()
-            return (ImportReport(
-                file: label, format: nil,
-                new: writer.new, updated: writer.updated, unchanged: writer.unchanged, duplicates: writer.duplicates
-            ), writer.change)
-        }
+        let (report, change) = try write { db in try importing(drafts, label: label, db) }
         notify(change, origin: .import)
         return report
+    }
+
+    /// The transaction of `importArticles(_:label:)`, shared with its async form.
+    func importing(_ drafts: some Sequence<ArticleDraft>, label: String, _ db: Database) throws -> (ImportReport, StoreChange) {
+        var writer = try ArticleWriter(db: db, now: nowText())
+        for draft in drafts { try writer.save(draft) }
+        try writer.finish()
+        return (ImportReport(
+            file: label, format: nil,
+            new: writer.new, updated: writer.updated, unchanged: writer.unchanged, duplicates: writer.duplicates
+        ), writer.change)
     }
 }

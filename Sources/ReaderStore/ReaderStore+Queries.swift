@@ -111,13 +111,15 @@ extension ReaderStore {
 
     /// The sources articles came from, by title.
     public func sources() throws -> [Source] {
-        try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM sources ORDER BY title, id").map { row in
-                Source(
-                    id: row["id"], key: row["key"], kind: try row.stored(SourceKind.self, "kind", in: "sources"),
-                    title: row["title"], siteURL: row["site_url"], feedURL: row["feed_url"]
-                )
-            }
+        try read(Self.sources)
+    }
+
+    static func sources(_ db: Database) throws -> [Source] {
+        try Row.fetchAll(db, sql: "SELECT * FROM sources ORDER BY title, id").map { row in
+            Source(
+                id: row["id"], key: row["key"], kind: try row.stored(SourceKind.self, "kind", in: "sources"),
+                title: row["title"], siteURL: row["site_url"], feedURL: row["feed_url"]
+            )
         }
     }
 

@@ -34,46 +34,51 @@ extension ReaderStore {
         _ query: String, limit: Int = 20, highlight: (open: String, close: String) = ("**", "**")
     ) throws -> [SearchHit] {
         let parsed = try SearchQuery(query)
+        return try read { db in try Self.search(db, parsed, limit: limit, highlight: highlight) }
+    }
+
+    /// The read of `search(_:limit:highlight:)`, shared with its async form.
+    static func search(
+        _ db: Database, _ parsed: SearchQuery, limit: Int, highlight: (open: String, close: String)
+    ) throws -> [SearchHit] {
         let match = parsed.fts
         let limit = max(0, limit)
         let snippet = Snippet(parsed)
-        return try read { db in
-            // Rank on the index alone; read the kept rows' text afterwards.
-            let articleRanks = try Row.fetchAll(db, sql: """
-                SELECT rowid, score FROM (
-                  SELECT rowid, bm25(articles_fts, 10.0, 4.0, 2.0, 1.0) AS score
-                  FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT ?
-                ) ORDER BY score, rowid LIMIT ?
-                """, arguments: [match, Self.searchRankWindow, limit])
-            let noteRanks = parsed.hasColumnFilter ? [] : try Row.fetchAll(db, sql: """
-                SELECT f.rowid, bm25(notes_fts, 1.0, 1.0) AS score
-                FROM notes_fts f JOIN notes n ON n.seq = f.rowid
-                WHERE notes_fts MATCH ? AND n.deleted = 0 ORDER BY score LIMIT ?
-                """, arguments: [match, limit])
-            var ranked: [(kind: SearchHit.Kind, rowid: Int64, score: Double)] =
-                articleRanks.map { (.article, $0["rowid"], $0["score"]) } + noteRanks.map { (.note, $0["rowid"], $0["score"]) }
-            ranked.sort { ($0.score, $0.kind == .note ? 0 : 1, $0.rowid) < ($1.score, $1.kind == .note ? 0 : 1, $1.rowid) }
-            ranked = Array(ranked.prefix(limit))
+        // Rank on the index alone; read the kept rows' text afterwards.
+        let articleRanks = try Row.fetchAll(db, sql: """
+            SELECT rowid, score FROM (
+              SELECT rowid, bm25(articles_fts, 10.0, 4.0, 2.0, 1.0) AS score
+              FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT ?
+            ) ORDER BY score, rowid LIMIT ?
+            """, arguments: [match, Self.searchRankWindow, limit])
+        let noteRanks = parsed.hasColumnFilter ? [] : try Row.fetchAll(db, sql: """
+            SELECT f.rowid, bm25(notes_fts, 1.0, 1.0) AS score
+            FROM notes_fts f JOIN notes n ON n.seq = f.rowid
+            WHERE notes_fts MATCH ? AND n.deleted = 0 ORDER BY score LIMIT ?
+            """, arguments: [match, limit])
+        var ranked: [(kind: SearchHit.Kind, rowid: Int64, score: Double)] =
+            articleRanks.map { (.article, $0["rowid"], $0["score"]) } + noteRanks.map { (.note, $0["rowid"], $0["score"]) }
+        ranked.sort { ($0.score, $0.kind == .note ? 0 : 1, $0.rowid) < ($1.score, $1.kind == .note ? 0 : 1, $1.rowid) }
+        ranked = Array(ranked.prefix(limit))
 
-            let articleRow = try db.cachedStatement(sql: "SELECT id, title, author, summary, text FROM articles WHERE seq = ?")
-            let noteRow = try db.cachedStatement(sql: """
-                SELECT n.id, n.article_id, \(ExactText.column("body", of: "n")), \(ExactText.column("quote_exact", of: "n")), a.title
-                FROM notes n JOIN articles a ON a.id = n.article_id WHERE n.seq = ?
-                """)
-            return try ranked.compactMap { hit in
-                switch hit.kind {
-                case .article:
-                    return try Row.fetchOne(articleRow, arguments: [hit.rowid]).map { row in
-                        let fields: [String] = [row["title"], row["author"] ?? "", row["summary"] ?? "", row["text"]]
-                        return SearchHit(kind: .article, id: row["id"], articleID: row["id"], title: row["title"],
-                                         snippet: snippet.make(fields, open: highlight.open, close: highlight.close), score: hit.score)
-                    }
-                case .note:
-                    return try Row.fetchOne(noteRow, arguments: [hit.rowid]).map { row in
-                        let fields: [String] = [row.exactText("body") ?? "", row.exactText("quote_exact") ?? ""]
-                        return SearchHit(kind: .note, id: row["id"], articleID: row["article_id"], title: row["title"],
-                                         snippet: snippet.make(fields, open: highlight.open, close: highlight.close), score: hit.score)
-                    }
+        let articleRow = try db.cachedStatement(sql: "SELECT id, title, author, summary, text FROM articles WHERE seq = ?")
+        let noteRow = try db.cachedStatement(sql: """
+            SELECT n.id, n.article_id, \(ExactText.column("body", of: "n")), \(ExactText.column("quote_exact", of: "n")), a.title
+            FROM notes n JOIN articles a ON a.id = n.article_id WHERE n.seq = ?
+            """)
+        return try ranked.compactMap { hit in
+            switch hit.kind {
+            case .article:
+                return try Row.fetchOne(articleRow, arguments: [hit.rowid]).map { row in
+                    let fields: [String] = [row["title"], row["author"] ?? "", row["summary"] ?? "", row["text"]]
+                    return SearchHit(kind: .article, id: row["id"], articleID: row["id"], title: row["title"],
+                                     snippet: snippet.make(fields, open: highlight.open, close: highlight.close), score: hit.score)
+                }
+            case .note:
+                return try Row.fetchOne(noteRow, arguments: [hit.rowid]).map { row in
+                    let fields: [String] = [row.exactText("body") ?? "", row.exactText("quote_exact") ?? ""]
+                    return SearchHit(kind: .note, id: row["id"], articleID: row["article_id"], title: row["title"],
+                                     snippet: snippet.make(fields, open: highlight.open, close: highlight.close), score: hit.score)
                 }
             }
         }

@@ -6,7 +6,7 @@
 /// end), `word*` for a prefix, `OR` between two terms, `-word` or `NOT word` to exclude,
 /// and `title:word` / `author:word` to look in one field of articles. `AND` is what words
 /// do anyway.
-struct SearchQuery: Equatable {
+struct SearchQuery: Equatable, Sendable {
     /// Each clause is a set of alternatives; every clause must match.
     var clauses: [[Term]] = []
     var excluded: [Term] = []

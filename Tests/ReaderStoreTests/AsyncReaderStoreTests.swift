@@ -83,6 +83,37 @@ import Testing
         await #expect(throws: StoreError.noteNotFound(note.id)) { try await test.store.async.note(id: note.id) }
     }
 
+    @Test func theAsyncFormsAnswerAsTheSynchronousOnesDo() async throws {
+        let test = try TestStore()
+        let store = test.store
+        let drafts = ObservationTests.drafts(5)
+        let imported = try await store.async.importArticles(drafts, label: "drafts")
+        #expect(imported.new == 5)
+        let path = try test.file("feed.xml", """
+            <rss version="2.0"><channel><title>Harbour</title><link>https://harbour.example/</link>
+            <item><guid>h1</guid><title>Tides at noon</title><description>High water at noon.</description></item>
+            </channel></rss>
+            """)
+        let file = try await store.async.importFile(at: path)
+        #expect(file.format == .rss && file.new == 1)
+        try await store.async.markRead([drafts[0].id])
+        _ = try await store.async.addNote(articleID: drafts[1].id, body: "tides and ferries")
+        try await store.async.subscribeFeed(url: "https://example.org/feed", tags: ["news"])
+
+        var status = try await store.async.status()
+        var expected = try store.status()
+        (status.databaseBytes, expected.databaseBytes) = (0, 0)
+        #expect(status == expected)
+        #expect(try await store.async.articles() == store.articles())
+        #expect(try await store.async.search("tides") == store.search("tides"))
+        #expect(try await store.async.search("tides").count == 2, "an article and a note")
+        #expect(try await store.async.sources() == store.sources())
+        #expect(try await store.async.exportUserState() == store.exportUserState())
+        #expect(try await store.async.feedSubscriptions() == store.feedSubscriptions())
+        #expect(try await store.async.syncSettings() == store.syncSettings())
+        #expect(try await store.async.pendingCount() == store.pendingMutations().count)
+    }
+
     @Test func errorsAreTheStoresOwn() async throws {
         let test = try TestStore()
         await #expect(throws: StoreError.articleNotFound("missing")) { try await test.store.async.article(id: "missing") }
