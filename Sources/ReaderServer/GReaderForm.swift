@@ -5,12 +5,14 @@ import Hummingbird
 /// `application/x-www-form-urlencoded` body, read together as PHP's `$_REQUEST` does (apps
 /// put `T` and `i` in either). Every count and size is bounded here, where the input enters.
 struct GReaderForm: Sendable {
-    /// The largest form body read; an `i` per item, 1000 of them in the long form, fit many times.
-    static let maxBodyBytes = 256 * 1024
+    /// The largest form body read: `maxItems` ids in the long form, percent-encoded, fit.
+    static let maxBodyBytes = 1 << 20
     /// The most parameters in one request, query and body together.
-    static let maxParameters = 2_000
-    /// The most `i` (item) parameters in one request.
-    static let maxItems = 1_000
+    static let maxParameters = maxItems + 100
+    /// The most `i` (item) parameters in one request: apps mark thousands read at once.
+    /// `stream/items/contents` takes fewer (`GReaderHandlers.maxContents`), since its answer
+    /// grows with each item's text.
+    static let maxItems = 10_000
 
     private(set) var pairs: [(name: String, value: String)] = []
 

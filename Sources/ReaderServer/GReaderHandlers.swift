@@ -9,7 +9,8 @@ struct GReaderHandlers: Sendable {
 
     /// The largest `n` of `stream/items/ids` (ids are small; apps ask for thousands at once).
     static let maxIDs = 10_000
-    /// The largest `n` of a stream's contents, JSON or Atom.
+    /// The largest `n` of a stream's contents, JSON or Atom, and the most ids of one
+    /// `stream/items/contents`: the answer carries each item's text (up to 1 MiB of HTML).
     static let maxContents = 1_000
     /// `n` when the request names none, as on Google Reader.
     static let defaultCount = 20
@@ -103,7 +104,11 @@ struct GReaderHandlers: Sendable {
 
     func itemContents(_ request: Request, _ context: SyncRequestContext) async throws -> Response {
         let form = try await GReaderForm.read(request)
-        let ids = form.all("i").compactMap(GReaderItemID.parse)
+        let texts = form.all("i")
+        guard texts.count <= Self.maxContents else {
+            throw GReaderError(.badRequest, "at most \(Self.maxContents) items (i) in one request for contents")
+        }
+        let ids = texts.compactMap(GReaderItemID.parse)
         let items = try await repository.greaderItems(for: try Self.user(context), ids: ids)
         return try Self.json(GReaderJSON.Stream(
             id: GReaderStream.readingList.id, title: "", updated: repository.clock.now() / 1000,

@@ -114,8 +114,15 @@ import Testing
             try await reader.login("ada", "ada-pass")
             try await reader.fetchToken()
             let tooManyItems = (0...GReaderForm.maxItems).map { ("i", String($0)) }
-            #expect(try await reader.request(.post, "/reader/api/0/stream/items/contents", form: tooManyItems).status == .badRequest)
-            let justEnough = (1...GReaderForm.maxItems).map { ("i", String($0)) }
+            let refusedEdit = try await reader.write("edit-tag", tooManyItems + [("a", GReaderTestClient.read)])
+            #expect(refusedEdit.status == .badRequest)
+            #expect(try await reader.unreadCounts().max == 3, "nothing of a refused edit was applied")
+            let manyItems = (1...GReaderForm.maxItems).map { ("i", String($0)) }
+            #expect(try await reader.write("edit-tag", manyItems + [("a", GReaderTestClient.starred)]).text == "OK")
+            #expect(try await reader.allIDs(GReaderTestClient.starred, pageSize: 10).count == 3)
+            let tooManyContents = (0...GReaderHandlers.maxContents).map { ("i", String($0)) }
+            #expect(try await reader.request(.post, "/reader/api/0/stream/items/contents", form: tooManyContents).status == .badRequest)
+            let justEnough = (1...GReaderHandlers.maxContents).map { ("i", String($0)) }
             #expect(try await reader.contents(justEnough.map(\.1)).count == 3)
             let body = String(repeating: "i=1&", count: GReaderForm.maxBodyBytes / 4 + 1)
             let oversized = try await client.executeRequest(
