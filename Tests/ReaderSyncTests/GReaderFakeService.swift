@@ -57,6 +57,10 @@ final class GReaderFakeCore: Sendable {
         var requests: [(line: String, form: [(String, String)])] = []
         /// An answer to give instead of the real one, once, for a path.
         var override: [String: (status: Int, body: String)] = [:]
+        /// Paths whose requests are held unanswered until taken out of the set (or 20 s).
+        var hold: Set<String> = []
+        /// How many requests have been held so far.
+        var held = 0
     }
 
     let flavor: Flavor
@@ -90,6 +94,10 @@ final class GReaderFakeCore: Sendable {
             return state.override.removeValue(forKey: path)
         }
         if let override { return connection.respond(override.status, [("Content-Type", "text/html")], text: override.body) }
+        if state.withLock({ $0.hold.contains(path) }) {
+            state.withLock { $0.held += 1 }
+            for _ in 0..<2000 where state.withLock({ $0.hold.contains(path) }) { Thread.sleep(forTimeInterval: 0.01) }
+        }
         func value(_ key: String) -> String? { form.first { $0.0 == key }?.1 }
         func values(_ key: String) -> [String] { form.filter { $0.0 == key }.map(\.1) }
         let html = [("Content-Type", flavor == .freshRSS ? "text/html; charset=UTF-8" : "text/plain")]

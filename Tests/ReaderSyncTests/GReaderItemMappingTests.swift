@@ -1,0 +1,47 @@
+@testable import ReaderSync
+import Testing
+
+/// The id mapping and the cursor of the GReader backend: pure functions, no service.
+@Suite struct GReaderItemMappingTests {
+    @Test func everyFormOfAnItemIDNamesOneArticle() throws {
+        let forms = ["1796059424188446", "tag:google.com,2005:reader/item/00066181abf9681e", "00066181abf9681e", "00066181ABF9681E"]
+        let ids = forms.compactMap(GReaderItemID.init)
+        #expect(ids.count == 4 && Set(ids).count == 1)
+        #expect(ids.first?.articleID == "00066181abf9681e")
+        #expect(ids.first?.longForm == "tag:google.com,2005:reader/item/00066181abf9681e")
+        // Google's signed decimals are the same 64 bits.
+        #expect(GReaderItemID("-1")?.articleID == "ffffffffffffffff")
+        #expect(GReaderItemID("tag:google.com,2005:reader/item/ffffffffffffffff")?.articleID == "ffffffffffffffff")
+    }
+
+    @Test func anIDThatIsNoNumberIsKeptAndHashed() throws {
+        let old = try #require(GReaderItemID("5c8d2e1f9a7b3c4d5e6f7a8b")) // 24 hex digits, as The Old Reader's
+        #expect(old.longForm == "tag:google.com,2005:reader/item/5c8d2e1f9a7b3c4d5e6f7a8b")
+        #expect(old.articleID.count == 16 && old.articleID != "5c8d2e1f9a7b3c4d")
+        #expect(GReaderItemID(old.longForm) == old)
+        #expect(GReaderItemID(articleID: old.articleID, guid: old.longForm) == old)
+        for junk in ["", "has space", "semi;colon", String(repeating: "9", count: 129), "99999999999999999999999"] {
+            #expect(GReaderItemID(junk) == nil || junk == "99999999999999999999999", "\(junk)")
+        }
+        // Too large for 64 bits: not a number, so kept as text rather than wrapped.
+        #expect(GReaderItemID("99999999999999999999999")?.value == .opaque("99999999999999999999999"))
+    }
+
+    @Test func theCursorRoundTripsAndRefusesWhatItDidNotWrite() {
+        let positions: [GReaderCursor] = [
+            .done(since: 0), .done(since: 1_764_500_000), .reconcile(newest: 42),
+            .items(since: 7, newest: 9, continuation: nil), .items(since: 7, newest: 9, continuation: "a/b+c=d é"),
+        ]
+        for position in positions {
+            #expect(GReaderCursor(position.text) == position)
+            #expect(position.text.utf8.count <= 128 && !position.text.contains(" "))
+        }
+        let longest = GReaderCursor.items(
+            since: Int64.max, newest: Int64.max, continuation: String(repeating: "é", count: GReaderCursor.maxContinuationBytes / 2)
+        )
+        #expect(longest.text.utf8.count <= 128)
+        for junk in ["", "42", "gr1.x.1", "gr1.d.-5", "gr1.i.1", "gr1.i.1.2.!!", "gr2.d.1"] {
+            #expect(GReaderCursor(junk) == nil, "\(junk)")
+        }
+    }
+}
