@@ -30,9 +30,20 @@ public final class ServerMetrics: Sendable {
             .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2500),
             .seconds(5), .seconds(10), .seconds(30), .seconds(60), .seconds(300),
         ]
+        // Hummingbird's names in Prometheus's conventions: counters end in _total, and
+        // durations say their unit.
+        factory.nameAndLabelSanitizer = { name, labels in
+            (ServerMetrics.prometheusNames[name] ?? name, labels)
+        }
         MetricsSystem.bootstrap(factory)
         return ServerMetrics(registry: registry)
     }()
+
+    static let prometheusNames = [
+        "hb.requests": "http_server_requests_total",
+        "hb.request.errors": "http_server_request_errors_total",
+        "http.server.request.duration": "http_server_request_duration_seconds",
+    ]
 
     /// The Prometheus text exposition of every metric recorded so far.
     func exposition() -> [UInt8] {

@@ -16,7 +16,10 @@ struct ReaderServerCommand: AsyncParsableCommand {
     /// Runs the command line; every failure ends as one `reader-server: …` line on stderr.
     static func start() async {
         do {
-            var command = try parseAsRoot()
+            let arguments = try EnvironmentDefaults.apply(
+                to: Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment
+            )
+            var command = try parseAsRoot(arguments)
             if var command = command as? any AsyncParsableCommand {
                 try await command.run()
             } else {
@@ -61,6 +64,6 @@ struct ReaderServerCommand: AsyncParsableCommand {
 
 /// The database every subcommand works on.
 struct DatabaseOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The server's SQLite database file (created on first use).", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("The server's SQLite database file (created on first use). Env: READER_SERVER_DB.", valueName: "path"))
     var db: String
 }
