@@ -18,7 +18,7 @@ public enum Resolver {
     // MARK: Article state
 
     /// Applies a `set` of state fields, each last writer wins by HLC.
-    public static func applyState(
+    package static func applyState(
         _ fields: JSONObject, hlc: HLC, to current: ArticleStateRecord
     ) throws(Rejection) -> (ArticleStateRecord, MutationStatus) {
         guard !fields.isEmpty else { throw Rejection(.invalidMutation, "a state change names no field") }
@@ -48,7 +48,7 @@ public enum Resolver {
     // MARK: Subscriptions
 
     /// Applies a subscription `set`: the whole record, last writer wins by HLC.
-    public static func applySubscription(
+    package static func applySubscription(
         _ fields: JSONObject, url: String, hlc: HLC, to current: SubscriptionRecord?
     ) throws(Rejection) -> (SubscriptionRecord, MutationStatus) {
         guard !url.isEmpty else { throw Rejection(.invalidMutation, "a subscription needs a feed URL") }
@@ -67,11 +67,11 @@ public enum Resolver {
 
     /// A note as the server keeps it: the record, and whether it is deleted (a deleted note
     /// keeps its text, so a later edit can bring it back).
-    public struct StoredNote: Hashable, Sendable {
-        public var record: NoteRecord
-        public var deleted: Bool
+    package struct StoredNote: Hashable, Sendable {
+        package var record: NoteRecord
+        package var deleted: Bool
 
-        public init(record: NoteRecord, deleted: Bool) {
+        package init(record: NoteRecord, deleted: Bool) {
             self.record = record
             self.deleted = deleted
         }
@@ -79,10 +79,10 @@ public enum Resolver {
 
     /// What applying a note mutation came to. `changed` is false when the stored note is
     /// left as it was (no new revision is written).
-    public struct NoteResult: Hashable, Sendable {
-        public var note: StoredNote
-        public var status: MutationStatus
-        public var changed: Bool
+    package struct NoteResult: Hashable, Sendable {
+        package var note: StoredNote
+        package var status: MutationStatus
+        package var changed: Bool
     }
 
     /// Applies a note mutation.
@@ -97,7 +97,7 @@ public enum Resolver {
     ///   - current: the stored note, or nil when the user has none with this id.
     ///   - baseBody: the text of the note at the mutation's base revision, when known.
     ///   - now: the time written as `updated_at`.
-    public static func applyNote(
+    package static func applyNote(
         op: MutationOp, noteID: String, fields: JSONObject, baseRevision: Int?, hlc: HLC,
         current: StoredNote?, baseBody: String?, now: String
     ) throws(Rejection) -> NoteResult {
@@ -187,12 +187,12 @@ public enum Resolver {
     /// The revision a note mutation was really made on. A device that edits or deletes a
     /// note before the server acknowledged its creation sends base revision 0; the server
     /// stores the create, exactly as sent, as revision 1, so that is the base.
-    public static func effectiveBaseRevision(_ sent: Int?) -> Int? {
+    package static func effectiveBaseRevision(_ sent: Int?) -> Int? {
         sent.map { max($0, 1) }
     }
 
     /// Whether a stamp beats the stamp a field holds (a field never set loses to anything).
-    public static func wins(_ hlc: HLC, over current: HLC?) -> Bool {
+    package static func wins(_ hlc: HLC, over current: HLC?) -> Bool {
         guard let current else { return true }
         return hlc > current
     }

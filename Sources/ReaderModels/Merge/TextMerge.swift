@@ -14,25 +14,31 @@
 /// still an edit, kept like any other, since notes are stored byte-exact.
 public enum TextMerge {
     /// The merged text and whether it holds a conflict.
-    public struct Result: Hashable, Sendable {
-        public var text: String
-        public var conflicted: Bool
+    package struct Result: Hashable, Sendable {
+        package var text: String
+        package var conflicted: Bool
 
-        public init(text: String, conflicted: Bool) {
+        package init(text: String, conflicted: Bool) {
             self.text = text
             self.conflicted = conflicted
         }
     }
 
+    // The merge itself is the server's (package); the markers are public, since they are
+    // what an app finds in a conflicted note's text.
+
+    /// The line that opens the two versions kept in a conflicted note.
     public static let conflictStart = "<<<<<<<"
+    /// The line between the two versions.
     public static let conflictSeparator = "======="
+    /// The line that closes them.
     public static let conflictEnd = ">>>>>>>"
 
     /// Above this many line pairs in the changed middle, lines are not matched one by one
     /// and the middle counts as wholly changed: the result is still lossless.
     static let matchBudget = 4_000_000
 
-    public static func merge(base: String, _ a: String, _ b: String) -> Result {
+    package static func merge(base: String, _ a: String, _ b: String) -> Result {
         if a.utf8.elementsEqual(b.utf8) { return Result(text: a, conflicted: false) }
         if a.utf8.elementsEqual(base.utf8) { return Result(text: b, conflicted: false) }
         if b.utf8.elementsEqual(base.utf8) { return Result(text: a, conflicted: false) }
