@@ -85,7 +85,7 @@ struct LoginCommand: AsyncParsableCommand {
             else { throw ValidationError("Inoreader needs the app's id and key: --app-id and --app-key (else $READER_APP_ID, $READER_APP_KEY)") }
             headers = GReaderService.appHeaders(appID: id, appKey: key)
         }
-        let password = try Self.password()
+        let password = try Self.password(user: user)
         let client = try SyncEngine.cliClient()
         let auth = try await GReaderSyncBackend.login(serverURL: url, user: user, password: password, extraHeaders: headers, client: client)
         let backend = GReaderSyncBackend(
@@ -98,10 +98,17 @@ struct LoginCommand: AsyncParsableCommand {
     }
 
     /// $READER_PASSWORD, else the first line of standard input: never an argument, which
-    /// other users could read in the process list.
-    private static func password() throws -> String {
+    /// other users could read in the process list. At a terminal it is asked for without
+    /// echo.
+    private static func password(user: String) throws -> String {
         if let password = ProcessInfo.processInfo.environment["READER_PASSWORD"], !password.isEmpty { return password }
-        guard let line = readLine(strippingNewline: true), !line.isEmpty else {
+        var line: String?
+        if isatty(STDIN_FILENO) == 1 {
+            line = getpass("API password for \(user): ").map { String(cString: $0) }
+        } else {
+            line = readLine(strippingNewline: true)
+        }
+        guard let line, !line.isEmpty else {
             throw ValidationError("no password: set READER_PASSWORD or give it on standard input")
         }
         return line
