@@ -102,7 +102,11 @@ struct ErrorMiddleware: RouterMiddleware {
             case .notFound, .methodNotAllowed:
                 // The router has no route for the method, whatever it is (QUERY included):
                 // on a path of the API that is a 405 naming the methods it has.
-                guard let allow = SyncRoutes.allow(for: request.uri.path) else {
+                // A documented route this server does not serve (`/metrics` turned off) is
+                // a 404 too.
+                guard let allow = SyncRoutes.allow(for: request.uri.path),
+                      !allow.components(separatedBy: ", ").contains(request.method.rawValue)
+                else {
                     return JSONResponder.error(ServerError(.notFound, "no endpoint \(request.method.rawValue) \(request.uri.path)"))
                 }
                 var response = JSONResponder.error(
