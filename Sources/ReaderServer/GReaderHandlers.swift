@@ -28,19 +28,20 @@ struct GReaderHandlers: Sendable {
         guard let email = form["Email"], let password = form["Passwd"] else {
             throw GReaderError(.badRequest, "Email and Passwd are required")
         }
+        if let seconds = logins.wait(for: email) {
+            throw GReaderError(.throttled(seconds: seconds), "too many failed logins; try again in \(seconds) seconds")
+        }
         guard let (user, stored) = try await repository.apiPassword(ofUser: email) else {
             // As long as a real check, so a failure does not tell whether the name exists.
             _ = await logins.check { GReaderPassword.burn(password); return false }
+            logins.failed(email)
             throw GReaderError.badToken
-        }
-        if let seconds = logins.wait(for: user.id) {
-            throw GReaderError(.throttled(seconds: seconds), "too many failed logins; try again in \(seconds) seconds")
         }
         guard await logins.check({ GReaderPassword.verify(password, against: stored) }) else {
-            logins.failed(user.id)
+            logins.failed(email)
             throw GReaderError.badToken
         }
-        logins.succeeded(user.id)
+        logins.succeeded(email)
         context.audit.userName = user.name
         let auth = try await repository.startGReaderSession(for: user)
         return Self.text("SID=\(auth)\nLSID=null\nAuth=\(auth)\n")

@@ -163,6 +163,10 @@ import Testing
             #expect(locked.status == .tooManyRequests, "the right password waits too")
             #expect(locked.headers[.retryAfter] == "1")
             #expect(try await reader.login("bob", "bob-pass").status == .ok, "another name is not closed")
+            for _ in 0...GReaderLoginGuard.freeFailures {
+                #expect(try await reader.login("nobody", "wrong").status == .unauthorized)
+            }
+            #expect(try await reader.login("nobody", "wrong").status == .tooManyRequests, "a name nobody has closes the same way")
             server.clock.advance(days: 1)
             #expect(try await reader.login("ada", "ada-pass").status == .ok)
         }
