@@ -12,7 +12,8 @@ package enum SyncAPI: String, Sendable, Hashable, CaseIterable {
 
 /// What a GReader backend reads of the device: the narrow views it needs to build answers
 /// the engine applies without overwriting what the service cannot carry (progress, notes),
-/// and to reconcile read and starred state of articles it pulled earlier.
+/// and to reconcile the state of articles it pulled earlier. The backend's reads are async,
+/// as the engine's are, so a sync never blocks a thread of the cooperative pool on SQLite.
 extension ReaderStore {
     /// The stored server's protocol and the extra headers it wants.
     package func syncAPI() throws -> (api: SyncAPI, headers: [String: String]) {
@@ -43,8 +44,8 @@ extension ReaderStore {
 
     /// The state of each of these articles that the device holds, with the stamp of every
     /// field; articles without state rows get the defaults, and unknown ids are left out.
-    package func localStates(articleIDs: [String]) throws -> [String: ArticleStateRecord] {
-        try read { db in
+    package func localStates(articleIDs: [String]) async throws -> [String: ArticleStateRecord] {
+        try await asyncRead { db in
             var states: [String: ArticleStateRecord] = [:]
             let statement = try db.cachedStatement(sql: """
                 SELECT a.id, s.* FROM articles a LEFT JOIN article_states s ON s.article_id = a.id WHERE a.id = ?
@@ -59,8 +60,8 @@ extension ReaderStore {
 
     /// Every article whose guid starts with `guidPrefix`, with its read, starred and tags:
     /// what a reconciliation compares with the service's unread, starred and label lists.
-    package func heldStates(guidPrefix: String) throws -> [(articleID: String, read: Bool, starred: Bool, tags: [String])] {
-        try read { db in
+    package func heldStates(guidPrefix: String) async throws -> [(articleID: String, read: Bool, starred: Bool, tags: [String])] {
+        try await asyncRead { db in
             try Row.fetchAll(db, sql: """
                 SELECT a.id, coalesce(s.read, 0) AS read, coalesce(s.starred, 0) AS starred, coalesce(s.tags, '[]') AS tags
                 FROM articles a LEFT JOIN article_states s ON s.article_id = a.id
@@ -71,8 +72,8 @@ extension ReaderStore {
 
     /// The guid of each of these articles (a GReader backend keeps the service's item id
     /// there); unknown ids are left out.
-    package func guids(articleIDs: [String]) throws -> [String: String] {
-        try read { db in
+    package func guids(articleIDs: [String]) async throws -> [String: String] {
+        try await asyncRead { db in
             var guids: [String: String] = [:]
             let statement = try db.cachedStatement(sql: "SELECT guid FROM articles WHERE id = ?")
             for id in Set(articleIDs) {
@@ -84,8 +85,8 @@ extension ReaderStore {
 
     /// The note as a record, as the device holds it, or nil when it is gone: what a
     /// backend that cannot carry notes answers for a note mutation, so settling keeps it.
-    package func localNoteRecord(id: String) throws -> NoteRecord? {
-        try read { db in
+    package func localNoteRecord(id: String) async throws -> NoteRecord? {
+        try await asyncRead { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT body_hlc, anchor_hlc FROM notes WHERE id = ? AND deleted = 0", arguments: [id]),
                   let note = try Note.fetchLive(db, id: id),
                   let bodyHLC = HLC(row["body_hlc"] as String)

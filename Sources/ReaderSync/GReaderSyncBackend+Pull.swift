@@ -37,8 +37,8 @@ extension GReaderSyncBackend {
             changes.append(.subscription(SubscriptionRecord(url: feed.url, title: feed.title, tags: feed.labels, subscribed: true, hlc: stamp)))
         }
         let listed = Set(feeds.map(\.url))
-        for local in try local({ try store.feedSubscriptions() }) where !listed.contains(local.url) {
-            changes.append(.subscription(SubscriptionRecord(url: local.url, title: local.title, tags: local.tags, subscribed: false, hlc: stamp)))
+        for followed in try await local({ try await store.async.feedSubscriptions() }) where !listed.contains(followed.url) {
+            changes.append(.subscription(SubscriptionRecord(url: followed.url, title: followed.title, tags: followed.tags, subscribed: false, hlc: stamp)))
         }
         return page(changes, next: next, hasMore: true)
     }
@@ -59,7 +59,7 @@ extension GReaderSyncBackend {
             throw .protocolViolation("its continuation did not move after a page of items")
         }
         let translated = try await contents(of: ids)
-        let locals = try local { try store.localStates(articleIDs: translated.map(\.article.id)) }
+        let locals = try await local { try await store.localStates(articleIDs: translated.map(\.article.id)) }
         let stamp = stamp()
         var changes: [Change] = []
         var sources: Set<String> = []
@@ -139,7 +139,7 @@ extension GReaderSyncBackend {
         let unread = try await allIDs(stream: GReaderTranslation.readingList, excluding: GReaderTranslation.readStream)
         let starred = try await allIDs(stream: GReaderTranslation.starredStream, excluding: nil)
         let labels = try await labelsByArticle()
-        let held = try local { try store.heldStates(guidPrefix: GReaderItemID.longPrefix) }
+        let held = try await local { try await store.heldStates(guidPrefix: GReaderItemID.longPrefix) }
         var differing: [String: (read: Bool?, starred: Bool?, tags: [String]?)] = [:]
         for article in held {
             let read = unread.map { !$0.contains(article.articleID) }
@@ -150,7 +150,7 @@ extension GReaderSyncBackend {
             let newTags = tags.flatMap { $0 == article.tags.sorted() ? nil : $0 }
             if newRead != nil || newStar != nil || newTags != nil { differing[article.articleID] = (newRead, newStar, newTags) }
         }
-        let locals = try local { try store.localStates(articleIDs: Array(differing.keys)) }
+        let locals = try await local { try await store.localStates(articleIDs: Array(differing.keys)) }
         let stamp = stamp()
         var changes: [Change] = []
         for (id, change) in differing.sorted(by: { $0.key < $1.key }) {

@@ -17,7 +17,7 @@ extension GReaderSyncBackend {
         let states = request.mutations.filter { $0.entity == .articleState }
         if !states.isEmpty {
             try await pushStates(states)
-            let locals = try local { try store.localStates(articleIDs: states.map(\.entityID)) }
+            let locals = try await local { try await store.localStates(articleIDs: states.map(\.entityID)) }
             for mutation in states {
                 let record = locals[mutation.entityID] ?? Self.record(from: mutation)
                 results[mutation.id] = MutationResult(mutationID: mutation.id, status: .applied, outcome: .articleState(record), error: nil)
@@ -27,7 +27,7 @@ extension GReaderSyncBackend {
             let outcome: MutationOutcome
             if mutation.op == .delete {
                 outcome = .noteDeleted(id: mutation.entityID)
-            } else if let note = try local({ try store.localNoteRecord(id: mutation.entityID) }) {
+            } else if let note = try await local({ try await store.localNoteRecord(id: mutation.entityID) }) {
                 outcome = .note(note)
             } else {
                 outcome = .noteDeleted(id: mutation.entityID)
@@ -51,7 +51,7 @@ extension GReaderSyncBackend {
                 tags[mutation.entityID] = values.compactMap { if case .string(let tag) = $0 { tag } else { nil } }
             }
         }
-        let guids = try local { try store.guids(articleIDs: mutations.map(\.entityID)) }
+        let guids = try await local { try await store.guids(articleIDs: mutations.map(\.entityID)) }
         func ids(_ articles: some Sequence<String>) -> [GReaderItemID] {
             articles.sorted().compactMap { GReaderItemID(articleID: $0, guid: guids[$0]) }
         }

@@ -96,7 +96,8 @@ public struct GReaderSyncBackend: SyncBackend {
         let feeds = Mutex<[GReaderFeed]?>(nil)
     }
 
-    func local<T>(_ body: () throws -> T) throws(SyncError) -> T {
-        do { return try body() } catch { throw .wrap(error) }
+    /// Runs a read of the device's store, its failure as a SyncError.
+    func local<T>(_ body: () async throws -> T) async throws(SyncError) -> T {
+        do { return try await body() } catch { throw .wrap(error) }
     }
 }
