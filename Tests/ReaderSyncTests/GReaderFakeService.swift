@@ -57,6 +57,8 @@ final class GReaderFakeCore: Sendable {
         var requests: [(line: String, form: [(String, String)])] = []
         /// An answer to give instead of the real one, once, for a path.
         var override: [String: (status: Int, body: String)] = [:]
+        /// The `AppId` header of every request ("" when it had none), as Inoreader reads it.
+        var appIDs: Set<String> = []
         /// Paths whose requests are held unanswered until taken out of the set (or 20 s).
         var hold: Set<String> = []
         /// How many requests have been held so far.
@@ -90,6 +92,7 @@ final class GReaderFakeCore: Sendable {
         let form = Self.form(request.method == "POST" ? String(decoding: request.body, as: UTF8.self) : "")
             + Self.form(String(request.target.split(separator: "?", maxSplits: 1).dropFirst().first ?? ""))
         let override = state.withLock { state in
+            state.appIDs.insert(request.header("AppId") ?? "")
             state.requests.append((request.method + " " + path + "?" + (request.target.split(separator: "?").dropFirst().first.map(String.init) ?? ""), form))
             return state.override.removeValue(forKey: path)
         }

@@ -1,3 +1,4 @@
+import Foundation
 @testable import ReaderSync
 import Testing
 
@@ -43,5 +44,17 @@ import Testing
         for junk in ["", "42", "gr1.x.1", "gr1.d.-5", "gr1.i.1", "gr1.i.1.2.!!", "gr2.d.1"] {
             #expect(GReaderCursor(junk) == nil, "\(junk)")
         }
+    }
+
+    @Test func presetsPutTheAPIWhereEachServiceServesIt() throws {
+        let site = try #require(URL(string: "https://rss.example.net/"))
+        #expect(GReaderService.freshrss.apiURL(server: site)?.absoluteString == "https://rss.example.net/api/greader.php")
+        let given = try #require(URL(string: "https://rss.example.net/api/greader.php"))
+        #expect(GReaderService.freshrss.apiURL(server: given) == given)
+        #expect(GReaderService.miniflux.apiURL(server: site) == site)
+        #expect(GReaderService.miniflux.apiURL(server: nil) == nil)
+        #expect(GReaderService.inoreader.apiURL(server: nil)?.host == "www.inoreader.com" && GReaderService.inoreader.needsAppKey)
+        #expect(GReaderService.theoldreader.apiURL(server: nil)?.host == "theoldreader.com")
+        #expect(GReaderService.bazqux.apiURL(server: nil)?.host == "bazqux.com")
     }
 }

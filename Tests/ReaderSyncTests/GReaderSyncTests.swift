@@ -265,4 +265,21 @@ import Testing
         #expect(try !store.article(id: zero).state.read && !service.core.state.withLock { $0.items[0].read })
         #expect(try store.pendingCount() == 0)
     }
+
+    @Test func aPresetsHeadersGoOnEveryRequestFromLoginOn() async throws {
+        let service = try GReaderFakeService(.miniflux)
+        Self.seed(service, count: 3)
+        let http = try CurlHTTPClient()
+        let headers = GReaderService.appHeaders(appID: "1000001234", appKey: "key")
+        let auth = try await GReaderSyncBackend.login(serverURL: service.baseURL, user: "alice", password: "correct horse", extraHeaders: headers, client: http)
+        let folder = try TestFolder.make("greader-headers")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try ReaderStore(path: folder.appendingPathComponent("device.sqlite").path)
+        let backend = GReaderSyncBackend(
+            store: store, client: http, configuration: SyncConfiguration(serverURL: service.baseURL, token: auth, retry: Self.fast), extraHeaders: headers
+        )
+        try await SyncEngine(store: store, backend: backend).sync()
+        #expect(try store.status().articles == 3)
+        #expect(service.core.state.withLock { $0.appIDs } == ["1000001234"])
+    }
 }
