@@ -18,8 +18,10 @@ struct LoginCommand: AsyncParsableCommand {
             With this package's own server, give --token (else $READER_TOKEN). With a Google \
             Reader API service (FreshRSS, Miniflux, Inoreader, The Old Reader, BazQux, or \
             reader-server's GReader endpoint), give --api greader (or --service) and --user; \
-            the password is read from $READER_PASSWORD, else from the first line of standard \
-            input, never from the command line. Only the service's session token is kept.
+            the password is read from $READER_PASSWORD, else from standard input (asked without \
+            echo at a terminal), never from the command line, and only the session token the \
+            service answers is kept.
+
             The token is kept in the database, which is then made readable by its owner only \
             (mode 0600). It is never printed back.
             """
@@ -29,9 +31,9 @@ struct LoginCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The sync server's URL (optional for services with a fixed host).", valueName: "url"))
     var server: String?
     @Option(help: ArgumentHelp("The access token of a native server (else $READER_TOKEN).", valueName: "token")) var token: String?
-    @Option(help: ArgumentHelp("The server's protocol: native or greader.", valueName: "api")) var api: LoginAPI?
+    @Option(help: ArgumentHelp("The server's protocol (default native).", valueName: "api")) var api: LoginAPI?
     @Option(help: ArgumentHelp(
-        "A GReader service preset: freshrss (adds /api/greader.php), miniflux, inoreader, theoldreader, bazqux or generic.",
+        "A GReader service preset (implies --api greader); freshrss adds /api/greader.php to --server.",
         valueName: "service"
     ))
     var service: GReaderService?
