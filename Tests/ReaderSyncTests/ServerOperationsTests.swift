@@ -132,6 +132,22 @@ import Testing
         }
     }
 
+    /// `serve --help` names the variable of every option it lists.
+    @Test func serveHelpNamesEveryOptionsVariable() async throws {
+        let help = try await TestServer.run(OperatedServer.binary, ["serve", "--help"])
+        let flattened = help.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        let options = help.split(separator: "\n").compactMap { line -> String? in
+            let trimmed = line.drop { $0 == " " }
+            guard trimmed.hasPrefix("--"), line.hasPrefix("  ") else { return nil }
+            return String(trimmed.dropFirst(2).prefix { $0.isLetter || $0 == "-" })
+        }.filter { $0 != "help" && $0 != "version" }
+        #expect(options.count >= 14, "\(options)")
+        for option in options {
+            let variable = "READER_SERVER_" + option.uppercased().replacingOccurrences(of: "-", with: "_")
+            #expect(flattened.contains(variable), "serve --help does not name \(variable)")
+        }
+    }
+
     /// `--metrics HOST:PORT`: `/metrics` on a listener of its own, not on the API's.
     @Test func metricsOnAListenerOfTheirOwn() async throws {
         let server = try await OperatedServer(extra: ["--metrics", "127.0.0.1:0"])
