@@ -30,14 +30,22 @@ public final class ServerMetrics: Sendable {
             .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2500),
             .seconds(5), .seconds(10), .seconds(30), .seconds(60), .seconds(300),
         ]
-        // Hummingbird's names in Prometheus's conventions: counters end in _total, and
-        // durations say their unit.
-        factory.nameAndLabelSanitizer = { name, labels in
-            (ServerMetrics.prometheusNames[name] ?? name, labels)
-        }
+        factory.nameAndLabelSanitizer = ServerMetrics.sanitize
         MetricsSystem.bootstrap(factory)
         return ServerMetrics(registry: registry)
     }()
+
+    /// Hummingbird's names in Prometheus's conventions (counters end in _total, durations
+    /// say their unit), and a request method outside HTTP's own as `_OTHER`: a client can
+    /// send any token as a method, and each would otherwise make series of its own.
+    static func sanitize(_ name: String, _ labels: [(String, String)]) -> (String, [(String, String)]) {
+        let labels = labels.map { label, value in
+            (label, label == "http.request.method" && !knownMethods.contains(value) ? "_OTHER" : value)
+        }
+        return (prometheusNames[name] ?? name, labels)
+    }
+
+    static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH", "QUERY"]
 
     static let prometheusNames = [
         "hb.requests": "http_server_requests_total",
