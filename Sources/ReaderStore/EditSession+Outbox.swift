@@ -15,8 +15,7 @@ extension EditSession {
             WHERE entity = ? AND entity_id = ? ORDER BY seq DESC LIMIT 1
             """, arguments: [entity.rawValue, entityID]),
             pending["attempts"] as Int == 0,
-            let pendingOp = MutationOp(rawValue: pending["op"]),
-            let folded = Self.fold(entity, pendingOp, pendingFields: pending["fields"], into: op, fields: fields)
+            let folded = Self.fold(entity, try pending.stored(MutationOp.self, "op", in: "outbox"), pendingFields: pending["fields"], into: op, fields: fields)
         {
             let seq: Int64 = pending["seq"]
             switch folded {

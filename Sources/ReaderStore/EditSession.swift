@@ -19,7 +19,7 @@ struct EditSession {
             throw StoreError.database("the database has no sync state row; it was not created by reader")
         }
         let device: String = row["device_id"]
-        clock = HybridClock(node: device, resuming: HLC(row["clock"] as String), wallMillis: Timestamp.millis(now))
+        clock = HybridClock(node: device, resuming: try row.storedHLC("clock", in: "sync_state"), wallMillis: Timestamp.millis(now))
     }
 
     var nowText: String { Timestamp.format(now) }

@@ -28,7 +28,7 @@ struct SyncSession {
             throw StoreError.database("the database has no sync state row; it was not created by reader")
         }
         let wallMillis = Timestamp.millis(date)
-        clock = HybridClock(node: row["device_id"], resuming: HLC(row["clock"] as String), wallMillis: wallMillis)
+        clock = HybridClock(node: row["device_id"], resuming: try row.storedHLC("clock", in: "sync_state"), wallMillis: wallMillis)
         resyncing = row["resyncing"]
         self.wallMillis = wallMillis
     }

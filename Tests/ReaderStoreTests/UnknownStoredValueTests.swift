@@ -48,6 +48,16 @@ import Testing
         #expect(try test.count("SELECT count(*) FROM outbox WHERE hlc = 'not a stamp' AND attempts = 0") == 1)
     }
 
+    @Test func aDamagedClockStopsEditsInsteadOfRestartingIt() throws {
+        let test = try TestStore()
+        let ids = try test.seed([(title: "One", text: "first")])
+        try Self.plant(test.store.path, "UPDATE sync_state SET clock = 'garbled'")
+        #expect(throws: StoreError.unknownStoredValue(table: "sync_state", column: "clock", value: "garbled")) {
+            try test.store.markRead(ids)
+        }
+        #expect(try test.store.pendingMutations().isEmpty, "nothing was written")
+    }
+
     @Test func theErrorSaysWhatIsWrongWithoutAdvice() {
         let error = StoreError.unknownStoredValue(table: "sources", column: "kind", value: "podcast")
         #expect(error.description.contains("sources.kind"))
