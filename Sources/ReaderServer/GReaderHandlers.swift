@@ -79,8 +79,8 @@ struct GReaderHandlers: Sendable {
             unread.first { $0.stream == .label(name) }?.count ?? 0
         }
         var list = [GReaderJSON.Tag(id: GReaderStream.starred.id)]
-        list += folders.map { GReaderJSON.Tag(id: GReaderStream.label($0).id, type: "folder", unread_count: count($0)) }
-        list += tags.map { GReaderJSON.Tag(id: GReaderStream.label($0).id, type: "tag", unread_count: count($0)) }
+        list += folders.map { GReaderJSON.Tag(id: GReaderStream.label($0).id, type: "folder", unreadCount: count($0)) }
+        list += tags.map { GReaderJSON.Tag(id: GReaderStream.label($0).id, type: "tag", unreadCount: count($0)) }
         return try Self.json(GReaderJSON.TagList(tags: list))
     }
 

@@ -30,7 +30,11 @@ enum GReaderJSON {
     struct Tag: Encodable {
         var id: String
         var type: String?
-        var unread_count: Int?
+        var unreadCount: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case id, type, unreadCount = "unread_count"
+        }
     }
 
     struct TagList: Encodable {

@@ -114,7 +114,7 @@ import Testing
             #expect(Set(starredOnly) == Set(ids.prefix(2)))
             let items = try await reader.contents([ids[0]])
             #expect(items.first?.isRead == true && items.first?.isStarred == true && items.first?.labels == ["Later"])
-            #expect(try await reader.tags().contains { $0.id == GReaderTestClient.label("Later") && $0.type == "tag" })
+            #expect(try await reader.tags().contains { $0.id == GReaderTestClient.label("Later") && $0.type == "tag" && $0.unread_count == 0 })
 
             _ = try await reader.write("edit-tag", [("i", ids[0]), ("r", GReaderTestClient.read), ("r", GReaderTestClient.label("Later"))])
             #expect(try await reader.contents([ids[0]]).first.map { !$0.isRead && $0.labels.isEmpty && $0.isStarred } == true)
