@@ -64,6 +64,9 @@ extension GReaderSyncBackend {
         var changes: [Change] = []
         var sources: Set<String> = []
         var newestSeen = newest
+        // A crawl time from the future (a broken clock, a hostile service) would make every
+        // later sync ask for items newer than it, and get none: it does not move `ot`.
+        let ceiling = Int64(now().timeIntervalSince1970) + 86_400
         for item in translated {
             if sources.insert(item.source.id).inserted { changes.append(.source(item.source)) }
             changes.append(.article(item.article))
@@ -73,7 +76,7 @@ extension GReaderSyncBackend {
                 articleID: item.article.id, read: item.read, starred: item.starred, progress: local?.progress ?? 0, tags: item.tags,
                 hlc: StateStamps(read: stamp, starred: stamp, progress: local?.hlc.progress, tags: stamp)
             )))
-            newestSeen = max(newestSeen, item.crawlSeconds)
+            if item.crawlSeconds <= ceiling { newestSeen = max(newestSeen, item.crawlSeconds) }
         }
         let next: GReaderCursor = nextContinuation.map { .items(since: since, newest: newestSeen, continuation: $0) }
             ?? .reconcile(newest: newestSeen)

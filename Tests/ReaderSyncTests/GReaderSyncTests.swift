@@ -282,4 +282,16 @@ import Testing
         #expect(try store.status().articles == 3)
         #expect(service.core.state.withLock { $0.appIDs } == ["1000001234"])
     }
+
+    @Test func anItemCrawledInTheFutureDoesNotHideLaterItems() async throws {
+        let service = try GReaderFakeService(.freshRSS)
+        Self.seed(service, count: 2)
+        service.core.update { $0.items[1].crawlSeconds = 4_102_444_800 } // 2100
+        let client = try await Self.client(service)
+        defer { try? FileManager.default.removeItem(at: client.folder) }
+        try await client.engine.sync()
+        service.core.update { $0.items.append(.init(id: 42, feed: 1, crawlSeconds: Self.firstCrawl + 600, title: "Later", body: "later")) }
+        try await client.engine.sync()
+        #expect(try client.store.status().articles == 3)
+    }
 }
