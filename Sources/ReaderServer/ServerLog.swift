@@ -60,7 +60,7 @@ package struct JSONLogHandler: LogHandler {
 }
 
 /// The server's loggers, all writing JSON lines through one ``AccessLogSink``.
-public enum ServerLog {
+package enum ServerLog {
     /// JSON `null` as a metadata value (a request no user was authenticated for).
     package struct Null: CustomStringConvertible, Sendable {
         package var description: String { "null" }
@@ -70,13 +70,13 @@ public enum ServerLog {
     package static let null = Logger.Metadata.Value.stringConvertible(Null())
 
     /// A logger writing JSON lines to `sink`, at `sink.level` and above.
-    public static func logger(label: String = "reader-server", sink: AccessLogSink) -> Logger {
+    package static func logger(label: String = "reader-server", sink: AccessLogSink) -> Logger {
         Logger(label: label) { _ in JSONLogHandler(sink: sink, level: sink.level) }
     }
 
     /// The level named `text` (trace, debug, info, notice, warning, error, critical); nil
     /// for anything else.
-    public static func level(named text: String) -> Logger.Level? {
+    package static func level(named text: String) -> Logger.Level? {
         Logger.Level(rawValue: text.lowercased())
     }
 }
