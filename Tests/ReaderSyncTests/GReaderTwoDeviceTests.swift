@@ -1,4 +1,5 @@
 import Foundation
+import LoopbackHTTP
 import ReaderCurl
 import ReaderHTTP
 import ReaderModels
@@ -142,5 +143,38 @@ import Testing
         #expect(nativeStates[urls[2]]?.tags == ["from-native"] && nativeStates[urls[5]]?.tags == ["from-greader"])
         #expect(try n.pendingCount() == 0 && g.pendingCount() == 0)
         #expect(try n.rejectedMutations().isEmpty && g.rejectedMutations().isEmpty)
+    }
+
+    @Test func subscriptionsMadeOnEitherDeviceReachTheOther() async throws {
+        let rss = #"<?xml version="1.0"?><rss version="2.0"><channel><title>Loop</title><item><guid>1</guid><title>One</title></item></channel></rss>"#
+        let feeds = try RoutedServer([
+            "/a.xml": .body(Array(rss.utf8), contentType: "application/rss+xml"),
+            "/b.xml": .body(Array(rss.utf8), contentType: "application/rss+xml"),
+        ])
+        let (a, b) = (feeds.url("/a.xml").absoluteString, feeds.url("/b.xml").absoluteString)
+        let server = try await TestServer(imports: [])
+        let token = try await server.addUser("alice")
+        try Self.setPassword(server, user: "alice")
+        let native = try Device("native", server: server, token: token)
+        let greader = try await Self.greaderDevice(server)
+
+        try native.store.subscribeFeed(url: a, tags: ["Tech"])
+        try greader.store.subscribeFeed(url: b)
+        for _ in 0..<2 {
+            try await native.sync()
+            try await greader.engine.sync()
+        }
+        for store in [native.store, greader.store] {
+            let followed = try store.feedSubscriptions()
+            #expect(Set(followed.map(\.url)) == [a, b])
+            #expect(followed.first { $0.url == a }?.tags == ["Tech"])
+        }
+
+        try greader.store.unsubscribeFeed(url: a)
+        try await greader.engine.sync()
+        try await native.sync()
+        #expect(try native.store.feedSubscriptions().map(\.url) == [b])
+        #expect(try greader.store.feedSubscriptions().map(\.url) == [b])
+        #expect(try native.store.rejectedMutations().isEmpty && greader.store.rejectedMutations().isEmpty)
     }
 }
