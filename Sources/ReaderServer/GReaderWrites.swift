@@ -48,12 +48,13 @@ extension SQLiteSyncRepository {
         }
     }
 
+    /// The articles of `ids` that `user` holds; the ids lead the join (see `greaderItems`).
     static func heldArticles(_ db: Database, user: UserAccount, ids: [Int64]) throws -> [String] {
         var articles: [String] = []
         for start in stride(from: 0, to: ids.count, by: 400) {
             let chunk = Array(ids[start..<min(start + 400, ids.count)])
             articles += try String.fetchAll(db, sql: """
-                SELECT l.article_id FROM greader_items g JOIN library l ON l.article_id = g.article_id AND l.user_id = ?1
+                SELECT l.article_id FROM greader_items g CROSS JOIN library l ON l.article_id = g.article_id AND l.user_id = ?1
                 WHERE g.id IN (\(chunk.map { _ in "?" }.joined(separator: ","))) ORDER BY g.id
                 """, arguments: StatementArguments([user.id] + chunk))
         }
