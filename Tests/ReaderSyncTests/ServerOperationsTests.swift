@@ -57,10 +57,12 @@ import Testing
     }
 
     /// Four devices push batches of 20 mutations until the server goes; SIGTERM comes once
-    /// some were acknowledged. The server exits 0, every acknowledged push is in the
-    /// database whole, and no push is there in part.
+    /// some were acknowledged. The server exits 0 (its feed refresh and retention loops
+    /// stopped too), every acknowledged push is in the database whole, and no push is
+    /// there in part.
     @Test func sigtermDuringPushesExitsZeroAndLeavesEveryPushWhole() async throws {
-        let server = try await OperatedServer()
+        // The later --refresh-interval wins: the refresh loop runs, to be stopped.
+        let server = try await OperatedServer(extra: ["--refresh-interval", "1"])
         let token = try await server.addUser("ada")
         let articles = try await server.articleIDs(token: token)
         let acknowledged = Acknowledged()
@@ -83,6 +85,8 @@ import Testing
         }
         let status = try await server.waitForExit()
         #expect(status == 0)
+        let lines = server.logLines()
+        #expect(lines.contains { $0.contains(#""event":"feeds_refresh""#) } && lines.contains { $0.contains(#""event":"retention""#) })
         let pool = try DatabaseQueue(path: server.db)
         let perPush = try await pool.read { db in
             try Row.fetchAll(db, sql: """
