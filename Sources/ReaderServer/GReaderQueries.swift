@@ -120,18 +120,7 @@ extension SQLiteSyncRepository {
             var found: [Int64: GReaderItem] = [:]
             for start in stride(from: 0, to: unique.count, by: 400) {
                 let chunk = Array(unique[start..<min(start + 400, unique.count)])
-                let rows = try Row.fetchAll(db, sql: """
-                    SELECT g.id, a.title, a.url, a.author, a.html, a.published_at, a.updated_at, a.first_seen_at,
-                      COALESCE(s.read, 0), COALESCE(s.starred, 0), COALESCE(s.tags, '[]'),
-                      COALESCE((SELECT f.url FROM feeds f JOIN subscriptions sub ON sub.url = f.url AND sub.subscribed = 1
-                                AND sub.user_id = ?1 WHERE f.source_id = a.source_id ORDER BY f.url LIMIT 1),
-                               src.feed_url, src.key),
-                      src.title, src.site_url
-                    FROM greader_items g CROSS JOIN library l ON l.user_id = ?1 AND l.article_id = g.article_id
-                    JOIN articles a ON a.id = l.article_id JOIN sources src ON src.id = a.source_id
-                    LEFT JOIN article_states s ON s.user_id = l.user_id AND s.article_id = l.article_id
-                    WHERE g.id IN (\(chunk.map { _ in "?" }.joined(separator: ",")))
-                    """,
+                let rows = try Row.fetchAll(db, sql: Self.itemsSQL(count: chunk.count),
                     arguments: StatementArguments([user.id] + chunk))
                 for row in rows {
                     let item = Self.item(row)
@@ -141,6 +130,22 @@ extension SQLiteSyncRepository {
             return found
         }
         return unique.compactMap { found[$0] }
+    }
+
+    /// The query of `greaderItems` for `count` ids (`?1` the user, then the ids).
+    static func itemsSQL(count: Int) -> String {
+        """
+        SELECT g.id, a.title, a.url, a.author, a.html, a.published_at, a.updated_at, a.first_seen_at,
+          COALESCE(s.read, 0), COALESCE(s.starred, 0), COALESCE(s.tags, '[]'),
+          COALESCE((SELECT f.url FROM feeds f JOIN subscriptions sub ON sub.url = f.url AND sub.subscribed = 1
+                    AND sub.user_id = ?1 WHERE f.source_id = a.source_id ORDER BY f.url LIMIT 1),
+                   src.feed_url, src.key),
+          src.title, src.site_url
+        FROM greader_items g CROSS JOIN library l ON l.user_id = ?1 AND l.article_id = g.article_id
+        JOIN articles a ON a.id = l.article_id JOIN sources src ON src.id = a.source_id
+        LEFT JOIN article_states s ON s.user_id = l.user_id AND s.article_id = l.article_id
+        WHERE g.id IN (\(Array(repeating: "?", count: count).joined(separator: ",")))
+        """
     }
 
     private static func item(_ row: Row) -> GReaderItem {
