@@ -68,6 +68,7 @@ public func buildApplication(
             interval: .seconds(configuration.refreshIntervalSeconds), log: accessLog
         ))
     }
+    services.append(ShutdownLogService(logger: ServerLog.logger(sink: accessLog)))
     return buildApplication(
         repository: repository, host: configuration.host, port: configuration.port, limits: configuration.limits,
         connections: configuration.connections, accessLog: accessLog,

@@ -137,5 +137,7 @@ struct ServeCommand: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data("http://\(shownHost):\(port)\n".utf8))
         }
         try await app.runService()
+        ServerLog.logger(sink: AccessLogSink.standardError.at(configuration.logLevel))
+            .notice("stopped", metadata: ["event": "stopped"])
     }
 }

@@ -87,6 +87,7 @@ import Testing
         #expect(status == 0)
         let lines = server.logLines()
         #expect(lines.contains { $0.contains(#""event":"feeds_refresh""#) } && lines.contains { $0.contains(#""event":"retention""#) })
+        #expect(lines.contains { $0.contains(#""event":"shutdown""#) } && lines.last?.contains(#""event":"stopped""#) == true)
         let pool = try DatabaseQueue(path: server.db)
         let perPush = try await pool.read { db in
             try Row.fetchAll(db, sql: """
