@@ -38,6 +38,9 @@ struct ReadinessHandler: Sendable {
     static func within(_ limit: Duration, _ operation: @escaping @Sendable () async throws -> Void) async throws {
         let pending = Mutex<CheckedContinuation<Void, any Error>?>(nil)
         let take = { @Sendable in pending.withLock { slot in defer { slot = nil }; return slot } }
+        // The timer is cancelled once the operation ends, so no sleeping task outlives the answer.
+        let timer = Mutex<Task<Void, Never>?>(nil)
+        let stopTimer = { @Sendable in timer.withLock { $0?.cancel() } }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             pending.withLock { $0 = continuation }
             let work = Task {
@@ -49,55 +52,17 @@ struct ReadinessHandler: Sendable {
                     result = .failure(error)
                 }
                 take()?.resume(with: result)
+                stopTimer()
             }
-            Task {
-                try? await Task.sleep(for: limit)
-                if let continuation = take() {
-                    work.cancel()
-                    continuation.resume(throwing: ReadinessTimeout())
-                }
+            let sleeper = Task {
+                guard (try? await Task.sleep(for: limit)) != nil, let continuation = take() else { return }
+                work.cancel()
+                continuation.resume(throwing: ReadinessTimeout())
             }
+            timer.withLock { $0 = sleeper }
         }
     }
 }
 
 /// The database did not answer `/ready`'s read in time.
 struct ReadinessTimeout: Error {}
-
-/// `GET /metrics`: the Prometheus text exposition of ``ServerMetrics``, unauthenticated
-/// (scrapers carry no user's token); `--metrics off` or a listener of its own keeps it off a
-/// public address.
-struct MetricsHandler: Sendable {
-    let metrics: ServerMetrics
-    let repository: any SyncRepository
-
-    func scrape(_ request: Request, _ context: SyncRequestContext) async throws -> Response {
-        if let repository = repository as? SQLiteSyncRepository { repository.recordStorageMetrics() }
-        var headers = HTTPFields()
-        headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
-        headers[.cacheControl] = "no-store"
-        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
-    }
-
-    /// Adds `GET /metrics` to `router`.
-    func add(to router: Router<SyncRequestContext>) {
-        router.get("/metrics", use: scrape)
-    }
-}
-
-/// A listener serving only `/metrics`, for `--metrics HOST:PORT`: Prometheus scrapes a
-/// private address while the API listens on a public one. It runs as a service of the main
-/// application, so it starts and stops with it.
-func metricsApplication(
-    _ metrics: ServerMetrics, repository: any SyncRepository, host: String, port: Int, accessLog: AccessLogSink
-) -> some ApplicationProtocol {
-    let router = Router(context: SyncRequestContext.self)
-    MetricsHandler(metrics: metrics, repository: repository).add(to: router)
-    var logger = ServerLog.logger(sink: accessLog)
-    logger[metadataKey: "listener"] = "metrics"
-    return Application(
-        router: router,
-        configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: nil),
-        logger: logger
-    )
-}
