@@ -4,25 +4,25 @@ import Foundation
 /// Bearer tokens: 32 random bytes (256 bits) written as 64 hex digits, shown once when a
 /// user is added and stored only as their SHA-256 hash, so a copy of the database does not
 /// let anyone in.
-enum BearerToken {
+package enum BearerToken {
     /// How many random bytes a token carries.
-    static let byteCount = 32
+    package static let byteCount = 32
 
     /// A new token from the system's secure random source.
-    static func generate() -> String {
+    package static func generate() -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<byteCount).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
         return hex(bytes)
     }
 
     /// The hash a token is stored and looked up by.
-    static func hash(_ token: String) -> String {
+    package static func hash(_ token: String) -> String {
         hex(Array(SHA256.hash(data: Data(token.utf8))))
     }
 
     /// Compares two hashes in time that depends only on their length, so a timing
     /// measurement tells nothing about how much of a guess was right.
-    static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
+    package static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
         let x = Array(a.utf8), y = Array(b.utf8)
         guard x.count == y.count else { return false }
         var difference: UInt8 = 0

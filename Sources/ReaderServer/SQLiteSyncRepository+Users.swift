@@ -20,11 +20,7 @@ extension SQLiteSyncRepository {
 
     /// Adds a user with a new random token and returns the token; only its hash is stored.
     public func addUser(named name: String) async throws -> String {
-        guard !name.isEmpty, name.count <= 64,
-              name.unicodeScalars.allSatisfy({ !$0.properties.isWhitespace && $0.value >= 0x20 && $0.value != 0x7F })
-        else {
-            throw RepositoryError("a user name is 1 to 64 characters without spaces or control characters")
-        }
+        try UserName.check(name)
         let token = BearerToken.generate()
         let hash = BearerToken.hash(token)
         try await pool.write { db in

@@ -9,22 +9,22 @@ import Synchronization
 /// server already holds. A stamp more than `HLC.maxLeadMillis` ahead of the server's own
 /// clock is refused, and a rejected mutation's stamp is never received, so no client can
 /// push the clock every user shares into the future.
-final class ServerClock: Sendable {
+package final class ServerClock: Sendable {
     private let state: Mutex<HybridClock>
     private let wallMillis: @Sendable () -> Int64
 
     /// - Parameter last: the largest stamp a previous run issued, so a restart never goes back.
     ///   A saved stamp beyond the bound (from a version that adopted any stamp) is not
     ///   resumed: the clock starts again from the wall clock.
-    init(last: HLC?, wallMillis: @escaping @Sendable () -> Int64) {
+    package init(last: HLC?, wallMillis: @escaping @Sendable () -> Int64) {
         state = Mutex(HybridClock(node: Self.node, resuming: last, wallMillis: wallMillis()))
         self.wallMillis = wallMillis
     }
 
-    static let node = "server"
+    package static let node = "server"
 
     /// A fresh stamp for a response.
-    func tick() -> HLC {
+    package func tick() -> HLC {
         let now = wallMillis()
         return state.withLock { $0.tick(wallMillis: now) }
     }
@@ -32,18 +32,18 @@ final class ServerClock: Sendable {
     /// Moves the clock past the stamp of a mutation the server applied, judged against the
     /// wall time `now` it was checked at; a stamp beyond the bound is refused and the clock
     /// does not move.
-    func receive(_ remote: HLC, at now: Int64) throws(StampTooFarAhead) {
+    package func receive(_ remote: HLC, at now: Int64) throws(StampTooFarAhead) {
         _ = try state.withLock { clock throws(StampTooFarAhead) in try clock.receive(remote, wallMillis: now) }
     }
 
     /// The largest stamp issued or received so far.
-    var last: HLC { state.withLock { $0.last } }
+    package var last: HLC { state.withLock { $0.last } }
 
     /// The wall clock in milliseconds since 1970, as the clock reads it.
-    func now() -> Int64 { wallMillis() }
+    package func now() -> Int64 { wallMillis() }
 
     /// The system clock in milliseconds since 1970.
-    @Sendable static func systemMillis() -> Int64 {
+    @Sendable package static func systemMillis() -> Int64 {
         Timestamp.millis(Date())
     }
 }

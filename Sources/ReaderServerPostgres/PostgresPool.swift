@@ -1,0 +1,80 @@
+import Foundation
+import Logging
+import PostgresNIO
+import ReaderServer
+
+/// A pool of connections to one PostgreSQL database, running for as long as the value is
+/// open. postgres-nio's client only leases connections while its `run()` is awaited, so the
+/// database owns the task that awaits it and ends it in ``close()``.
+package final class PostgresPool: Sendable {
+    package let url: PostgresURL
+    package let client: PostgresClient
+    private let running: Task<Void, Never>
+    /// postgres-nio asks for a logger on every query; the server's access log says what a
+    /// request did, so the driver's own lines are off.
+    package let logger = Logger(label: "reader-server.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    /// A pool of at most `maxConnections` connections to `url`; nothing connects until the
+    /// first query.
+    package init(url: PostgresURL, maxConnections: Int = 8) {
+        var configuration = PostgresClient.Configuration(
+            host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: .disable
+        )
+        configuration.options.maximumConnections = max(maxConnections, 1)
+        configuration.options.connectTimeout = .seconds(10)
+        self.url = url
+        let client = PostgresClient(configuration: configuration)
+        self.client = client
+        running = Task { await client.run() }
+    }
+
+    /// Closes every connection; queries after this fail.
+    package func close() async {
+        running.cancel()
+        await running.value
+    }
+
+    /// Runs `body` on one connection inside `BEGIN` … `COMMIT`, and rolls back when it
+    /// throws. The error thrown is `body`'s own, not wrapped, so a `RepositoryError` reaches
+    /// the command line as its sentence. postgres-nio's `withTransaction` wraps it, hence this.
+    package func transaction<Result: Sendable>(
+        _ body: (PostgresConnection, Logger) async throws -> Result
+    ) async throws -> Result {
+        let logger = self.logger
+        return try await client.withConnection { connection in
+            try await connection.query("BEGIN", logger: logger)
+            do {
+                let result = try await body(connection, logger)
+                try await connection.query("COMMIT", logger: logger)
+                return result
+            } catch {
+                // A connection whose rollback failed is broken; the pool drops it.
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw error
+            }
+        }
+    }
+
+    /// A failure in words, without SQL: the server never shows SQL to a client, and the
+    /// command line shows a person what they can act on.
+    package func describe(_ error: any Error) -> String {
+        guard let error = error as? PSQLError else { return "\(error)" }
+        if error.code == .server, let info = error.serverInfo {
+            return "PostgreSQL error \(info[.sqlState] ?? "?"): \(info[.message] ?? "no message")"
+        }
+        if error.code == .connectionError || error.code == .serverClosedConnection || error.code == .poolClosed {
+            return "cannot reach PostgreSQL at \(url) (\(error.code))"
+        }
+        return "PostgreSQL client error (\(error.code))"
+    }
+
+    /// Runs one statement of SQL text with no arguments (administration and tests).
+    package func execute(_ sql: String) async throws {
+        try await client.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+    }
+
+    /// The SQLSTATE of a server error, e.g. 23505 for a unique violation.
+    package static func sqlState(of error: any Error) -> String? {
+        (error as? PSQLError)?.serverInfo?[.sqlState]
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import PostgresNIO
+import ReaderModels
+import ReaderServer
+
+/// The sync server's storage on PostgreSQL, for several server processes sharing one
+/// database. **Unfinished:** users, tokens and the server clock work; pushes, pulls,
+/// imports, feeds and purges do not exist yet, so this type does not conform to
+/// `SyncRepository` and `reader-server serve --database` refuses to start rather than run
+/// half a server. docs/POSTGRES.md says what is done and what is next.
+public final class PostgresSyncRepository: Sendable {
+    package let database: PostgresPool
+    let clock: ServerClock
+
+    /// Connects to `url` and brings the schema up to date (see `PostgresMigrations`).
+    ///
+    /// - Parameter wallMillis: the wall clock in milliseconds since 1970 (nil: the system
+    ///   clock); tests move it by hand.
+    /// - Throws: `RepositoryError` when the database cannot be reached or migrated.
+    public init(url: PostgresURL, maxConnections: Int = 8, wallMillis: (@Sendable () -> Int64)? = nil) async throws {
+        let database = PostgresPool(url: url, maxConnections: maxConnections)
+        do {
+            try await PostgresMigrations.migrate(database)
+            clock = try await PostgresServerClock.resume(database, wallMillis: wallMillis ?? Self.systemMillis)
+        } catch {
+            let reason = database.describe(error)
+            await database.close()
+            throw RepositoryError("cannot open the server database \(url): \(reason)")
+        }
+        self.database = database
+    }
+
+    /// Closes every connection. Call it once, when done; the repository is unusable after.
+    public func close() async {
+        await database.close()
+    }
+
+    /// A fresh stamp of the server's clock.
+    public func serverStamp() async -> HLC {
+        clock.tick()
+    }
+
+    /// The current wall time in the text form the database stores.
+    var nowText: String { Timestamp.format(millis: clock.now()) }
+
+    @Sendable static func systemMillis() -> Int64 {
+        Timestamp.millis(Date())
+    }
+
+    /// Runs `body` in a transaction, turning a database failure into a `RepositoryError`
+    /// that says what went wrong without SQL; a `RepositoryError` of `body`'s passes as is.
+    func write<Result: Sendable>(_ body: (PostgresConnection, Logger) async throws -> Result) async throws -> Result {
+        do {
+            return try await database.transaction(body)
+        } catch let error as RepositoryError {
+            throw error
+        } catch {
+            throw RepositoryError(database.describe(error))
+        }
+    }
+}
