@@ -42,7 +42,7 @@ struct GReaderHandlers: Sendable {
             throw GReaderError.badToken
         }
         logins.succeeded(email)
-        context.audit.userName = user.name
+        context.audit.record(user)
         let auth = try await repository.startGReaderSession(for: user)
         return Self.text("SID=\(auth)\nLSID=null\nAuth=\(auth)\n")
     }

@@ -81,7 +81,7 @@ struct GReaderAuthMiddleware: RouterMiddleware {
         else { throw GReaderError.badToken }
         var context = context
         context.user = user
-        context.audit.userName = user.name
+        context.audit.record(user)
         return try await next(request, context)
     }
 }

@@ -32,10 +32,6 @@ final class RequestAudit: Sendable {
     /// The authenticated user's key, once known.
     var userID: Int64? { state.withLock { $0.id } }
 
-    /// The authenticated user's name, once known (setting it alone leaves the id unknown:
-    /// prefer ``record(_:)``).
-    var userName: String? {
-        get { state.withLock { $0.name } }
-        set { state.withLock { $0.name = newValue } }
-    }
+    /// The authenticated user's name, once known.
+    var userName: String? { state.withLock { $0.name } }
 }
