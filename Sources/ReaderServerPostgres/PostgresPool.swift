@@ -28,6 +28,18 @@ package final class PostgresPool: Sendable {
         running = Task { await client.run() }
     }
 
+    /// Opens and closes one connection outside the pool. The pool retries a failed connect
+    /// with backoff for as long as a query waits, so a wrong host or port would hang there;
+    /// this attempt fails at once (or after 10 seconds) with the reason.
+    package func checkReachable() async throws {
+        var configuration = PostgresConnection.Configuration(
+            host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: .disable
+        )
+        configuration.options.connectTimeout = .seconds(10)
+        let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+        try await connection.close()
+    }
+
     /// Closes every connection; queries after this fail.
     package func close() async {
         running.cancel()
@@ -63,7 +75,8 @@ package final class PostgresPool: Sendable {
             return "PostgreSQL error \(info[.sqlState] ?? "?"): \(info[.message] ?? "no message")"
         }
         if error.code == .connectionError || error.code == .serverClosedConnection || error.code == .poolClosed {
-            return "cannot reach PostgreSQL at \(url) (\(error.code))"
+            let reason = error.underlying.map { " (\($0))" } ?? ""
+            return "cannot reach PostgreSQL at \(url.host):\(url.port)\(reason)"
         }
         return "PostgreSQL client error (\(error.code))"
     }

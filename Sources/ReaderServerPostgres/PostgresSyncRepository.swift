@@ -20,6 +20,7 @@ public final class PostgresSyncRepository: Sendable {
     public init(url: PostgresURL, maxConnections: Int = 8, wallMillis: (@Sendable () -> Int64)? = nil) async throws {
         let database = PostgresPool(url: url, maxConnections: maxConnections)
         do {
+            try await database.checkReachable()
             try await PostgresMigrations.migrate(database)
             clock = try await PostgresServerClock.resume(database, wallMillis: wallMillis ?? Self.systemMillis)
         } catch {
