@@ -75,8 +75,12 @@ package final class PostgresPool: Sendable {
             return "PostgreSQL error \(info[.sqlState] ?? "?"): \(info[.message] ?? "no message")"
         }
         if error.code == .connectionError || error.code == .serverClosedConnection || error.code == .poolClosed {
-            let reason = error.underlying.map { " (\($0))" } ?? ""
-            return "cannot reach PostgreSQL at \(url.host):\(url.port)\(reason)"
+            // NIO's description nests every attempt; a person needs the gist.
+            let underlying = error.underlying.map { "\($0)" } ?? ""
+            let reason = underlying.contains("refused") ? "connection refused"
+                : underlying.lowercased().contains("timeout") || underlying.lowercased().contains("timed out") ? "no answer in time"
+                : "\(error.code)"
+            return "cannot reach PostgreSQL at \(url.host):\(url.port) (\(reason))"
         }
         return "PostgreSQL client error (\(error.code))"
     }

@@ -61,9 +61,3 @@ struct ReaderServerCommand: AsyncParsableCommand {
         FileHandle.standardError.write(Data("reader-server: \(line)\n".utf8))
     }
 }
-
-/// The database every subcommand works on.
-struct DatabaseOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The server's SQLite database file (created on first use). Env: READER_SERVER_DB.", valueName: "path"))
-    var db: String
-}

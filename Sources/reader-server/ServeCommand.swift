@@ -121,7 +121,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = ServerConfiguration(
-            databasePath: database.db, host: host, port: port, tombstoneDays: tombstoneDays,
+            databasePath: try database.db, host: host, port: port, tombstoneDays: tombstoneDays,
             connections: ConnectionLimits(
                 headerTimeout: .seconds(headerTimeout), bodyTimeout: .seconds(bodyTimeout),
                 idleTimeout: .seconds(idleTimeout), maxConnections: maxConnections

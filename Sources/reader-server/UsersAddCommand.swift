@@ -1,7 +1,8 @@
 import ArgumentParser
 import ReaderServer
+import ReaderServerPostgres
 
-/// `reader-server users add NAME --db PATH`: prints the new user's token, once.
+/// `reader-server users add NAME --db PATH` (or `--database postgres://…`): prints the new user's token, once.
 struct UsersAddCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "add",
@@ -15,6 +16,10 @@ struct UsersAddCommand: AsyncParsableCommand {
     var name: String
 
     func run() async throws {
+        if let url = try database.postgres() {
+            print(try await withPostgres(url) { try await $0.addUser(named: name) })
+            return
+        }
         let repository = try SQLiteSyncRepository(path: database.db)
         print(try await repository.addUser(named: name))
     }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import ReaderServer
 
-/// `reader-server users rm NAME --db PATH`.
+/// `reader-server users rm NAME --db PATH` (or `--database postgres://…`).
 struct UsersRemoveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rm",
@@ -14,6 +14,10 @@ struct UsersRemoveCommand: AsyncParsableCommand {
     var name: String
 
     func run() async throws {
+        if let url = try database.postgres() {
+            try await withPostgres(url) { try await $0.removeUser(named: name) }
+            return
+        }
         let repository = try SQLiteSyncRepository(path: database.db)
         try await repository.removeUser(named: name)
     }
