@@ -183,7 +183,8 @@ let package = Package(
         .testTarget(
             name: "ReaderServerPostgresTests",
             dependencies: [
-                "ReaderServerPostgres", "ReaderServer", "ReaderModels",
+                // The command-line tests run the built reader-server with --database.
+                "ReaderServerPostgres", "ReaderServer", "ReaderModels", "reader-server",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: strict
