@@ -49,12 +49,15 @@ package final class PostgresPool: Sendable {
     /// Runs `body` on one connection inside `BEGIN` … `COMMIT`, and rolls back when it
     /// throws. The error thrown is `body`'s own, not wrapped, so a `RepositoryError` reaches
     /// the command line as its sentence. postgres-nio's `withTransaction` wraps it, hence this.
+    ///
+    /// - Parameter readOnlySnapshot: one snapshot for every statement (`REPEATABLE READ,
+    ///   READ ONLY`), for a page built from several queries that must agree.
     package func transaction<Result: Sendable>(
-        _ body: (PostgresConnection, Logger) async throws -> Result
+        readOnlySnapshot: Bool = false, _ body: (PostgresConnection, Logger) async throws -> Result
     ) async throws -> Result {
         let logger = self.logger
         return try await client.withConnection { connection in
-            try await connection.query("BEGIN", logger: logger)
+            try await connection.query(readOnlySnapshot ? "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY" : "BEGIN", logger: logger)
             do {
                 let result = try await body(connection, logger)
                 try await connection.query("COMMIT", logger: logger)
