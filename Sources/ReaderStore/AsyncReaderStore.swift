@@ -106,9 +106,20 @@ public struct AsyncReaderStore: Sendable {
         try await store.asyncRead(ReaderStore.rejectedMutations)
     }
 
+    /// The outbox in the order it will be pushed; see ``ReaderStore/pendingMutations(limit:)``.
+    public func pendingMutations(limit: Int = .max) async throws -> [Mutation] {
+        try await store.asyncRead { db in try ReaderStore.pendingMutations(db, limit: limit) }
+    }
+
     /// The retention policy in force; see ``ReaderStore/retentionPolicy()``.
     public func retentionPolicy() async throws -> RetentionPolicy {
         try await store.asyncRead { db in try ReaderStore.storedPolicy(db) ?? .default }
+    }
+
+    /// Stores the retention policy (nil: the default); see ``ReaderStore/setRetentionPolicy(_:)``.
+    public func setRetentionPolicy(_ policy: RetentionPolicy?) async throws {
+        try policy?.check()
+        try await store.asyncWrite { db in try ReaderStore.storePolicy(db, policy) }
     }
 
     // MARK: Articles

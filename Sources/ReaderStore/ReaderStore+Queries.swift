@@ -104,9 +104,11 @@ extension ReaderStore {
 
     /// The outbox in the order it will be pushed.
     public func pendingMutations(limit: Int = .max) throws -> [Mutation] {
-        try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY seq LIMIT ?", arguments: [limit]).map(Mutation.init(row:))
-        }
+        try read { db in try Self.pendingMutations(db, limit: limit) }
+    }
+
+    static func pendingMutations(_ db: Database, limit: Int) throws -> [Mutation] {
+        try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY seq LIMIT ?", arguments: [limit]).map(Mutation.init(row:))
     }
 
     /// The sources articles came from, by title.

@@ -18,14 +18,16 @@ extension ReaderStore {
     /// device: no outbox row is written.
     public func setRetentionPolicy(_ policy: RetentionPolicy?) throws {
         try policy?.check()
-        try write { db in
-            guard let policy else { return try db.execute(sql: "DELETE FROM retention_policy") }
-            try db.execute(sql: """
-                INSERT INTO retention_policy (id, read_days, unread_days, per_feed) VALUES (1, ?, ?, ?)
-                ON CONFLICT (id) DO UPDATE SET read_days = excluded.read_days, unread_days = excluded.unread_days,
-                  per_feed = excluded.per_feed
-                """, arguments: [policy.readDays, policy.unreadDays, policy.perFeed])
-        }
+        try write { db in try Self.storePolicy(db, policy) }
+    }
+
+    static func storePolicy(_ db: Database, _ policy: RetentionPolicy?) throws {
+        guard let policy else { return try db.execute(sql: "DELETE FROM retention_policy") }
+        try db.execute(sql: """
+            INSERT INTO retention_policy (id, read_days, unread_days, per_feed) VALUES (1, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET read_days = excluded.read_days, unread_days = excluded.unread_days,
+              per_feed = excluded.per_feed
+            """, arguments: [policy.readDays, policy.unreadDays, policy.perFeed])
     }
 
     /// Removes the articles `policy` (default: the stored one) says to, as of `now`

@@ -112,6 +112,10 @@ import Testing
         #expect(try await store.async.feedSubscriptions() == store.feedSubscriptions())
         #expect(try await store.async.syncSettings() == store.syncSettings())
         #expect(try await store.async.pendingCount() == store.pendingMutations().count)
+        #expect(try await store.async.pendingMutations() == store.pendingMutations())
+        try await store.async.setRetentionPolicy(RetentionPolicy(readDays: 7))
+        #expect(try await store.async.retentionPolicy() == store.retentionPolicy())
+        #expect(try store.retentionPolicy().readDays == 7)
     }
 
     @Test func errorsAreTheStoresOwn() async throws {
