@@ -4,20 +4,27 @@ import ReaderModels
 import ReaderServer
 
 /// The sync server's storage on PostgreSQL, for several server processes sharing one
-/// database. **Unfinished:** users, tokens and the server clock work; pushes, pulls,
-/// imports, feeds and purges do not exist yet, so this type does not conform to
+/// database. **Unfinished:** users, tokens, the clock, push, pull and the purge work;
+/// imports, feed fetches and retention do not exist yet, so this type does not conform to
 /// `SyncRepository` and `reader-server serve --database` refuses to start rather than run
 /// half a server. docs/POSTGRES.md says what is done and what is next.
 public final class PostgresSyncRepository: Sendable {
     package let database: PostgresPool
     let clock: ServerClock
+    /// How long a tombstone stays in the change feed, in milliseconds.
+    let tombstoneMillis: Int64
 
     /// Connects to `url` and brings the schema up to date (see `PostgresMigrations`).
     ///
-    /// - Parameter wallMillis: the wall clock in milliseconds since 1970 (nil: the system
-    ///   clock); tests move it by hand.
+    /// - Parameters:
+    ///   - tombstoneDays: how long tombstones stay in the change feed.
+    ///   - wallMillis: the wall clock in milliseconds since 1970 (nil: the system clock);
+    ///     tests move it by hand.
     /// - Throws: `RepositoryError` when the database cannot be reached or migrated.
-    public init(url: PostgresURL, maxConnections: Int = 8, wallMillis: (@Sendable () -> Int64)? = nil) async throws {
+    public init(
+        url: PostgresURL, maxConnections: Int = 8, tombstoneDays: Int = 30, wallMillis: (@Sendable () -> Int64)? = nil
+    ) async throws {
+        tombstoneMillis = Int64(max(tombstoneDays, 0)) * 86_400_000
         let database = PostgresPool(url: url, maxConnections: maxConnections)
         do {
             try await database.checkReachable()
