@@ -9,7 +9,7 @@ extension EditSession {
         }
         let quote = quote.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
         guard !body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || quote != nil else {
-            throw StoreError.invalidValue("a note needs text or a quoted passage")
+            throw StoreError.emptyNote(noteID: nil)
         }
         var anchor: TextQuoteSelector?
         if let quote {
@@ -45,7 +45,7 @@ extension EditSession {
     mutating func editNote(id: String, body: String) throws -> Note {
         guard var note = try Note.fetchLive(db, id: id) else { throw StoreError.noteNotFound(id) }
         guard !body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || note.anchor != nil else {
-            throw StoreError.invalidValue("a note needs text or a quoted passage; use `notes rm` to delete it")
+            throw StoreError.emptyNote(noteID: id)
         }
         let hlc = tick()
         note.body = body

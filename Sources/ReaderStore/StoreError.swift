@@ -12,6 +12,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The passage given for a note's anchor is not in the article's text.
     case quoteNotFound(quote: String, articleID: String)
     case invalidValue(String)
+    /// A note would have neither text nor a quoted passage; `noteID` names the note an
+    /// edit would have emptied (nil for a new note). Nothing was saved.
+    case emptyNote(noteID: String?)
     /// A text, a tag list or an id over its limit in `WireLimits`: `what` names it
     /// ("the note's text"), `bytes` is its size and `limit` the most allowed.
     case tooLong(what: String, bytes: Int, limit: Int)
@@ -32,6 +35,10 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .quoteNotFound(let quote, let articleID):
             "the passage \u{201C}\(quote.count > 60 ? String(quote.prefix(60)) + "…" : quote)\u{201D} is not in article \(articleID)"
         case .invalidValue(let reason): reason
+        case .emptyNote(let noteID?):
+            "note \(noteID) would have neither text nor a quoted passage; nothing was saved"
+        case .emptyNote(nil):
+            "a note needs text or a quoted passage; nothing was saved"
         case .tooLong(let what, let bytes, let limit):
             "\(what) is \(bytes) bytes, over the limit of \(limit) bytes; nothing was saved"
         case .invalidSearch(let reason): "invalid search: \(reason)"

@@ -28,10 +28,10 @@ struct ReaderExit {
     init?(_ error: any Error) {
         switch error {
         case let error as StoreError:
-            message = error.description
+            message = error.description + (Self.advice(for: error).map { "; \($0)" } ?? "")
             switch error {
             case .articleNotFound, .noteNotFound, .feedNotFound, .ambiguousID: code = .notFound
-            case .quoteNotFound, .invalidValue, .invalidSearch, .tooLong: code = .invalidInput
+            case .quoteNotFound, .invalidValue, .emptyNote, .invalidSearch, .tooLong: code = .invalidInput
             case .database, .unknownStoredValue: code = .database
             }
         case let error as SyncError:
@@ -57,6 +57,14 @@ struct ReaderExit {
 
     /// What the person can run about `error`: the libraries describe the problem, and
     /// only the CLI knows its own commands.
+    static func advice(for error: StoreError) -> String? {
+        switch error {
+        case .emptyNote(let noteID?): "to delete it, run `reader notes rm \(Output.short(noteID))`"
+        default: nil
+        }
+    }
+
+    /// What the person can run about `error` (see `advice(for:)` of a `StoreError`).
     static func advice(for error: SyncError) -> String? {
         switch error {
         case .notConfigured: "run `reader login --server URL --token TOKEN` first"

@@ -28,6 +28,22 @@ import Testing
         #expect(try await cli.json(["status"])["notes"] as? Int == 0)
     }
 
+    /// The store says what is wrong; the advice to run a command is the CLI's own.
+    @Test func anEmptiedNoteIsRefusedWithTheCommandThatDeletesIt() async throws {
+        let cli = try CLI()
+        _ = try await cli.run(["import", CLI.sample("night-sky.json")])
+        let articles = try await cli.json(["articles", "list"])["articles"] as? [[String: Any]] ?? []
+        let id = articles.first?["id"] as? String ?? ""
+        let empty = try await cli.run(["notes", "add", id, "  "])
+        #expect(empty.status == 7)
+        #expect(empty.stderr == "reader: a note needs text or a quoted passage; nothing was saved\n")
+        let noteID = try await cli.run(["notes", "add", id, "first thoughts"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let emptied = try await cli.run(["notes", "edit", noteID, ""])
+        #expect(emptied.status == 7)
+        #expect(emptied.stderr == "reader: note \(noteID) would have neither text nor a quoted passage; nothing was saved; to delete it, run `reader notes rm \(noteID.prefix(8))`\n")
+        #expect(try await cli.json(["status"])["notes"] as? Int == 1)
+    }
+
     @Test func malformedFilesAreNamedWithTheLineAndImportNothing() async throws {
         let cli = try CLI()
         let good = CLI.sample("night-sky.json")
