@@ -15,7 +15,7 @@ struct DatabaseOptions: ParsableArguments {
     @Option(
         name: .customLong("database"),
         help: ArgumentHelp(
-            "A PostgreSQL database instead of a SQLite file, as postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE (migrated on first use). So far only `users add`, `users list` and `users rm` run on it.",
+            "A PostgreSQL database instead of a SQLite file, as postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE (migrated on first use). So far only `users add`, `users list` and `users rm` run on it. Env: READER_SERVER_DATABASE.",
             valueName: "url"
         )
     )
@@ -24,7 +24,7 @@ struct DatabaseOptions: ParsableArguments {
     func validate() throws {
         switch (sqlitePath, databaseURL) {
         case (nil, nil): throw ValidationError("name the database: --db PATH (SQLite) or --database postgres://USER@HOST:PORT/DATABASE")
-        case (_?, _?): throw ValidationError("--db and --database name two databases: give one")
+        case (_?, _?): throw ValidationError("--db and --database name two databases (READER_SERVER_DB and READER_SERVER_DATABASE set them too): give one")
         case (nil, _?):
             // Refused before the subcommand reads anything (a password on stdin, a file).
             let path = Self.subcommand

@@ -9,7 +9,7 @@ import ArgumentParser
 enum EnvironmentDefaults {
     /// The options each subcommand takes from the environment, by its path.
     static let options: [[String]: [String]] = {
-        let database = ["db"]
+        let database = ["db", "database"]
         let fetching = database + ["allow-private-networks"]
         return [
             ["serve"]: fetching + [
