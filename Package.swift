@@ -97,7 +97,7 @@ let package = Package(
         .target(
             name: "ReaderServerPostgres",
             dependencies: [
-                "ReaderServer", "ReaderModels",
+                "ReaderServer", "ReaderModels", "ReaderFeeds",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: strict

@@ -5,8 +5,8 @@ import ReaderModels
 /// query (read that type's documentation for the rules themselves). Used inside one
 /// transaction that already holds the feed lock of every user it writes to.
 ///
-/// Ported so far: what a push needs (reconcile, follow, unfollow, isKnown). Still to port:
-/// `publish` and `adopt` (fetches and imports).
+/// Ported: what a push needs (reconcile, follow, unfollow, isKnown) and what an import
+/// needs (publish, adopt, subscribers).
 final class PostgresLibrary {
     let connection: PostgresConnection
     let logger: Logger
@@ -66,6 +66,66 @@ final class PostgresLibrary {
             """)
     }
 
+    func subscribers(ofSource sourceID: String) async throws -> [Int64] {
+        var users: [Int64] = []
+        for try await user in try await connection.query("""
+            SELECT DISTINCT s.user_id FROM feeds f JOIN subscriptions s ON s.url = f.url AND s.subscribed
+            WHERE f.source_id = \(sourceID) ORDER BY s.user_id
+            """, logger: logger).decode(Int64.self) { users.append(user) }
+        return users
+    }
+
+    // MARK: Writing content
+
+    /// A new or changed article goes to everyone who holds it, to `audience` and to
+    /// `importers` (see `Library.publish(article:source:to:importers:isNew:)`).
+    func publish(article id: String, source sourceID: String, to audience: [Int64], importers: [Int64], isNew: Bool) async throws {
+        var holders: [Int64: Bool] = [:]
+        if !isNew {
+            for try await (user, imported) in try await connection.query(
+                "SELECT user_id, imported FROM library WHERE article_id = \(id)", logger: logger
+            ).decode((Int64, Bool).self) { holders[user] = imported }
+        }
+        let importing = Set(importers)
+        for user in Set(audience).union(importing).union(holders.keys).sorted() {
+            let imported = importing.contains(user)
+            if let wasImported = holders[user] {
+                if imported && !wasImported {
+                    try await connection.query(
+                        "UPDATE library SET imported = true WHERE user_id = \(user) AND article_id = \(id)", logger: logger
+                    )
+                }
+                try await record(user, .article, id)
+            } else {
+                try await admit(user: user, article: id, source: sourceID, imported: imported, isNew: isNew)
+            }
+        }
+    }
+
+    /// An unchanged article imported for `users` (see `Library.adopt`).
+    func adopt(article id: String, source sourceID: String, by users: [Int64]) async throws {
+        for user in users {
+            let marked = try await bool("""
+                WITH marked AS (
+                  UPDATE library SET imported = true WHERE user_id = \(user) AND article_id = \(id) RETURNING 1
+                ) SELECT EXISTS (SELECT 1 FROM marked)
+                """)
+            if !marked { try await admit(user: user, article: id, source: sourceID, imported: true, isNew: false) }
+        }
+    }
+
+    /// A source's record changed: everyone holding it, and `audience`, gets the new one.
+    func publish(source sourceID: String, to audience: [Int64]) async throws {
+        var holders: [Int64] = []
+        for try await user in try await connection.query("""
+            SELECT DISTINCT l.user_id FROM articles a JOIN library l ON l.article_id = a.id WHERE a.source_id = \(sourceID)
+            """, logger: logger).decode(Int64.self) { holders.append(user) }
+        for user in Set(holders).union(audience).sorted() {
+            try await record(user, .source, sourceID)
+            sourcesHeld.insert("\(user) \(sourceID)")
+        }
+    }
+
     // MARK: Subscribing
 
     func subscriptionChanged(user: Int64, from old: SubscriptionRecord?, to new: SubscriptionRecord) async throws {
@@ -121,7 +181,7 @@ final class PostgresLibrary {
             for id in chunk {
                 guard let holding = holdings[id], holding.wanted != holding.held else { continue }
                 if holding.wanted {
-                    try await admit(user: user, article: id, source: holding.source)
+                    try await admit(user: user, article: id, source: holding.source, imported: false, isNew: false)
                 } else {
                     try await connection.query(
                         "DELETE FROM library WHERE user_id = \(user) AND article_id = \(id)", logger: logger
@@ -136,12 +196,13 @@ final class PostgresLibrary {
 
     /// An article comes into `user`'s library, with its source, and their state and notes on
     /// it again (a device dropped them with an earlier tombstone).
-    private func admit(user: Int64, article id: String, source sourceID: String) async throws {
+    private func admit(user: Int64, article id: String, source sourceID: String, imported: Bool, isNew: Bool) async throws {
         try await connection.query(
-            "INSERT INTO library (user_id, article_id, imported) VALUES (\(user), \(id), false)", logger: logger
+            "INSERT INTO library (user_id, article_id, imported) VALUES (\(user), \(id), \(imported))", logger: logger
         )
         try await sendSource(sourceID, to: user)
         try await record(user, .article, id)
+        guard !isNew else { return }
         if try await bool("SELECT EXISTS (SELECT 1 FROM article_states WHERE user_id = \(user) AND article_id = \(id))") {
             try await record(user, .articleState, id)
         }
