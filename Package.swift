@@ -184,8 +184,10 @@ let package = Package(
             name: "ReaderServerPostgresTests",
             dependencies: [
                 // The command-line tests run the built reader-server with --database.
-                "ReaderServerPostgres", "ReaderServer", "ReaderModels", "reader-server",
+                "ReaderServerPostgres", "ReaderServer", "ReaderModels", "reader-server", "ContractSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict
         ),
