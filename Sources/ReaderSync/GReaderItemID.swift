@@ -5,12 +5,13 @@ import ReaderModels
 ///
 /// Most services number items with 64-bit integers and write them three ways: decimal in
 /// `stream/items/ids` (`"1796059424188446"`), the long form in `stream/items/contents`
-/// (`tag:google.com,2005:reader/item/0006625bc9a4f25e`) and, on some, bare 16-digit hex.
-/// All three are one number, whose 16 lower-case hex digits are the local article id, so
-/// the mapping needs no table and is the same on every device. An id that is not a 64-bit
-/// number (The Old Reader's 24-digit hex, say) is kept as it came, and its article id is a
-/// hash of it. Either way the article's guid keeps the long form, which is what an
-/// `edit-tag` sends back.
+/// (`tag:google.com,2005:reader/item/00066181abf9681e`) and, on some, bare 16-digit hex.
+/// All three are one number and one long form; an id that is not a 64-bit number (The Old
+/// Reader's 24-digit hex, say) is kept as it came. The local article id is a hash of the
+/// long form, so the mapping needs no table and is the same on every device; the hash,
+/// not the number's own digits, because those share their leading digits (FreshRSS numbers
+/// items by crawl time, `reader-server` from 1) and people tell articles apart by the first
+/// eight. The article's guid keeps the long form, which is what an `edit-tag` sends back.
 struct GReaderItemID: Hashable, Sendable {
     enum Value: Hashable, Sendable {
         case number(UInt64)
@@ -63,22 +64,14 @@ struct GReaderItemID: Hashable, Sendable {
 
     /// The local article id: 16 lower-case hex digits (`WireLimits.articleIDLength`).
     var articleID: String {
-        switch value {
-        case .number(let number): Self.hex16(number)
-        case .opaque(let text): String(Fingerprint.sha256Hex(["greader-item", text]).prefix(WireLimits.articleIDLength))
-        }
+        String(Fingerprint.sha256Hex(["greader-item", longForm]).prefix(WireLimits.articleIDLength))
     }
 
-    /// The id of an article that came from elsewhere (a guid that is not a GReader id):
-    /// its 16 hex digits read as the number, as `reader-server` numbers its items.
-    init?(articleID: String, guid: String?) {
-        if let guid, guid.hasPrefix(Self.longPrefix), let id = GReaderItemID(guid) {
-            self = id
-        } else if articleID.utf8.count == 16, let number = UInt64(articleID, radix: 16) {
-            value = .number(number)
-        } else {
-            return nil
-        }
+    /// The item an article came from, read from its guid; nil for an article that did not
+    /// come from a GReader service (the service has nothing to change for it).
+    init?(guid: String?) {
+        guard let guid, guid.hasPrefix(Self.longPrefix), let id = GReaderItemID(guid) else { return nil }
+        self = id
     }
 
     private static func hex16(_ number: UInt64) -> String {

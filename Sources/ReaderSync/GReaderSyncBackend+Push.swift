@@ -53,7 +53,7 @@ extension GReaderSyncBackend {
         }
         let guids = try await local { try await store.guids(articleIDs: mutations.map(\.entityID)) }
         func ids(_ articles: some Sequence<String>) -> [GReaderItemID] {
-            articles.sorted().compactMap { GReaderItemID(articleID: $0, guid: guids[$0]) }
+            articles.sorted().compactMap { GReaderItemID(guid: guids[$0]) }
         }
         let readState = "user/-/state/com.google/read", starredState = "user/-/state/com.google/starred"
         try await editTag(add: readState, ids(read.filter(\.value).keys))

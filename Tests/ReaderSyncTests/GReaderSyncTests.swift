@@ -49,7 +49,7 @@ import Testing
 
     static func articleID(_ service: GReaderFakeService, _ index: Int) -> String {
         let id = service.core.state.withLock { $0.items[index].id }
-        return String(GReaderFakeCore.long(id).suffix(16))
+        return String(Fingerprint.sha256Hex(["greader-item", GReaderFakeCore.long(id)]).prefix(16))
     }
 
     @Test func firstSyncBringsFreshRSSFeedsItemsAndStateIntoTheStoreAndIndex() async throws {
