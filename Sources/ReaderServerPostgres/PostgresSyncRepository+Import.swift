@@ -35,7 +35,15 @@ extension PostgresSyncRepository {
             // everyone holding one of their articles: those feeds are locked up front, in
             // order, with the importers', so two writers to many feeds cannot deadlock.
             var audience = Set(ids)
-            let sources = Array(Set(read.map(\.source.id)))
+            let sources = Array(Set(read.map(\.source.id))).sorted()
+            // Two writers of one source's articles (imports, fetches) on two instances would
+            // both insert a new article and one would fail on its key: they take the
+            // source's lock first, in order, before any feed's, so they run one after the
+            // other. A push takes no source lock, so no cycle of waits can form.
+            for sourceID in sources {
+                let key = "source " + sourceID
+                try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\(key), 0))", logger: logger)
+            }
             for sourceID in sources {
                 audience.formUnion(try await writer.library.subscribers(ofSource: sourceID))
             }

@@ -66,3 +66,28 @@ protocol Importing: Sendable {
 
 extension PostgresSyncRepository: Importing {}
 extension SQLiteSyncRepository: Importing {}
+
+/// Two instances importing the same file at once, each for another user: both succeed, the
+/// articles are stored once, and each user holds them.
+@Suite(.enabled(if: PostgresTestCluster.canRun, PostgresTestCluster.absent))
+struct PostgresConcurrentImportTests {
+    @Test func twoInstancesImportingOneFileAtOnceBothSucceed() async throws {
+        let url = try await PostgresTestCluster.freshDatabase()
+        let first = try await PostgresSyncRepository(url: url)
+        let second = try await PostgresSyncRepository(url: url)
+        let alice = try #require(try await first.authenticate(token: try await first.addUser(named: "alice")))
+        let bob = try #require(try await first.authenticate(token: try await first.addUser(named: "bob")))
+        let file = PostgresImportTests.samples.appendingPathComponent("harbour-gazette.xml").path
+        async let a = first.importFile(at: file, for: ["alice"])
+        async let b = second.importFile(at: file, for: ["bob"])
+        let reports = try await [a, b]
+        #expect(reports.map(\.new).reduce(0, +) == reports.map { $0.new + $0.unchanged }.max())
+        let articles = try await PostgresUserTests.strings(first, "SELECT count(*)::text FROM articles")
+        #expect(articles == ["\(reports.map { $0.new + $0.unchanged }.max() ?? 0)"])
+        let alicePage = try await first.changes(for: alice, since: 0, limit: 1000, maxBytes: 1 << 24)
+        let bobPage = try await second.changes(for: bob, since: 0, limit: 1000, maxBytes: 1 << 24)
+        #expect(PostgresImportTests.shape(alicePage) == PostgresImportTests.shape(bobPage))
+        await first.close()
+        await second.close()
+    }
+}
