@@ -12,6 +12,13 @@ extension PostgresSyncRepository {
     /// another instance while the first is still running finds every mutation of the first
     /// in `applied_mutations` and answers with the stored bytes.
     public func push(_ request: PushRequest, for user: UserAccount) async throws -> PushOutcome {
+        let outcome = try await applyPush(request, for: user)
+        // After the push committed: its answer does not wait on a purge's failure.
+        await purgeIfDue()
+        return outcome
+    }
+
+    private func applyPush(_ request: PushRequest, for user: UserAccount) async throws -> PushOutcome {
         try await write { connection, logger in
             try await PostgresChangeFeed.lock(users: [user.id], connection, logger)
             let encoder = JSONEncoder()

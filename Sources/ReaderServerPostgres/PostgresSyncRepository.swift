@@ -2,6 +2,7 @@ import Foundation
 import PostgresNIO
 import ReaderModels
 import ReaderServer
+import Synchronization
 
 /// The sync server's storage on PostgreSQL, for several server processes sharing one
 /// database. **Unfinished:** every `SyncRepository` method works (users, tokens, the
@@ -14,6 +15,11 @@ public final class PostgresSyncRepository: Sendable {
     let clock: ServerClock
     /// How long a tombstone stays in the change feed, in milliseconds.
     let tombstoneMillis: Int64
+    /// When this instance last saw a purge done (wall millis), so a push asks the database
+    /// at most once an hour whether one is due.
+    let lastPurge = Mutex<Int64>(0)
+
+    static let purgeInterval: Int64 = 3_600_000
 
     /// Connects to `url` and brings the schema up to date (see `PostgresMigrations`).
     ///

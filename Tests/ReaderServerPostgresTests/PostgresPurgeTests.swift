@@ -44,6 +44,20 @@ struct PostgresPurgeTests {
         }
         #expect(try await PostgresUserTests.strings(repository, "SELECT count(*)::text FROM notes") == ["0"])
         #expect(try await PostgresUserTests.strings(repository, "SELECT count(*)::text FROM note_revisions") == ["0"])
+
+        // Pushes purge by themselves, once an hour across instances: a note deleted now is
+        // gone after 31 days and one more push, with no purge called.
+        _ = try await repository.push(PushRequest(clientID: "laptop", mutations: [
+            PostgresPushTests.note("c2", .create, note: "n2", base: nil, body: "also gone", at: 31 * 86_400_000 + 4),
+            PostgresPushTests.note("d2", .delete, note: "n2", base: 1, body: "", at: 31 * 86_400_000 + 5),
+        ]), for: alice)
+        wall.advance(days: 31)
+        let second = try await PostgresSyncRepository(url: url, tombstoneDays: 30, wallMillis: { wall.millis.withLock { $0 } })
+        _ = try await second.push(PushRequest(clientID: "phone", mutations: [
+            PostgresPushTests.state("s1", ["read": .bool(true)], at: 62 * 86_400_000),
+        ]), for: alice)
+        #expect(try await PostgresUserTests.strings(repository, "SELECT count(*)::text FROM notes") == ["0"])
+        await second.close()
         await repository.close()
     }
 }
