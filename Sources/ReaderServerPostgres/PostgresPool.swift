@@ -7,7 +7,9 @@ import ReaderServer
 /// open. postgres-nio's client only leases connections while its `run()` is awaited, so the
 /// database owns the task that awaits it and ends it in ``close()``.
 package final class PostgresPool: Sendable {
+    /// Where the pool connects.
     package let url: PostgresURL
+    /// postgres-nio's pooled client; queries go through it or through ``transaction(readOnlySnapshot:_:)``.
     package let client: PostgresClient
     private let running: Task<Void, Never>
     /// postgres-nio asks for a logger on every query; the server's access log says what a

@@ -11,6 +11,7 @@ import Synchronization
 /// --database` refuses to start rather than run half a server. docs/POSTGRES.md says what
 /// is done and what is next.
 public final class PostgresSyncRepository: Sendable {
+    /// The connections every query goes through.
     package let database: PostgresPool
     let clock: ServerClock
     /// How long a tombstone stays in the change feed, in milliseconds.
