@@ -106,7 +106,7 @@ struct ContentWriter {
     /// client's importer does, a missing site or feed URL keeps the stored one.
     private func saveSource(_ source: SourceDraft, id: String, audience: [Int64]) throws {
         let stored = try Row.fetchOne(db, sql: "SELECT \(RecordRows.sourceColumns) FROM sources WHERE id = ?", arguments: [id])
-            .map(RecordRows.source)
+            .map { try RecordRows.source($0) }
         let record = SourceRecord(
             id: id, key: source.key, kind: source.kind, title: source.title,
             siteURL: source.siteURL ?? stored?.siteURL, feedURL: source.feedURL ?? stored?.feedURL

@@ -53,7 +53,8 @@ extension SQLiteSyncRepository {
                 default: false
                 }
                 try RecordRows.recordChange(
-                    db, user: user, entity: ChangeEntity(rawValue: entity) ?? .article, id: id, deleted: deleted || !keeps, at: now
+                    db, user: user, entity: UnreadableStoredValue.decode(entity, as: ChangeEntity.self, table: "changes", column: "entity"),
+                    id: id, deleted: deleted || !keeps, at: now
                 )
             }
         }

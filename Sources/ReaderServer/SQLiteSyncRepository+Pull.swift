@@ -19,8 +19,11 @@ extension SQLiteSyncRepository {
                     """,
                 arguments: [user.id, cursor, limit + 1]
             )
-            let page: [ChangeRow] = rows.prefix(limit).map { row in
-                ChangeRow(seq: row[0], entity: ChangeEntity(rawValue: row[2]) ?? .source, id: row[3], deleted: row[4])
+            let page: [ChangeRow] = try rows.prefix(limit).map { row in
+                try ChangeRow(
+                    seq: row[0], entity: UnreadableStoredValue.decode(row[2], as: ChangeEntity.self, table: "changes", column: "entity"),
+                    id: row[3], deleted: row[4]
+                )
             }
             var changes: [SequencedChange] = []
             var bytes = 0
@@ -98,7 +101,7 @@ extension SQLiteSyncRepository {
 
         func fetch<Record>(
             _ entity: ChangeEntity, _ columns: String, from table: String, key: String, scoped: Bool,
-            _ decode: (Row) -> Record
+            _ decode: (Row) throws -> Record
         ) throws -> [String: Record] {
             guard let wanted = ids[entity], !wanted.isEmpty else { return [:] }
             let scope = scoped ? "user_id = ? AND " : ""
@@ -108,7 +111,7 @@ extension SQLiteSyncRepository {
             var found: [String: Record] = [:]
             found.reserveCapacity(wanted.count)
             let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
-            while let row = try cursor.next() { found[row[0]] = decode(row) }
+            while let row = try cursor.next() { found[row[0]] = try decode(row) }
             return found
         }
 

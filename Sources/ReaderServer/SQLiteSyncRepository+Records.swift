@@ -7,9 +7,10 @@ import ReaderModels
 enum RecordRows {
     static let sourceColumns = "id, key, kind, title, site_url, feed_url"
 
-    static func source(_ row: Row) -> SourceRecord {
-        SourceRecord(
-            id: row[0], key: row[1], kind: SourceKind(rawValue: row[2]) ?? .rss, title: row[3],
+    static func source(_ row: Row) throws -> SourceRecord {
+        try SourceRecord(
+            id: row[0], key: row[1], kind: UnreadableStoredValue.decode(row[2], as: SourceKind.self, table: "sources", column: "kind"),
+            title: row[3],
             siteURL: row[4], feedURL: row[5]
         )
     }
