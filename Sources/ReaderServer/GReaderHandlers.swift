@@ -15,10 +15,49 @@ struct GReaderHandlers: Sendable {
     /// `n` when the request names none, as on Google Reader.
     static let defaultCount = 20
 
+    /// The longest `Email` that is looked up or counted, in bytes: no user name is longer
+    /// (`apiPassword(ofUser:)`), and the guard should not spend work on what no one has.
+    static let maxEmailBytes = 256
+
     init(repository: SQLiteSyncRepository) {
         self.repository = repository
         let clock = repository.clock
         logins = GReaderLoginGuard(nowMillis: { clock.now() })
+    }
+
+    /// The user `email` and `password` log in as; else throws the answer to send.
+    ///
+    /// What is refused without a password check is refused the same way for every name,
+    /// before any lookup, so the time taken tells nothing about which names have an API
+    /// password: an Email no user can have, and a password no user can have set.
+    func login(email: String, password: String) async throws -> UserAccount {
+        guard email.utf8.count <= Self.maxEmailBytes else { throw GReaderError.badToken }
+        if let seconds = logins.wait(for: email) { throw Self.throttled(seconds) }
+        guard GReaderPassword.isAcceptable(password) else {
+            logins.failed(email)
+            throw GReaderError.badToken
+        }
+        let account = try await repository.apiPassword(ofUser: email)
+        let outcome = await logins.attempt(email) {
+            guard let (_, stored) = account else {
+                // As long as a real check, so a failure does not tell whether the name exists.
+                GReaderPassword.burn(password)
+                return false
+            }
+            return GReaderPassword.verify(password, against: stored)
+        }
+        switch outcome {
+        case .success:
+            guard let (user, _) = account else { throw GReaderError.badToken }
+            return user
+        case .failure: throw GReaderError.badToken
+        case .locked(let seconds): throw Self.throttled(seconds)
+        case .busy: throw GReaderError(.throttled(seconds: 1), "too many logins at once; try again in a second")
+        }
+    }
+
+    private static func throttled(_ seconds: Int) -> GReaderError {
+        GReaderError(.throttled(seconds: seconds), "too many failed logins; try again in \(seconds) seconds")
     }
 
     // MARK: Login and tokens
@@ -28,20 +67,7 @@ struct GReaderHandlers: Sendable {
         guard let email = form["Email"], let password = form["Passwd"] else {
             throw GReaderError(.badRequest, "Email and Passwd are required")
         }
-        if let seconds = logins.wait(for: email) {
-            throw GReaderError(.throttled(seconds: seconds), "too many failed logins; try again in \(seconds) seconds")
-        }
-        guard let (user, stored) = try await repository.apiPassword(ofUser: email) else {
-            // As long as a real check, so a failure does not tell whether the name exists.
-            _ = await logins.check { GReaderPassword.burn(password); return false }
-            logins.failed(email)
-            throw GReaderError.badToken
-        }
-        guard await logins.check({ GReaderPassword.verify(password, against: stored) }) else {
-            logins.failed(email)
-            throw GReaderError.badToken
-        }
-        logins.succeeded(email)
+        let user = try await login(email: email, password: password)
         context.audit.record(user)
         let auth = try await repository.startGReaderSession(for: user)
         return Self.text("SID=\(auth)\nLSID=null\nAuth=\(auth)\n")

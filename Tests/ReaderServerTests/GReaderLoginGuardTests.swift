@@ -1,4 +1,5 @@
 @testable import ReaderServer
+import Dispatch
 import Synchronization
 import Testing
 
@@ -19,4 +20,81 @@ import Testing
         clock.advance(days: 1)
         #expect(guardian.wait(for: "late") == nil)
     }
+}
+
+/// Review fixes: what a login costs and counts cannot be steered by its size, its password
+/// or by sending many at once.
+@Suite struct GReaderLoginAttemptTests {
+    @Test func anOverlongEmailIsAPlainFailureThatIsNeverCountedOrLockedOut() async throws {
+        let server = try await GReaderTests.server(articles: 0)
+        let long = String(repeating: "a", count: GReaderHandlers.maxEmailBytes + 1)
+        try await server.app.test(.router) { client in
+            var reader = GReaderTestClient(client)
+            for _ in 0...(GReaderLoginGuard.freeFailures + 2) {
+                let response = try await reader.login(long, "guess")
+                #expect(response.status == .unauthorized, "401, never 429: such a name is not remembered")
+            }
+        }
+        let handlers = GReaderHandlers(repository: server.repository)
+        await #expect(throws: GReaderError.self) { try await handlers.login(email: long, password: "guess") }
+        #expect(handlers.logins.wait(for: long) == nil)
+        #expect(handlers.logins.checksStarted.load(ordering: .relaxed) == 0, "no scrypt for a name no user can have")
+    }
+
+    @Test func anUnacceptablePasswordIsRefusedAlikeForKnownAndUnknownNames() async throws {
+        let server = try await GReaderTests.server(articles: 0)
+        let handlers = GReaderHandlers(repository: server.repository)
+        for password in [String(repeating: "p", count: GReaderPassword.maxBytes + 1), "ada-pass\r\n"] {
+            for name in ["ada", "nobody"] {
+                await #expect(throws: GReaderError.self) { try await handlers.login(email: name, password: password) }
+            }
+        }
+        // Before the fix an unknown name burned scrypt while a known one returned at once.
+        #expect(handlers.logins.checksStarted.load(ordering: .relaxed) == 0, "neither path reaches a lookup-dependent check")
+        #expect(try await handlers.login(email: "ada", password: "ada-pass").name == "ada")
+        #expect(handlers.logins.checksStarted.load(ordering: .relaxed) == 1)
+    }
+
+    @Test func concurrentAttemptsForOneNameGetNoMoreChecksThanSequentialOnes() async {
+        let clock = ManualClock()
+        let guardian = GReaderLoginGuard(nowMillis: { clock.millis })
+        let ran = LoginCounter()
+        let outcomes = await withTaskGroup(of: GReaderLoginGuard.Outcome.self) { group in
+            for _ in 0..<60 {
+                group.addTask { await guardian.attempt("ada") { ran.add(); return false } }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(ran.value == GReaderLoginGuard.freeFailures + 1, "the lock is checked again in the gate")
+        #expect(outcomes.filter { $0 == .failure }.count == GReaderLoginGuard.freeFailures + 1)
+        #expect(outcomes.allSatisfy { $0 == .failure || $0 == .locked(seconds: 1) || $0 == .busy })
+        #expect(guardian.wait(for: "ada") == 1)
+    }
+
+    @Test func aFullQueueIsRefusedAtOnceWithoutACheck() async throws {
+        let clock = ManualClock()
+        let guardian = GReaderLoginGuard(nowMillis: { clock.millis }, concurrent: 1, maxQueued: 2)
+        let release = DispatchSemaphore(value: 0)
+        let first = Task { await guardian.attempt("a") { release.wait(); return true } }
+        let queued = (0..<2).map { index in Task { await guardian.attempt("q\(index)") { true } } }
+        while guardian.pendingChecks < 3 || guardian.checksStarted.load(ordering: .relaxed) < 1 { await Task.yield() }
+        #expect(await guardian.attempt("late") { true } == .busy)
+        #expect(guardian.checksStarted.load(ordering: .relaxed) == 1)
+        release.signal()
+        #expect(await first.value == .success)
+        for task in queued { #expect(await task.value == .success) }
+        #expect(await guardian.attempt("late") { true } == .success, "room again once the queue drains")
+    }
+
+    @Test func aBusyLoginIsAnswered429WithRetryAfter() {
+        let response = GReaderError(.throttled(seconds: 1), "busy").response
+        #expect(response.status == .tooManyRequests)
+        #expect(response.headers[.retryAfter] == "1")
+    }
+}
+
+private final class LoginCounter: Sendable {
+    private let count = Mutex(0)
+    func add() { count.withLock { $0 += 1 } }
+    var value: Int { count.withLock { $0 } }
 }
