@@ -24,7 +24,7 @@ public struct ServerError: Error, Hashable, Sendable, CustomStringConvertible {
         case .methodNotAllowed: 405
         case .cursorExpired: 410
         case .tooLarge: 413
-        case .internalError: 500
+        case .internalError, .other: 500
         }
     }
 

@@ -28,8 +28,9 @@ public struct RejectedMutation: Hashable, Sendable, Codable {
     public var entityID: String
     /// What it did.
     public var op: MutationOp
-    /// The server's reason as a code, such as `invalid_fields`.
-    public var code: String
+    /// The server's reason as a code, such as `invalid_mutation` or `too_long`; a code from a
+    /// newer server that this build does not know is kept as `.other` with its spelling.
+    public var code: APIErrorCode
     /// The server's reason in words.
     public var message: String
     /// When the server's answer was settled here.
@@ -144,7 +145,7 @@ extension ReaderStore {
             RejectedMutation(
                 mutationID: row["mutation_id"], entity: try row.stored(EntityKind.self, "entity", in: "rejected_mutations"),
                 entityID: row["entity_id"], op: try row.stored(MutationOp.self, "op", in: "rejected_mutations"),
-                code: row["code"], message: row["message"], rejectedAt: try row.requiredDate("rejected_at", in: "rejected_mutations")
+                code: APIErrorCode(code: row["code"]), message: row["message"], rejectedAt: try row.requiredDate("rejected_at", in: "rejected_mutations")
             )
         }
     }

@@ -81,7 +81,7 @@ import Testing
         #expect(report.applied == 1)
         let rejected = try device.store.rejectedMutations()
         #expect(rejected.map(\.entityID) == [localOnly])
-        #expect(rejected.first?.code == "unknown_article")
+        #expect(rejected.first?.code == .unknownArticle)
         #expect(try device.store.status().pendingMutations == 0)
         let other = try Device("other", server: server, token: token)
         try await other.sync()

@@ -232,34 +232,101 @@ public struct APIErrorBody: Hashable, Sendable, Codable, Error {
 }
 
 /// The stable error codes of the sync API.
-public enum APIErrorCode: String, Hashable, Sendable, Codable, CaseIterable {
+///
+/// A code this build does not know, sent by a newer server, is kept as `other` rather than
+/// failing to decode the whole answer: a rejection stays readable with its message.
+public enum APIErrorCode: Hashable, Sendable, Codable, CaseIterable, RawRepresentable {
     /// 400: the request is malformed (bad JSON, a bad parameter).
-    case badRequest = "bad_request"
+    case badRequest
     /// 401: no token, or a token the server does not know.
     case unauthorized
     /// 404: no such endpoint.
-    case notFound = "not_found"
+    case notFound
     /// 410: the cursor is older than the tombstone horizon; pull again from the start.
-    case cursorExpired = "cursor_expired"
+    case cursorExpired
     /// 413: the body or the batch is over the server's limit.
-    case tooLarge = "too_large"
+    case tooLarge
     /// 500: the server failed; the request may be retried.
-    case internalError = "internal"
+    case internalError
     /// Rejections of one mutation inside a push.
-    case unknownArticle = "unknown_article"
-    case unknownNote = "unknown_note"
-    case invalidMutation = "invalid_mutation"
+    case unknownArticle
+    case unknownNote
+    case invalidMutation
     /// The mutation's `hlc` is more than `HLC.maxLeadMillis` (24 hours) ahead of the
     /// server's clock; the server's clock did not move. Fix the device's clock.
-    case clockTooFarAhead = "clock_too_far_ahead"
+    case clockTooFarAhead
     /// A text, an id or a list over its limit in `WireLimits` (a note's body over 256 KiB,
     /// say); the mutation is rejected alone and nothing is stored.
-    case tooLong = "too_long"
+    case tooLong
     /// A subscription whose feed URL the server will not fetch: not an absolute http or
     /// https URL with a host (`file:`, `gopher:`, a relative address); nothing is stored.
-    case invalidFeedURL = "invalid_feed_url"
+    case invalidFeedURL
     /// 405: the path exists but not with this method; the `Allow` header lists the methods it has.
-    case methodNotAllowed = "method_not_allowed"
+    case methodNotAllowed
+    /// A code this build does not know, as the server spelled it.
+    case other(String)
+
+    /// The codes this build knows; `other` is not among them.
+    public static let allCases: [APIErrorCode] = [
+        .badRequest, .unauthorized, .notFound, .cursorExpired, .tooLarge, .internalError, .unknownArticle, .unknownNote,
+        .invalidMutation, .clockTooFarAhead, .tooLong, .invalidFeedURL, .methodNotAllowed,
+    ]
+
+    /// The code as it is spelled on the wire.
+    public var rawValue: String {
+        switch self {
+        case .badRequest: "bad_request"
+        case .unauthorized: "unauthorized"
+        case .notFound: "not_found"
+        case .cursorExpired: "cursor_expired"
+        case .tooLarge: "too_large"
+        case .internalError: "internal"
+        case .unknownArticle: "unknown_article"
+        case .unknownNote: "unknown_note"
+        case .invalidMutation: "invalid_mutation"
+        case .clockTooFarAhead: "clock_too_far_ahead"
+        case .tooLong: "too_long"
+        case .invalidFeedURL: "invalid_feed_url"
+        case .methodNotAllowed: "method_not_allowed"
+        case .other(let code): code
+        }
+    }
+
+    /// The code spelled `rawValue`; never nil, since an unknown spelling is `other`.
+    public init?(rawValue: String) {
+        self.init(code: rawValue)
+    }
+
+    /// The code spelled `code`, `other` when this build does not know it.
+    public init(code: String) {
+        self = switch code {
+        case "bad_request": .badRequest
+        case "unauthorized": .unauthorized
+        case "not_found": .notFound
+        case "cursor_expired": .cursorExpired
+        case "too_large": .tooLarge
+        case "internal": .internalError
+        case "unknown_article": .unknownArticle
+        case "unknown_note": .unknownNote
+        case "invalid_mutation": .invalidMutation
+        case "clock_too_far_ahead": .clockTooFarAhead
+        case "too_long": .tooLong
+        case "invalid_feed_url": .invalidFeedURL
+        case "method_not_allowed": .methodNotAllowed
+        default: .other(code)
+        }
+    }
+
+    /// Reads the code from a JSON string.
+    public init(from decoder: any Decoder) throws {
+        self.init(code: try decoder.singleValueContainer().decode(String.self))
+    }
+
+    /// Writes the code as a JSON string.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
 }
 
 /// The wrapper the server puts around an error: `{"error": {...}}`.
