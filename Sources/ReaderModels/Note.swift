@@ -57,10 +57,17 @@ public struct Note: Hashable, Sendable, Codable {
 
 /// A feed the user follows. Adding and removing are merged last writer wins by HLC.
 public struct Subscription: Hashable, Sendable, Codable {
+    /// The feed's URL as the user gave it. Kept as exact text, not `URL`: it is the
+    /// subscription's synced identity, compared byte for byte on every device and on the
+    /// server, and a round trip through Foundation's `URL` may re-encode it (spaces,
+    /// non-ASCII hosts), which would make a second subscription of the same feed.
     public var url: String
+    /// The title the user or the feed gave it.
     public var title: String?
+    /// Its tags (OPML folders).
     public var tags: [String]
 
+    /// A subscription to `url`.
     public init(url: String, title: String?, tags: [String]) {
         self.url = url
         self.title = title

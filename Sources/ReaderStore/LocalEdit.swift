@@ -26,7 +26,10 @@ public enum LocalEdit: Hashable, Sendable {
     case addNote(articleID: String, body: String, quote: String?)
     case editNote(id: String, body: String)
     case deleteNote(id: String)
+    /// Subscribes to the feed at `url`, an absolute http(s) URL kept as exact text: the
+    /// synced identity of the subscription (see `Subscription.url`).
     case subscribe(url: String, title: String?, tags: [String])
+    /// Unsubscribes from the feed at `url`, spelled as it was subscribed (exact text).
     case unsubscribe(url: String)
 }
 

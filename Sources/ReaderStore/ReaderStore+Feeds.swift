@@ -4,13 +4,15 @@ import ReaderModels
 
 /// What the device remembers about fetching one subscribed feed. Local: never synced.
 public struct FeedFetchState: Sendable, Hashable, Codable {
-    /// The feed's current URL (a permanent redirect changes it).
+    /// The feed's current URL (a permanent redirect changes it), as exact text: it matches
+    /// the synced subscription's URL byte for byte (see `Subscription.url`).
     public var url: String
     /// The URL the feed was first fetched at, which keys its articles' source for good.
     public var sourceKey: String
     /// The feed's title, as it last said.
     public var title: String?
-    /// The feed's web site, as it last said.
+    /// The feed's web site, as it last said, kept as the feed wrote it: feeds give relative
+    /// and malformed links, and this is shown, not fetched.
     public var siteURL: String?
     /// The `ETag` of the last 200, sent back as `If-None-Match`.
     public var etag: String?
@@ -52,7 +54,8 @@ public struct FeedFetchState: Sendable, Hashable, Codable {
 
 /// A subscribed feed: the synced subscription and the local fetch state.
 public struct FeedSubscription: Sendable, Hashable {
-    /// The subscription's URL.
+    /// The subscription's URL as exact text, its synced identity (see
+    /// `Subscription.url`): not `URL`, whose parsing may re-encode it.
     public var url: String
     /// The title the user or the feed gave it.
     public var title: String?
@@ -150,7 +153,8 @@ extension ReaderStore {
     }
 
     /// Subscribes to the feed at `url` (a synced edit) and gives it an empty fetch state
-    /// keyed by `sourceKey` (default: the URL) unless it has one.
+    /// keyed by `sourceKey` (default: the URL) unless it has one. `url` must be an absolute
+    /// http(s) URL; it is stored as the exact text given, the subscription's synced identity.
     public func subscribeFeed(url: String, title: String? = nil, tags: [String] = [], sourceKey: String? = nil) throws {
         try apply(.subscribe(url: url, title: title, tags: tags))
         try write { db in try Self.giveFetchState(db, url: url, sourceKey: sourceKey) }
@@ -189,7 +193,7 @@ extension ReaderStore {
     }
 
     /// Unsubscribes from the feed at `url` (a synced edit) and forgets its fetch state. Its
-    /// articles stay, with their notes.
+    /// articles stay, with their notes. `url` is matched as exact text, as it was subscribed.
     public func unsubscribeFeed(url: String) throws {
         try apply(.unsubscribe(url: url))
         try write { db in try Self.forgetFetchState(db, url: url) }
