@@ -17,8 +17,8 @@ extension GReaderSyncBackend {
         switch position {
         case .done(let since):
             return .page(try await subscriptionsPage(next: .items(since: since, newest: since, continuation: nil)))
-        case .items(let since, let newest, let continuation):
-            return .page(try await itemsPage(since: since, newest: newest, continuation: continuation, limit: limit))
+        case .items(let since, let newest, let continuation, let pages):
+            return .page(try await itemsPage(since: since, newest: newest, continuation: continuation, pages: pages, limit: limit))
         case .reconcile(let newest):
             return .page(try await reconcilePage(next: .done(since: newest)))
         }
@@ -45,7 +45,16 @@ extension GReaderSyncBackend {
 
     // MARK: New items
 
-    private func itemsPage(since: Int64, newest: Int64, continuation: String?, limit: Int) async throws(SyncError) -> ChangePage {
+    private func itemsPage(
+        since: Int64, newest: Int64, continuation: String?, pages: Int, limit: Int
+    ) async throws(SyncError) -> ChangePage {
+        // A service whose continuations go on for ever (A, B, A… or a fresh token each
+        // time) is stopped here: the page count lives in the cursor, so a sync killed and
+        // started again does not reset it.
+        guard pages < maxItemPages else {
+            throw .protocolViolation("its reading list went on past \(maxItemPages) pages of item ids")
+        }
+        if pages == 0 { pass.seen.withLock { $0 = [] } }
         let count = min(max(1, limit), Self.maxIDsPerPage)
         var query = [("s", GReaderTranslation.readingList), ("n", String(count))]
         // The overlap is taken here, not stored: syncs that find nothing new keep asking
@@ -58,8 +67,14 @@ extension GReaderSyncBackend {
         if let nextContinuation, nextContinuation == continuation {
             throw .protocolViolation("its continuation did not move after a page of items")
         }
-        let translated = try await contents(of: ids)
-        let locals = try await local { try await store.localStates(articleIDs: translated.map(\.article.id)) }
+        // A page with no id not already read in this pass adds nothing: the list is over,
+        // whatever its continuation says (a cycle of continuations, or fresh tokens over
+        // the same ids). The ids are kept in memory only; after a restart the page bound
+        // still holds.
+        let fresh = pass.seen.withLock { seen in ids.filter { seen.insert($0).inserted } }
+        guard !fresh.isEmpty else { return page([], next: .reconcile(newest: newest), hasMore: true) }
+        let translated = try await contents(of: fresh)
+        let locals = try await local { try await store.async.localStates(articleIDs: translated.map(\.article.id)) }
         let stamp = stamp()
         var changes: [Change] = []
         var sources: Set<String> = []
@@ -78,7 +93,7 @@ extension GReaderSyncBackend {
             )))
             if item.crawlSeconds <= ceiling { newestSeen = max(newestSeen, item.crawlSeconds) }
         }
-        let next: GReaderCursor = nextContinuation.map { .items(since: since, newest: newestSeen, continuation: $0) }
+        let next: GReaderCursor = nextContinuation.map { .items(since: since, newest: newestSeen, continuation: $0, pages: pages + 1) }
             ?? .reconcile(newest: newestSeen)
         return page(changes, next: next, hasMore: true)
     }
@@ -142,7 +157,7 @@ extension GReaderSyncBackend {
         let unread = try await allIDs(stream: GReaderTranslation.readingList, excluding: GReaderTranslation.readStream)
         let starred = try await allIDs(stream: GReaderTranslation.starredStream, excluding: nil)
         let labels = try await labelsByArticle()
-        let held = try await local { try await store.heldStates(guidPrefix: GReaderItemID.longPrefix) }
+        let held = try await local { try await store.async.heldStates(guidPrefix: GReaderItemID.longPrefix) }
         var differing: [String: (read: Bool?, starred: Bool?, tags: [String]?)] = [:]
         for article in held {
             let read = unread.map { !$0.contains(article.articleID) }
@@ -153,7 +168,7 @@ extension GReaderSyncBackend {
             let newTags = tags.flatMap { $0 == article.tags.sorted() ? nil : $0 }
             if newRead != nil || newStar != nil || newTags != nil { differing[article.articleID] = (newRead, newStar, newTags) }
         }
-        let locals = try await local { try await store.localStates(articleIDs: Array(differing.keys)) }
+        let locals = try await local { try await store.async.localStates(articleIDs: Array(differing.keys)) }
         let stamp = stamp()
         var changes: [Change] = []
         for (id, change) in differing.sorted(by: { $0.key < $1.key }) {

@@ -11,13 +11,15 @@ extension GReaderSyncBackend {
     /// a batch sent again after a failure has the effect of one.
     public func push(_ request: PushRequest) async throws(SyncError) -> PushResponse {
         var results: [String: MutationResult] = [:]
+        // The service's list is read once per batch and kept up to date as the batch edits it.
+        if request.mutations.contains(where: { $0.entity == .subscription }) { _ = try await feeds(refresh: true) }
         for mutation in request.mutations where mutation.entity == .subscription {
             results[mutation.id] = try await pushSubscription(mutation)
         }
         let states = request.mutations.filter { $0.entity == .articleState }
         if !states.isEmpty {
             try await pushStates(states)
-            let locals = try await local { try await store.localStates(articleIDs: states.map(\.entityID)) }
+            let locals = try await local { try await store.async.localStates(articleIDs: states.map(\.entityID)) }
             for mutation in states {
                 let record = locals[mutation.entityID] ?? Self.record(from: mutation)
                 results[mutation.id] = MutationResult(mutationID: mutation.id, status: .applied, outcome: .articleState(record), error: nil)
@@ -27,7 +29,7 @@ extension GReaderSyncBackend {
             let outcome: MutationOutcome
             if mutation.op == .delete {
                 outcome = .noteDeleted(id: mutation.entityID)
-            } else if let note = try await local({ try await store.localNoteRecord(id: mutation.entityID) }) {
+            } else if let note = try await local({ try await store.async.localNoteRecord(id: mutation.entityID) }) {
                 outcome = .note(note)
             } else {
                 outcome = .noteDeleted(id: mutation.entityID)
@@ -41,6 +43,11 @@ extension GReaderSyncBackend {
 
     // MARK: Read, starred, tags
 
+    /// Sends the edits. When the service leaves out of `stream/items/contents` an item whose
+    /// labels were edited, it has not said the item is gone (GReader services leave unknown
+    /// and momentarily missing ids out alike): the batch fails as temporary and stays in the
+    /// outbox, every request of it idempotent, rather than the edit being reported applied
+    /// and later overwritten by a reconciliation.
     private func pushStates(_ mutations: [WireMutation]) async throws(SyncError) {
         // The batch is oldest first: the last value of a field is the one that counts.
         var read: [String: Bool] = [:], starred: [String: Bool] = [:], tags: [String: [String]] = [:]
@@ -51,7 +58,7 @@ extension GReaderSyncBackend {
                 tags[mutation.entityID] = values.compactMap { if case .string(let tag) = $0 { tag } else { nil } }
             }
         }
-        let guids = try await local { try await store.guids(articleIDs: mutations.map(\.entityID)) }
+        let guids = try await local { try await store.async.guids(articleIDs: mutations.map(\.entityID)) }
         func ids(_ articles: some Sequence<String>) -> [GReaderItemID] {
             articles.sorted().compactMap { GReaderItemID(guid: guids[$0]) }
         }
@@ -66,8 +73,12 @@ extension GReaderSyncBackend {
             try await contents(of: ids(tags.keys)).map { ($0.article.id, Set($0.tags)) }, uniquingKeysWith: { first, _ in first }
         )
         var adds: [String: [String]] = [:], removes: [String: [String]] = [:]
+        let missing = tags.keys.filter { current[$0] == nil && GReaderItemID(guid: guids[$0]) != nil }
+        guard missing.isEmpty else {
+            throw .temporary(.badResponse(detail: "the service left out \(missing.count) item(s) whose labels were edited; the edits stay queued"))
+        }
         for (article, wanted) in tags {
-            guard let now = current[article] else { continue } // the service does not have it
+            guard let now = current[article] else { continue } // its guid is not a GReader item id
             for label in Set(wanted).subtracting(now) { adds[label, default: []].append(article) }
             for label in now.subtracting(wanted) { removes[label, default: []].append(article) }
         }
@@ -116,9 +127,12 @@ extension GReaderSyncBackend {
         }
         let record = SubscriptionRecord(url: url, title: title, tags: tags, subscribed: subscribed, hlc: mutation.hlc)
         let applied = MutationResult(mutationID: mutation.id, status: .applied, outcome: .subscription(record), error: nil)
-        var feed = try await feeds(refresh: true).first { $0.url == url }
+        var feed = try await feeds().first { $0.url == url }
         guard subscribed else {
-            if let feed { _ = try await connection.postWrite("reader/api/0/subscription/edit", form: [("ac", "unsubscribe"), ("s", feed.streamID)]) }
+            if let feed {
+                _ = try await connection.postWrite("reader/api/0/subscription/edit", form: [("ac", "unsubscribe"), ("s", feed.streamID)])
+                feedCache.feeds.withLock { $0?.removeAll { $0.url == url } }
+            }
             return applied
         }
         if feed == nil {
@@ -132,15 +146,24 @@ extension GReaderSyncBackend {
                     error: APIErrorBody(code: .invalidFeedURL, message: "the service did not subscribe: \(reason)")
                 )
             }
-            feed = GReaderFeed(streamID: stream, url: url, title: nil, siteURL: nil, labels: [])
+            let added = GReaderFeed(streamID: stream, url: url, title: nil, siteURL: nil, labels: [])
+            feedCache.feeds.withLock { $0?.append(added) }
+            feed = added
         }
         guard let feed else { return applied }
         var form = [("ac", "edit"), ("s", feed.streamID)]
         if let title, title != feed.title { form.append(("t", title)) }
         for label in Set(tags).subtracting(feed.labels).sorted() { form.append(("a", "user/-/label/" + label)) }
         for label in Set(feed.labels).subtracting(tags).sorted() { form.append(("r", "user/-/label/" + label)) }
-        if form.count > 2 { _ = try await connection.postWrite("reader/api/0/subscription/edit", form: form) }
-        feedCache.feeds.withLock { $0 = nil }
+        if form.count > 2 {
+            _ = try await connection.postWrite("reader/api/0/subscription/edit", form: form)
+            let streamID = feed.streamID
+            feedCache.feeds.withLock { feeds in
+                guard let index = feeds?.firstIndex(where: { $0.streamID == streamID }) else { return }
+                if let title { feeds?[index].title = title }
+                feeds?[index].labels = tags
+            }
+        }
         return applied
     }
 }

@@ -24,6 +24,11 @@ public struct GReaderSyncBackend: SyncBackend {
     let now: @Sendable () -> Date
     /// The service's feeds, read once per backend: items name their feed by its stream id.
     let feedCache = FeedCache()
+    /// The item ids read so far in this pass over the reading list.
+    let pass = PassState()
+    /// The most pages of ids one pass over the reading list reads before the sync stops
+    /// with ``SyncError/protocolViolation(_:)`` (`defaultMaxItemPages` unless a test sets it).
+    package var maxItemPages = Self.defaultMaxItemPages
 
     /// A backend for the service at `configuration.serverURL` (the API's base: the site
     /// itself for Miniflux and `reader-server`, `…/api/greader.php` for FreshRSS), with the
@@ -90,6 +95,15 @@ public struct GReaderSyncBackend: SyncBackend {
         let feeds = try GReaderTranslation.feeds(try Self.decode(GReaderAnswer.Subscriptions.self, response, what: "subscription list"))
         feedCache.feeds.withLock { $0 = feeds }
         return feeds
+    }
+
+    /// The bound on pages of ids in one pass: 10,000 pages (10 million items at the
+    /// largest page) is far past any real account, and a service that pages on beyond it
+    /// is broken or hostile.
+    package static let defaultMaxItemPages = 10_000
+
+    final class PassState: Sendable {
+        let seen = Mutex<Set<GReaderItemID>>([])
     }
 
     final class FeedCache: Sendable {

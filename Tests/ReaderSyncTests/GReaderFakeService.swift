@@ -63,6 +63,23 @@ final class GReaderFakeCore: Sendable {
         var hold: Set<String> = []
         /// How many requests have been held so far.
         var held = 0
+        /// A hostile reading list that never ends: see ``Endless``.
+        var endless: Endless?
+        /// How many `stream/items/ids` requests have been answered.
+        var idPages = 0
+        /// Items `stream/items/contents` leaves out, as a service does with an id it does
+        /// not find (or not yet).
+        var hiddenFromContents: Set<UInt64> = []
+    }
+
+    /// Reading lists that page on for ever, as a broken or hostile service's would.
+    enum Endless: Sendable {
+        /// The same ids with continuations "A", "B", "A"…
+        case cycle
+        /// The same ids with a fresh continuation each time.
+        case freshTokens
+        /// New ids with a fresh continuation each time.
+        case newIDs
     }
 
     let flavor: Flavor
@@ -174,6 +191,19 @@ final class GReaderFakeCore: Sendable {
 
     private func itemIDs(_ value: (String) -> String?) -> String {
         let stream = value("s") ?? ""
+        let (endless, answered) = state.withLock { state in
+            state.idPages += 1
+            return (state.endless, state.idPages)
+        }
+        if let endless, stream.hasSuffix("/reading-list"), value("xt") == nil {
+            let ids: [UInt64] = endless == .newIDs ? [UInt64(answered) * 10 + 1, UInt64(answered) * 10 + 2] : [1, 2]
+            let continuation = switch endless {
+            case .cycle: answered % 2 == 0 ? "A" : "B"
+            case .freshTokens, .newIDs: "t\(answered)"
+            }
+            let refs = ids.map { #"{"id":"\#($0)","directStreamIds":[],"timestampUsec":"0"}"# }
+            return #"{"itemRefs":[\#(refs.joined(separator: ","))],"continuation":"\#(continuation)"}"#
+        }
         let count = Int(value("n") ?? "") ?? 20
         let ot = Int64(value("ot") ?? "") ?? 0
         let start = Int(value("c") ?? "") ?? 0
@@ -197,7 +227,7 @@ final class GReaderFakeCore: Sendable {
     private func contents(_ ids: [String]) -> String {
         let wanted = Set(ids.compactMap(Self.parse))
         let state = state.withLock { $0 }
-        let items = state.items.filter { wanted.contains($0.id) }.map { item in
+        let items = state.items.filter { wanted.contains($0.id) && !state.hiddenFromContents.contains($0.id) }.map { item in
             let feed = state.feeds.first { $0.id == item.feed }
             var categories = ["\(userPrefix)/state/com.google/reading-list"]
             if item.read { categories.append("\(userPrefix)/state/com.google/read") }
