@@ -79,7 +79,7 @@ CREATE TABLE greader_sessions (
 CREATE TABLE library (
   user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
   article_id TEXT NOT NULL REFERENCES articles(id),
-  imported INTEGER NOT NULL DEFAULT 0,
+  imported INTEGER NOT NULL DEFAULT 0, added_at TEXT NOT NULL DEFAULT '',
   PRIMARY KEY (user_id, article_id)
 ) WITHOUT ROWID;
 
@@ -154,6 +154,8 @@ CREATE INDEX feeds_source ON feeds(source_id);
 CREATE INDEX greader_sessions_user ON greader_sessions(user_id, created_at);
 
 CREATE INDEX library_article ON library(article_id);
+
+CREATE INDEX library_user_added ON library(user_id, added_at);
 
 CREATE INDEX notes_article ON notes(user_id, article_id);
 

@@ -64,7 +64,7 @@ extension SQLiteSyncRepository {
         return try await pool.read { db in
             var bySource: [String: (count: Int, newest: String?)] = [:]
             for row in try Row.fetchAll(db, sql: """
-                SELECT a.source_id, COUNT(*), MAX(a.first_seen_at) FROM library l JOIN articles a ON a.id = l.article_id
+                SELECT a.source_id, COUNT(*), MAX(l.added_at) FROM library l JOIN articles a ON a.id = l.article_id
                 LEFT JOIN article_states s ON s.user_id = l.user_id AND s.article_id = l.article_id
                 WHERE l.user_id = ? AND COALESCE(s.read, 0) = 0 GROUP BY a.source_id
                 """, arguments: [user.id]) {
@@ -95,7 +95,7 @@ extension SQLiteSyncRepository {
                 let stream = GReaderStream.label(label)
                 let condition = Self.condition(stream)
                 let row = try Row.fetchOne(db, sql: """
-                    SELECT COUNT(*), MAX(a.first_seen_at) FROM library l JOIN articles a ON a.id = l.article_id
+                    SELECT COUNT(*), MAX(l.added_at) FROM library l JOIN articles a ON a.id = l.article_id
                     LEFT JOIN article_states s ON s.user_id = l.user_id AND s.article_id = l.article_id
                     WHERE l.user_id = ?1 AND COALESCE(s.read, 0) = 0 AND \(condition)
                     """, arguments: StatementArguments([user.id.databaseValue] + Self.arguments(stream)))

@@ -81,11 +81,11 @@ extension SQLiteSyncRepository {
             arguments += Self.arguments(stream)
         }
         if let ot = query.oldestMillis {
-            conditions.append("a.first_seen_at >= ?")
+            conditions.append("l.added_at >= ?")
             arguments.append(Timestamp.format(millis: ot).databaseValue)
         }
         if let nt = query.newestMillis {
-            conditions.append("a.first_seen_at < ?")
+            conditions.append("l.added_at < ?")
             arguments.append(Timestamp.format(millis: nt).databaseValue)
         }
         if let after = query.continuation {
@@ -135,12 +135,12 @@ extension SQLiteSyncRepository {
     /// The query of `greaderItems` for `count` ids (`?1` the user, then the ids).
     static func itemsSQL(count: Int) -> String {
         """
-        SELECT g.id, a.title, a.url, a.author, a.html, a.published_at, a.updated_at, a.first_seen_at,
+        SELECT g.id, a.title, a.url, a.author, a.html, a.published_at, a.updated_at, l.added_at,
           COALESCE(s.read, 0), COALESCE(s.starred, 0), COALESCE(s.tags, '[]'),
           COALESCE((SELECT f.url FROM feeds f JOIN subscriptions sub ON sub.url = f.url AND sub.subscribed = 1
                     AND sub.user_id = ?1 WHERE f.source_id = a.source_id ORDER BY f.url LIMIT 1),
                    src.feed_url, src.key),
-          src.title, src.site_url
+          src.title, src.site_url, a.first_seen_at
         FROM greader_items g CROSS JOIN library l ON l.user_id = ?1 AND l.article_id = g.article_id
         JOIN articles a ON a.id = l.article_id JOIN sources src ON src.id = a.source_id
         LEFT JOIN article_states s ON s.user_id = l.user_id AND s.article_id = l.article_id
@@ -149,10 +149,12 @@ extension SQLiteSyncRepository {
     }
 
     private static func item(_ row: Row) -> GReaderItem {
+        // Crawl time is when the article entered this user's library (what `ot` compares);
+        // an article without a date is dated when the server first stored it.
         let crawled = millis(row[7]) ?? 0
         return GReaderItem(
             id: row[0], title: row[1], url: row[2], author: row[3], html: row[4],
-            publishedMillis: millis(row[5]) ?? crawled, updatedMillis: millis(row[6]), crawledMillis: crawled,
+            publishedMillis: millis(row[5]) ?? millis(row[14]) ?? crawled, updatedMillis: millis(row[6]), crawledMillis: crawled,
             read: row[8], starred: row[9], labels: RecordRows.tags(row[10]), feedURL: row[11], feedTitle: row[12],
             siteURL: row[13]
         )

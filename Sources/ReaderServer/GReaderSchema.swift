@@ -30,4 +30,20 @@ enum GReaderSchema {
             ALTER TABLE users ADD COLUMN greader_password TEXT;
             """)
     }
+
+    /// Migration `v7-library-arrival`: `library.added_at`, when the article entered that
+    /// user's library. The Google Reader API's `ot`, crawl time and mark-all-as-read `ts`
+    /// are about what a user's client has seen, and an article can enter a library long
+    /// after it was first stored (a subscription to a feed another user follows, an
+    /// import): with `articles.first_seen_at` such an article is older than the client's
+    /// last `ot` and an incremental client never sees it, though the change feed does.
+    /// The rows already there take `first_seen_at`, the time their clients already saw,
+    /// so nothing is offered again. The index serves `ot`/`nt` of a user's reading list.
+    static func addLibraryArrival(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE library ADD COLUMN added_at TEXT NOT NULL DEFAULT '';
+            UPDATE library SET added_at = (SELECT a.first_seen_at FROM articles a WHERE a.id = library.article_id);
+            CREATE INDEX library_user_added ON library(user_id, added_at);
+            """)
+    }
 }

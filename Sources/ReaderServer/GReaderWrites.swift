@@ -25,8 +25,8 @@ extension SQLiteSyncRepository {
         }
     }
 
-    /// Marks read every unread item of `stream` first stored at or before `beforeMillis`
-    /// (all of them when nil).
+    /// Marks read every unread item of `stream` that entered the user's library at or before
+    /// `beforeMillis` (all of them when nil): the time a client saw, as `ot` and crawl time.
     func greaderMarkAllRead(for user: UserAccount, stream: GReaderStream, beforeMillis: Int64?) async throws {
         try await pool.write { db in
             let condition = Self.condition(stream)
@@ -37,7 +37,7 @@ extension SQLiteSyncRepository {
                 WHERE l.user_id = ?1 AND COALESCE(s.read, 0) = 0 AND \(condition)
                 """
             if let beforeMillis {
-                sql += " AND a.first_seen_at <= ?"
+                sql += " AND l.added_at <= ?"
                 arguments.append(Timestamp.format(millis: beforeMillis).databaseValue)
             }
             let articles = try String.fetchAll(db, sql: sql, arguments: StatementArguments(arguments))

@@ -234,8 +234,8 @@ final class Library {
 
     private func admit(user: Int64, article id: String, source sourceID: String, imported: Bool, isNew: Bool) throws {
         try db.execute(
-            sql: "INSERT INTO library (user_id, article_id, imported) VALUES (?, ?, ?)",
-            arguments: [user, id, imported]
+            sql: "INSERT INTO library (user_id, article_id, imported, added_at) VALUES (?, ?, ?, ?)",
+            arguments: [user, id, imported, now]
         )
         try sendSource(sourceID, to: user)
         try RecordRows.recordChange(db, user: user, entity: .article, id: id, at: now)

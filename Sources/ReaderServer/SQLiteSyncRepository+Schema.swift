@@ -167,6 +167,9 @@ extension SQLiteSyncRepository {
         migrator.registerMigration("v6-greader") { db in
             try GReaderSchema.migrate(db)
         }
+        migrator.registerMigration("v7-library-arrival") { db in
+            try GReaderSchema.addLibraryArrival(db)
+        }
         return migrator
     }
 }

@@ -38,6 +38,6 @@ import Testing
     @Test func migrationsAreNamedAndAllApplied() async throws {
         let server = try TestServer()
         let applied = try await server.repository.pool.read { db in try SQLiteSyncRepository.migrator.appliedIdentifiers(db) }
-        #expect(applied == ["v1-sync-server", "v2-feeds", "v3-application-id", "v4-stamps-within-bound", "v5-per-user-library", "v6-greader"])
+        #expect(applied == ["v1-sync-server", "v2-feeds", "v3-application-id", "v4-stamps-within-bound", "v5-per-user-library", "v6-greader", "v7-library-arrival"])
     }
 }
