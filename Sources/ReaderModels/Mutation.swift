@@ -26,8 +26,9 @@ public struct Mutation: Hashable, Sendable {
     public var op: MutationOp
     /// The revision the change was made on (notes only).
     public var baseRevision: Int?
-    /// The changed fields as a JSON object with sorted keys.
-    public var fieldsJSON: String
+    /// The changed fields; stored and pushed as canonical JSON (sorted keys), so equal
+    /// fields are equal bytes.
+    public var fields: JSONObject
     public var hlc: HLC
     /// When the edit was made on this device.
     public var createdAt: Date
@@ -36,14 +37,14 @@ public struct Mutation: Hashable, Sendable {
 
     public init(
         id: String, entity: EntityKind, entityID: String, op: MutationOp, baseRevision: Int?,
-        fieldsJSON: String, hlc: HLC, createdAt: Date, attempts: Int
+        fields: JSONObject, hlc: HLC, createdAt: Date, attempts: Int
     ) {
         self.id = id
         self.entity = entity
         self.entityID = entityID
         self.op = op
         self.baseRevision = baseRevision
-        self.fieldsJSON = fieldsJSON
+        self.fields = fields
         self.hlc = hlc
         self.createdAt = createdAt
         self.attempts = attempts

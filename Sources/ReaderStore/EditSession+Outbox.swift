@@ -24,11 +24,11 @@ extension EditSession {
             case .replace(let newOp, let newFields):
                 try db.execute(
                     sql: "UPDATE outbox SET op = ?, fields = ?, hlc = ? WHERE seq = ?",
-                    arguments: [newOp.rawValue, newFields, hlc.description, seq]
+                    arguments: [newOp.rawValue, JSON.encode(newFields), hlc.description, seq]
                 )
                 mutations.append(Mutation(
                     id: pending["mutation_id"], entity: entity, entityID: entityID, op: newOp,
-                    baseRevision: pending["base_revision"], fieldsJSON: newFields, hlc: hlc,
+                    baseRevision: pending["base_revision"], fields: newFields, hlc: hlc,
                     createdAt: Timestamp.stored(now), attempts: 0
                 ))
             }
@@ -36,7 +36,7 @@ extension EditSession {
         }
         let mutation = Mutation(
             id: environment.makeID(), entity: entity, entityID: entityID, op: op, baseRevision: baseRevision,
-            fieldsJSON: fieldsJSON, hlc: hlc, createdAt: Timestamp.stored(now), attempts: 0
+            fields: fields, hlc: hlc, createdAt: Timestamp.stored(now), attempts: 0
         )
         try db.execute(sql: """
             INSERT INTO outbox (mutation_id, entity, entity_id, op, base_revision, fields, hlc, created_at)
@@ -51,8 +51,8 @@ extension EditSession {
     enum Folded {
         /// Both cancel out: a note created and deleted before the server saw it.
         case dropBoth
-        /// The pending row takes this op and these fields (as JSON).
-        case replace(MutationOp, String)
+        /// The pending row takes this op and these fields.
+        case replace(MutationOp, JSONObject)
     }
 
     /// How a new mutation folds into an unsent pending one on the same entity, or nil when
@@ -67,15 +67,15 @@ extension EditSession {
         let pendingMembers = JSON.members(of: pendingFields)
         switch (entity, pending, op) {
         case (.articleState, .set, .set), (.subscription, .set, .set):
-            return Set(pendingMembers.keys) == Set(fields.keys) ? .replace(.set, JSON.encode(fields)) : nil
+            return Set(pendingMembers.keys) == Set(fields.keys) ? .replace(.set, fields) : nil
         case (.note, .create, .update), (.note, .update, .update):
             // Every note field is whole-valued, so the newer value of a field replaces the older.
             let merged = pendingMembers.merging(fields) { _, newer in newer }
-            return .replace(pending, JSON.encode(merged))
+            return .replace(pending, merged)
         case (.note, .create, .delete):
             return .dropBoth
         case (.note, .update, .delete):
-            return .replace(.delete, JSON.encode(fields))
+            return .replace(.delete, fields)
         default:
             return nil
         }

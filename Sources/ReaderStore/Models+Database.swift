@@ -81,12 +81,17 @@ extension Note {
 }
 
 extension Mutation {
-    /// An outbox row; an entity, operation or stamp this version does not know throws.
+    /// An outbox row; an entity, operation or stamp this version does not know throws, and
+    /// so do fields that are not a JSON object.
     init(row: Row) throws {
+        let id: String = row["mutation_id"]
+        guard let fields = (try? JSONValue(parsing: row["fields"] as String))?.objectValue else {
+            throw StoreError.database("outbox row \(id) holds fields that are not a JSON object")
+        }
         self.init(
             id: row["mutation_id"], entity: try row.stored(EntityKind.self, "entity", in: "outbox"), entityID: row["entity_id"],
             op: try row.stored(MutationOp.self, "op", in: "outbox"), baseRevision: row["base_revision"],
-            fieldsJSON: row["fields"], hlc: try row.storedHLC("hlc", in: "outbox"), createdAt: try row.requiredDate("created_at", in: "outbox"),
+            fields: fields, hlc: try row.storedHLC("hlc", in: "outbox"), createdAt: try row.requiredDate("created_at", in: "outbox"),
             attempts: row["attempts"]
         )
     }

@@ -122,15 +122,9 @@ extension ReaderStore {
         for row in rows { try bump.execute(arguments: [row["seq"] as Int64]) }
         return try rows.map { row in
             let mutation = try Mutation(row: row)
-            let fields: JSONObject
-            do {
-                fields = try JSONDecoder().decode(JSONObject.self, from: Data(mutation.fieldsJSON.utf8))
-            } catch {
-                throw StoreError.database("outbox row \(mutation.id) holds fields that are not a JSON object")
-            }
             return WireMutation(
                 id: mutation.id, entity: mutation.entity, entityID: mutation.entityID, op: mutation.op,
-                baseRevision: mutation.baseRevision, fields: fields, hlc: mutation.hlc
+                baseRevision: mutation.baseRevision, fields: mutation.fields, hlc: mutation.hlc
             )
         }
     }

@@ -73,7 +73,7 @@ struct SyncSession {
                 INSERT OR REPLACE INTO rejected_mutations (mutation_id, entity, entity_id, op, fields, hlc, code, message, rejected_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [
-                    sent.id, sent.entity.rawValue, sent.entityID, sent.op.rawValue, sent.fieldsJSON, sent.hlc.description,
+                    sent.id, sent.entity.rawValue, sent.entityID, sent.op.rawValue, row["fields"] as String, sent.hlc.description,
                     error.code.rawValue, error.message, now,
                 ])
             return
