@@ -82,7 +82,7 @@ extension ReaderStore {
             ORDER BY lower(coalesce(s.title, f.title, s.url)), s.url
             """).map { row in
             let url: String = row["url"]
-            let state = row["source_key"] == nil ? FeedFetchState(url: url) : FeedFetchState(row: row)
+            let state = row["source_key"] == nil ? FeedFetchState(url: url) : try FeedFetchState(row: row)
             return FeedSubscription(
                 url: url, title: row.exactText("subscription_title") ?? state.title,
                 tags: JSON.decodeStrings(row["tags"] ?? "[]"), state: state
@@ -113,7 +113,7 @@ extension ReaderStore {
     }
 
     static func feedFetchState(_ db: Database, url: String) throws -> FeedFetchState? {
-        try Row.fetchOne(db, sql: "SELECT * FROM feed_fetch_state WHERE url = ?", arguments: [url]).map(FeedFetchState.init(row:))
+        try Row.fetchOne(db, sql: "SELECT * FROM feed_fetch_state WHERE url = ?", arguments: [url]).map { try FeedFetchState(row: $0) }
     }
 
     /// Saves a feed's fetch state (after a 304 or a failure), replacing what was there.
@@ -205,14 +205,15 @@ extension ReaderStore {
 }
 
 extension FeedFetchState {
-    init(row: Row) {
+    /// A `feed_fetch_state` row; a date that is not a stored timestamp throws.
+    init(row: Row) throws {
         self.init(
             url: row["url"], sourceKey: row["source_key"], title: row["title"], siteURL: row["site_url"],
             etag: row["etag"], lastModified: row["last_modified"],
-            lastFetchAt: (row["last_fetch_at"] as String?).flatMap(Timestamp.parse),
+            lastFetchAt: try row.storedDate("last_fetch_at", in: "feed_fetch_state"),
             lastStatus: row["last_status"], lastError: row["last_error"],
             consecutiveFailures: row["consecutive_failures"] ?? 0,
-            nextFetchAt: (row["next_fetch_at"] as String?).flatMap(Timestamp.parse)
+            nextFetchAt: try row.storedDate("next_fetch_at", in: "feed_fetch_state")
         )
     }
 

@@ -48,6 +48,14 @@ import Testing
         #expect(try test.count("SELECT count(*) FROM outbox WHERE hlc = 'not a stamp' AND attempts = 0") == 1)
     }
 
+    @Test func anUnreadableFetchDateThrowsInsteadOfBeingDropped() throws {
+        let test = try TestStore()
+        try test.store.subscribeFeed(url: "https://example.com/feed.xml")
+        try Self.plant(test.store.path, "UPDATE feed_fetch_state SET next_fetch_at = 'next tuesday'")
+        let expected = StoreError.unknownStoredValue(table: "feed_fetch_state", column: "next_fetch_at", value: "next tuesday")
+        #expect(throws: expected) { try test.store.feedSubscriptions() }
+    }
+
     @Test func aDamagedClockStopsEditsInsteadOfRestartingIt() throws {
         let test = try TestStore()
         let ids = try test.seed([(title: "One", text: "first")])
