@@ -89,6 +89,12 @@ enum GReaderPassword {
 enum GReaderSession {
     /// The most sessions a user keeps; a new login past it ends the oldest.
     static let maxPerUser = 32
+    /// How long a session may go unused before it ends (30 days): an app that syncs keeps
+    /// its session, a token left on a lost device stops working.
+    static let maxIdleMillis: Int64 = 30 * 86_400_000
+    /// How old a session's renewal must be before a use renews it again (1 day), so that
+    /// authenticating a request is a write at most once a day per session.
+    static let renewAfterMillis: Int64 = 86_400_000
 
     static func writeToken(forAuth auth: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data("reader-server greader T".utf8), using: SymmetricKey(data: Data(auth.utf8)))
