@@ -34,7 +34,7 @@ extension SQLiteSyncRepository {
 
     static func userID(_ db: Database, named name: String) throws -> Int64 {
         guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM users WHERE name = ?", arguments: [name]) else {
-            throw RepositoryError("no user named \(name) (see `reader-server users list`)")
+            throw RepositoryError.unknownUser(name)
         }
         return id
     }
@@ -77,7 +77,7 @@ extension SQLiteSyncRepository {
         try await pool.write { db in
             let user = try Self.userID(db, named: name)
             guard let current = try Self.subscription(db, user: user, url: url), current.subscribed else {
-                throw RepositoryError("\(name) is not subscribed to \(url) (see `reader-server feeds list`)")
+                throw RepositoryError.notSubscribed(name, to: url)
             }
             try self.setSubscription(db, user: user, url: url, subscribed: false, title: current.title, tags: current.tags)
             try self.saveClock(db)

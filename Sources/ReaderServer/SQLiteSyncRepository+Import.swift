@@ -12,7 +12,7 @@ extension SQLiteSyncRepository {
     /// - Throws: `RepositoryError` when `users` is empty or names nobody.
     public func importFile(at path: String, for users: [String]) async throws -> ImportReport {
         guard !users.isEmpty else {
-            throw RepositoryError("an import needs the user whose library it goes into: name one with --user NAME")
+            throw RepositoryError.importWithoutUser
         }
         return try await pool.write { db in
             let ids = try users.map { try Self.userID(db, named: $0) }

@@ -42,13 +42,42 @@ public struct ServerError: Error, Hashable, Sendable, CustomStringConvertible {
 
 /// A failure of the server's command line or storage, with a sentence a person can act on.
 public struct RepositoryError: Error, Hashable, Sendable, CustomStringConvertible {
-    /// What went wrong and, where it can, what to do about it.
+    /// What went wrong.
     public var message: String
+    /// What the failure is about, for a caller that adds its own advice (the reader-server
+    /// command names the subcommand or option that helps); nil when the message is all.
+    public var subject: Subject?
 
-    /// An error with this sentence.
-    public init(_ message: String) {
-        self.message = message
+    /// What a failure is about, beyond its sentence.
+    public enum Subject: Hashable, Sendable {
+        /// No user has this name.
+        case unknownUser(String)
+        /// The user is not subscribed to the feed at this URL.
+        case notSubscribed(user: String, url: String)
+        /// An import was asked for without naming whose library it goes into.
+        case importWithoutUser
     }
+
+    /// An error with this sentence and, when the caller may advise on it, its subject.
+    public init(_ message: String, subject: Subject? = nil) {
+        self.message = message
+        self.subject = subject
+    }
+
+    /// No user is named `name`.
+    package static func unknownUser(_ name: String) -> RepositoryError {
+        RepositoryError("no user named \(name)", subject: .unknownUser(name))
+    }
+
+    /// `user` is not subscribed to `url`.
+    package static func notSubscribed(_ user: String, to url: String) -> RepositoryError {
+        RepositoryError("\(user) is not subscribed to \(url)", subject: .notSubscribed(user: user, url: url))
+    }
+
+    /// An import named no user.
+    package static let importWithoutUser = RepositoryError(
+        "an import needs the user whose library it goes into", subject: .importWithoutUser
+    )
 
     /// The message.
     public var description: String { message }

@@ -15,7 +15,7 @@ extension PostgresSyncRepository {
     /// - Throws: `RepositoryError` when `users` is empty or names nobody.
     public func importFile(at path: String, for users: [String]) async throws -> ImportReport {
         guard !users.isEmpty else {
-            throw RepositoryError("an import needs the user whose library it goes into: name one with --user NAME")
+            throw RepositoryError.importWithoutUser
         }
         var drafts: [ArticleDraft] = []
         let result = try FeedFile.read(path: path, baseURL: nil) { drafts.append($0) }
@@ -27,7 +27,7 @@ extension PostgresSyncRepository {
                 var found: Int64?
                 for try await id in try await connection.query("SELECT id FROM users WHERE name = \(name)", logger: logger)
                     .decode(Int64.self) { found = id }
-                guard let found else { throw RepositoryError("no user named \(name) (see `reader-server users list`)") }
+                guard let found else { throw RepositoryError.unknownUser(name) }
                 ids.append(found)
             }
             let writer = PostgresContentWriter(connection, logger, now: now, importers: ids)

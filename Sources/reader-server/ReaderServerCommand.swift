@@ -48,10 +48,20 @@ struct ReaderServerCommand: AsyncParsableCommand {
     /// One line for a failure of the server's own; nil for argument errors.
     static func failureMessage(_ error: any Error) -> String? {
         switch error {
-        case let error as RepositoryError: error.message
+        case let error as RepositoryError: error.message + advice(on: error.subject)
         case let error as FeedImportError: error.description
         case let error as ServerError: error.message
         default: nil
+        }
+    }
+
+    /// What the command line adds to a library failure: the subcommand or option that helps.
+    static func advice(on subject: RepositoryError.Subject?) -> String {
+        switch subject {
+        case .unknownUser?: " (see `reader-server users list`)"
+        case .notSubscribed?: " (see `reader-server feeds list`)"
+        case .importWithoutUser?: ": name one with --user NAME"
+        case nil: ""
         }
     }
 
