@@ -1,11 +1,13 @@
+import ReaderSync
+
 /// The one line a terminal shows while a long step runs: a determinate bar with the count,
 /// the percentage and the rate when the total is known, the count and the rate otherwise.
 ///
 /// A pure function of counts and elapsed time, so the CLI only redraws what it returns and
 /// tests hold the wording.
-package enum ProgressLine {
+enum ProgressLine {
     /// Width of the bar in characters, brackets excluded.
-    package static let barWidth = 24
+    static let barWidth = 24
 
     /// `pulling [########................] 12000/35800 changes  33%  2140/s`, or
     /// `pulling 12000 changes (60 pages)  2140/s` without a total.
@@ -18,7 +20,7 @@ package enum ProgressLine {
     ///     total is shown.
     ///   - detail: shown in brackets after the count when there is no total, `60 pages`.
     ///   - elapsed: time since the step began; no rate is shown before a tenth of a second.
-    package static func render(
+    static func render(
         verb: String, done: Int, total: Int?, unit: String, singular: String? = nil, detail: String? = nil, elapsed: Duration
     ) -> String {
         let done = max(0, done)
@@ -40,7 +42,7 @@ package enum ProgressLine {
     }
 
     /// The line for one event of a sync, or nil for an event that draws nothing.
-    package static func render(_ event: SyncProgress, elapsed: Duration) -> String? {
+    static func render(_ event: SyncProgress, elapsed: Duration) -> String? {
         switch event {
         case .pushing(let sent, let total):
             render(verb: "pushing", done: sent, total: total, unit: "mutations", singular: "mutation", elapsed: elapsed)
