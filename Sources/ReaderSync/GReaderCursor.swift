@@ -12,24 +12,25 @@ enum GReaderCursor: Equatable, Sendable {
     /// A sync is over; the next one asks for items crawled from about `since` on (0: all).
     case done(since: Int64)
     /// Pulling items crawled from `since`; `newest` is the newest crawl time seen so far
-    /// in this sync, `continuation` the service's token for the next page, and `pages`
+    /// in this sync, `continuation` the service's token for the page to read, `pages`
     /// how many pages of ids this pass has read (bounded by
-    /// `GReaderSyncBackend.maxItemPages`, so a service cannot page for ever).
-    case items(since: Int64, newest: Int64, continuation: String?, pages: Int = 0)
+    /// `GReaderSyncBackend.maxItemPages`, so a service cannot page for ever), and `skip`
+    /// how many ids of that page were already applied (a page cut short by its bytes).
+    case items(since: Int64, newest: Int64, continuation: String?, pages: Int = 0, skip: Int = 0)
     /// Reconciling read and starred state; the next sync starts from `newest`.
     case reconcile(newest: Int64)
 
     /// The longest continuation kept (real ones are a number or a short token); the
-    /// cursor's text must fit `WireLimits.maxIDBytes` with a page count of up to 6 digits.
-    static let maxContinuationBytes = 54
+    /// cursor's text must fit `WireLimits.maxIDBytes` with a page count of up to 6 digits and a skip of up to 4.
+    static let maxContinuationBytes = 51
     /// The most digits of a page count a cursor holds.
     static let maxPageDigits = 6
 
     var text: String {
         switch self {
         case .done(let since): "gr1.d.\(since)"
-        case .items(let since, let newest, let continuation, let pages):
-            "gr1.j.\(since).\(newest).\(pages)" + (continuation.map { "." + Self.encode($0) } ?? "")
+        case .items(let since, let newest, let continuation, let pages, let skip):
+            "gr1.j.\(since).\(newest).\(pages).\(skip)" + (continuation.map { "." + Self.encode($0) } ?? "")
         case .reconcile(let newest): "gr1.r.\(newest)"
         }
     }
@@ -50,16 +51,16 @@ enum GReaderCursor: Equatable, Sendable {
                 continuation = decoded
             }
             self = .items(since: first, newest: newest, continuation: continuation)
-        case ("j", 5), ("j", 6):
-            // Written with a page count since the page bound came in; "i" is read as 0 pages.
-            guard let newest = Int64(parts[3]), newest >= 0, parts[4].count <= Self.maxPageDigits,
-                  let pages = Int(parts[4]), pages >= 0 else { return nil }
+        case ("j", 6), ("j", 7):
+            // Written with a page count and skip since those came in; "i" is read as 0 and 0.
+            guard let newest = Int64(parts[3]), newest >= 0, parts[4].count <= Self.maxPageDigits, parts[5].count <= 4,
+                  let pages = Int(parts[4]), pages >= 0, let skip = Int(parts[5]), skip >= 0 else { return nil }
             var continuation: String?
-            if parts.count == 6 {
-                guard let decoded = Self.decode(parts[5]) else { return nil }
+            if parts.count == 7 {
+                guard let decoded = Self.decode(parts[6]) else { return nil }
                 continuation = decoded
             }
-            self = .items(since: first, newest: newest, continuation: continuation, pages: pages)
+            self = .items(since: first, newest: newest, continuation: continuation, pages: pages, skip: skip)
         default: return nil
         }
     }

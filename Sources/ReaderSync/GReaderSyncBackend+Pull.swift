@@ -17,8 +17,10 @@ extension GReaderSyncBackend {
         switch position {
         case .done(let since):
             return .page(try await subscriptionsPage(next: .items(since: since, newest: since, continuation: nil)))
-        case .items(let since, let newest, let continuation, let pages):
-            return .page(try await itemsPage(since: since, newest: newest, continuation: continuation, pages: pages, limit: limit))
+        case .items(let since, let newest, let continuation, let pages, let skip):
+            return .page(try await itemsPage(
+                since: since, newest: newest, continuation: continuation, pages: pages, skip: skip, limit: limit
+            ))
         case .reconcile(let newest):
             return .page(try await reconcilePage(next: .done(since: newest)))
         }
@@ -46,7 +48,7 @@ extension GReaderSyncBackend {
     // MARK: New items
 
     private func itemsPage(
-        since: Int64, newest: Int64, continuation: String?, pages: Int, limit: Int
+        since: Int64, newest: Int64, continuation: String?, pages: Int, skip: Int, limit: Int
     ) async throws(SyncError) -> ChangePage {
         // A service whose continuations go on for ever (A, B, A… or a fresh token each
         // time) is stopped here: the page count lives in the cursor, so a sync killed and
@@ -54,14 +56,16 @@ extension GReaderSyncBackend {
         guard pages < maxItemPages else {
             throw .protocolViolation("its reading list went on past \(maxItemPages) pages of item ids")
         }
-        if pages == 0 { pass.seen.withLock { $0 = [] } }
+        if pages == 0 && skip == 0 { pass.seen.withLock { $0 = [] } }
         let count = min(max(1, limit), Self.maxIDsPerPage)
         var query = [("s", GReaderTranslation.readingList), ("n", String(count))]
         // The overlap is taken here, not stored: syncs that find nothing new keep asking
         // from the same time instead of drifting back.
         if since > 0 { query.append(("ot", String(max(0, since - Self.overlapSeconds)))) }
         if let continuation { query.append(("c", continuation)) }
-        let (ids, nextContinuation) = try await itemIDs(query: query, max: count)
+        let (listed, nextContinuation) = try await itemIDs(query: query, max: count)
+        // The rest of a page cut short by its bytes is asked for again, its applied ids skipped.
+        let ids = Array(listed.dropFirst(skip))
         // A continuation can come with a full page that is the last: the next is empty.
         guard !ids.isEmpty else { return page([], next: .reconcile(newest: newest), hasMore: true) }
         if let nextContinuation, nextContinuation == continuation {
@@ -71,9 +75,14 @@ extension GReaderSyncBackend {
         // whatever its continuation says (a cycle of continuations, or fresh tokens over
         // the same ids). The ids are kept in memory only; after a restart the page bound
         // still holds.
-        let fresh = pass.seen.withLock { seen in ids.filter { seen.insert($0).inserted } }
+        let fresh = pass.seen.withLock { seen in ids.filter { !seen.contains($0) } }
         guard !fresh.isEmpty else { return page([], next: .reconcile(newest: newest), hasMore: true) }
-        let translated = try await contents(of: fresh)
+        // The page ends early once its answers pass `maxPageAnswerBytes`; the rest of its
+        // ids are read again from the same continuation, `skip` further in.
+        let (translated, taken) = try await contents(of: fresh, maxBytes: maxPageAnswerBytes)
+        let takenIDs = fresh.prefix(taken)
+        pass.seen.withLock { seen in seen.formUnion(takenIDs) }
+        let consumed = takenIDs.last.flatMap { last in ids.firstIndex(of: last).map { $0 + 1 } } ?? ids.count
         let locals = try await local { try await store.async.localStates(articleIDs: translated.map(\.article.id)) }
         let stamp = stamp()
         var changes: [Change] = []
@@ -93,8 +102,13 @@ extension GReaderSyncBackend {
             )))
             if item.crawlSeconds <= ceiling { newestSeen = max(newestSeen, item.crawlSeconds) }
         }
-        let next: GReaderCursor = nextContinuation.map { .items(since: since, newest: newestSeen, continuation: $0, pages: pages + 1) }
-            ?? .reconcile(newest: newestSeen)
+        let next: GReaderCursor
+        if taken < fresh.count {
+            next = .items(since: since, newest: newestSeen, continuation: continuation, pages: pages, skip: skip + consumed)
+        } else {
+            next = nextContinuation.map { .items(since: since, newest: newestSeen, continuation: $0, pages: pages + 1) }
+                ?? .reconcile(newest: newestSeen)
+        }
         return page(changes, next: next, hasMore: true)
     }
 
@@ -123,15 +137,26 @@ extension GReaderSyncBackend {
     /// The items of `ids`, fetched `idsPerRequest` at a time; ids the service no longer has
     /// are left out, as it leaves them out.
     func contents(of ids: [GReaderItemID]) async throws(SyncError) -> [GReaderTranslation.Translated] {
+        try await contents(of: ids, maxBytes: nil).items
+    }
+
+    /// As ``contents(of:)``; with `maxBytes`, stops after the request whose answer brings
+    /// the answers' total to it or past. `taken` is how many of `ids` were asked for.
+    func contents(
+        of ids: [GReaderItemID], maxBytes: Int?
+    ) async throws(SyncError) -> (items: [GReaderTranslation.Translated], taken: Int) {
         let feeds = Dictionary(try await feeds().map { ($0.streamID, $0) }, uniquingKeysWith: { first, _ in first })
         var result: [GReaderTranslation.Translated] = []
         var start = 0
+        var bytes = 0
         while start < ids.count {
+            if let maxBytes, bytes >= maxBytes { break }
             let chunk = ids[start..<min(start + Self.idsPerRequest, ids.count)]
             start += chunk.count
             let response = try await connection.postRead(
                 "reader/api/0/stream/items/contents", form: chunk.map { ("i", $0.longForm) }, maxBytes: Self.contentsAnswerBytes
             )
+            bytes += response.body.count
             let items = try Self.decode(GReaderAnswer.Contents.self, response, what: "items").items ?? []
             guard items.count <= chunk.count else {
                 throw .protocolViolation("it answered \(items.count) items where \(chunk.count) were asked for")
@@ -145,7 +170,7 @@ extension GReaderSyncBackend {
                 if asked.contains(translated.id) { result.append(translated) }
             }
         }
-        return result
+        return (result, start)
     }
 
     // MARK: State of older items

@@ -29,6 +29,10 @@ public struct GReaderSyncBackend: SyncBackend {
     /// The most pages of ids one pass over the reading list reads before the sync stops
     /// with ``SyncError/protocolViolation(_:)`` (`defaultMaxItemPages` unless a test sets it).
     package var maxItemPages = Self.defaultMaxItemPages
+    /// The most bytes of `stream/items/contents` answers one pulled page holds before it
+    /// ends early, the rest of its ids carried in the cursor (`pageAnswerBytes` unless a
+    /// test sets it): a first sync of any size holds about this much at a time.
+    package var maxPageAnswerBytes = Self.pageAnswerBytes
 
     /// A backend for the service at `configuration.serverURL` (the API's base: the site
     /// itself for Miniflux and `reader-server`, `…/api/greader.php` for FreshRSS), with the
@@ -78,6 +82,10 @@ public struct GReaderSyncBackend: SyncBackend {
     static let listAnswerBytes = 16 << 20
     /// The cap on one `stream/items/contents` answer of `idsPerRequest` items.
     static let contentsAnswerBytes = 64 << 20
+    /// The contents answers' bytes after which a pulled page ends: 8 MiB holds a page of
+    /// items of ordinary size whole; a page of large ones is cut after the answer that
+    /// passes it (so a page holds at most this plus one `contentsAnswerBytes` answer).
+    package static let pageAnswerBytes = 8 << 20
 
     static func decode<T: Decodable>(_ type: T.Type, _ response: HTTPResponse, what: String) throws(SyncError) -> T {
         do {

@@ -77,8 +77,52 @@ import Testing
         }
         // The pages applied so far are in, with their cursor: the count is kept there.
         let cursor = try #require(try store.syncSettings().cursor.flatMap(GReaderCursor.init))
-        guard case .items(_, _, _, let pages) = cursor else { Issue.record("cursor \(cursor)"); return }
+        guard case .items(_, _, _, let pages, _) = cursor else { Issue.record("cursor \(cursor)"); return }
         #expect(pages == 5)
         #expect(try store.feedSubscriptions().count == 2)
+    }
+}
+
+/// A first sync's pages are bounded in bytes, not only in ids.
+@Suite struct GReaderPageBytesTests {
+    /// Records how many articles each pulled page carries.
+    final class PageSizes: SyncBackend {
+        let inner: any SyncBackend
+        let sizes = Mutex<[Int]>([])
+        init(_ inner: any SyncBackend) { self.inner = inner }
+
+        func whoAmI() async throws(SyncError) -> WhoAmI { try await inner.whoAmI() }
+        func push(_ request: PushRequest) async throws(SyncError) -> PushResponse { try await inner.push(request) }
+        func pull(after cursor: String?, limit: Int) async throws(SyncError) -> SyncPullAnswer {
+            let answer = try await inner.pull(after: cursor, limit: limit)
+            if case .page(let page) = answer {
+                let articles = page.changes.filter { if case .article = $0.change { true } else { false } }.count
+                sizes.withLock { $0.append(articles) }
+            }
+            return answer
+        }
+    }
+
+    @Test func aPageEndsOnceItsContentsPassTheByteBoundAndCarriesTheRestInTheCursor() async throws {
+        let service = try GReaderFakeService(.freshRSS)
+        GReaderSyncTests.seed(service, count: 250)
+        let folder = try TestFolder.make("greader-bytes")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try ReaderStore(path: folder.appendingPathComponent("device.sqlite").path)
+        let http = try CurlHTTPClient()
+        let auth = try await GReaderSyncBackend.login(serverURL: service.baseURL, user: "alice", password: "correct horse", client: http)
+        var backend = GReaderSyncBackend(
+            store: store, client: http, configuration: SyncConfiguration(serverURL: service.baseURL, token: auth, retry: GReaderSyncTests.fast)
+        )
+        backend.maxPageAnswerBytes = 1 // every contents answer passes it: one answer (100 items) a page
+        let recorder = PageSizes(backend)
+        try await SyncEngine(store: store, backend: recorder, pageSize: 250).sync()
+
+        let sizes = recorder.sizes.withLock { $0 }
+        #expect(sizes.filter { $0 > 0 } == [100, 100, 50], "\(sizes)")
+        #expect(try store.status().articles == 250)
+        // The list of 250 ids was read once per cut page, each time from the same place.
+        let reads = service.core.requests.filter { $0.line.contains("items/ids") && $0.form.contains { $0 == ("n", "250") } }
+        #expect(reads.filter { !$0.form.contains { $0.0 == "c" } }.count == 3)
     }
 }
