@@ -24,11 +24,10 @@ extension GReaderHandlers {
         let title = try form["t"].map(Self.title)
         let add = try Self.labels(form.all("a"))
         let remove = try Self.labels(form.all("r"))
-        for stream in streams {
-            try await repository.greaderEditSubscription(
-                for: user, url: try Self.feedURL(stream), action: action, title: title, add: add, remove: remove
-            )
-        }
+        // Every URL is checked before any is applied, and all are applied in one write, so
+        // a request with one bad `s` changes nothing rather than some of the feeds.
+        let urls = try streams.map { stream throws(GReaderError) in try Self.feedURL(stream) }
+        try await repository.greaderEditSubscriptions(for: user, urls: urls, action: action, title: title, add: add, remove: remove)
         return Self.text("OK")
     }
 
@@ -41,7 +40,7 @@ extension GReaderHandlers {
         let query = form["quickadd"] ?? ""
         do {
             let url = try Self.feedURL(query.hasPrefix(GReaderStream.feedPrefix) ? query : GReaderStream.feedPrefix + query)
-            try await repository.greaderEditSubscription(for: user, url: url, action: .subscribe, title: nil, add: [], remove: [])
+            try await repository.greaderEditSubscriptions(for: user, urls: [url], action: .subscribe, title: nil, add: [], remove: [])
             let title = try await repository.greaderFeedTitle(for: user, url: url)
             return try Self.json(GReaderJSON.QuickAdd(
                 numResults: 1, query: query, streamId: GReaderStream.feed(url).id, streamName: title, error: nil

@@ -8,6 +8,13 @@ import ReaderModels
 /// in the user's native change feed. Only read, starred, tags and subscriptions are
 /// reachable from here; notes and reading progress stay with the native protocol.
 extension SQLiteSyncRepository {
+    /// The most articles one transaction of a bulk write edits (edit-tag, mark-all-as-read,
+    /// rename-tag, disable-tag). SQLite has one write lock for every user: a request for
+    /// 10,000 items in one transaction would stall every other user's pushes for its whole
+    /// run. Each article's edit stays whole within its chunk; a request that fails half way
+    /// keeps the chunks written before, as the same edits sent in several requests would.
+    static let greaderWriteChunk = 250
+
     /// Adds and removes read, starred and labels on the items `ids` that `user` holds;
     /// other ids are skipped, as an item that does not exist is.
     ///
@@ -15,37 +22,57 @@ extension SQLiteSyncRepository {
     @discardableResult
     func greaderEditTags(for user: UserAccount, ids: [Int64], add: [GReaderTag], remove: [GReaderTag]) async throws -> Int {
         guard !ids.isEmpty, !(add.isEmpty && remove.isEmpty) else { return 0 }
-        return try await pool.write { db in
-            let articles = try Self.heldArticles(db, user: user, ids: ids)
-            for article in articles {
-                try self.applyTags(db, user: user, article: article, add: add, remove: remove)
+        var found = 0
+        for start in stride(from: 0, to: ids.count, by: Self.greaderWriteChunk) {
+            let chunk = Array(ids[start..<min(start + Self.greaderWriteChunk, ids.count)])
+            found += try await pool.write { db in
+                let articles = try Self.heldArticles(db, user: user, ids: chunk)
+                for article in articles {
+                    try self.applyTags(db, user: user, article: article, add: add, remove: remove)
+                }
+                try self.saveClock(db)
+                return articles.count
             }
-            try self.saveClock(db)
-            return articles.count
         }
+        return found
     }
 
     /// Marks read every unread item of `stream` that entered the user's library at or before
     /// `beforeMillis` (all of them when nil): the time a client saw, as `ot` and crawl time.
     func greaderMarkAllRead(for user: UserAccount, stream: GReaderStream, beforeMillis: Int64?) async throws {
-        try await pool.write { db in
-            let condition = Self.condition(stream)
-            var arguments: [DatabaseValue] = [user.id.databaseValue] + Self.arguments(stream)
-            var sql = """
-                SELECT l.article_id FROM library l JOIN articles a ON a.id = l.article_id
-                LEFT JOIN article_states s ON s.user_id = l.user_id AND s.article_id = l.article_id
-                WHERE l.user_id = ?1 AND COALESCE(s.read, 0) = 0 AND \(condition)
-                """
-            if let beforeMillis {
-                sql += " AND l.added_at <= ?"
-                arguments.append(Timestamp.format(millis: beforeMillis).databaseValue)
-            }
-            let articles = try String.fetchAll(db, sql: sql, arguments: StatementArguments(arguments))
-            for article in articles {
-                try self.applyTags(db, user: user, article: article, add: [.read], remove: [])
-            }
-            try self.saveClock(db)
+        let condition = Self.condition(stream)
+        var arguments: [DatabaseValue] = [user.id.databaseValue] + Self.arguments(stream)
+        var sql = """
+            SELECT l.article_id FROM library l JOIN articles a ON a.id = l.article_id
+            LEFT JOIN article_states s ON s.user_id = l.user_id AND s.article_id = l.article_id
+            WHERE l.user_id = ?1 AND COALESCE(s.read, 0) = 0 AND \(condition)
+            """
+        if let beforeMillis {
+            sql += " AND l.added_at <= ?"
+            arguments.append(Timestamp.format(millis: beforeMillis).databaseValue)
         }
+        let bound = StatementArguments(arguments)
+        let query = sql
+        let articles = try await pool.read { db in try String.fetchAll(db, sql: query, arguments: bound) }
+        for start in stride(from: 0, to: articles.count, by: Self.greaderWriteChunk) {
+            let chunk = Array(articles[start..<min(start + Self.greaderWriteChunk, articles.count)])
+            try await pool.write { db in
+                // Read again in the write: an article may have left the library since.
+                for article in try Self.stillHeld(db, user: user, articles: chunk) {
+                    try self.applyTags(db, user: user, article: article, add: [.read], remove: [])
+                }
+                try self.saveClock(db)
+            }
+        }
+    }
+
+    /// The articles of `articles` that `user` holds now.
+    private static func stillHeld(_ db: Database, user: UserAccount, articles: [String]) throws -> [String] {
+        guard !articles.isEmpty else { return [] }
+        return try String.fetchAll(db, sql: """
+            SELECT article_id FROM library WHERE user_id = ? AND article_id IN (\(articles.map { _ in "?" }.joined(separator: ",")))
+            ORDER BY article_id
+            """, arguments: StatementArguments([user.id.databaseValue] + articles.map(\.databaseValue)))
     }
 
     /// The articles of `ids` that `user` holds; the ids lead the join (see `greaderItems`).
@@ -112,13 +139,16 @@ extension SQLiteSyncRepository {
         case edit
     }
 
-    /// Subscribes, unsubscribes, renames or relabels the feed at `url` as one subscription
-    /// `set`. Unsubscribing from, or editing, a feed the user does not follow is a 400.
-    func greaderEditSubscription(
-        for user: UserAccount, url: String, action: SubscriptionEdit, title: String?, add: [String], remove: [String]
+    /// Subscribes, unsubscribes, renames or relabels the feeds at `urls`, each as one
+    /// subscription `set`, all in one transaction: unsubscribing from, or editing, a feed
+    /// the user does not follow is a 400 and leaves every feed of the request as it was.
+    func greaderEditSubscriptions(
+        for user: UserAccount, urls: [String], action: SubscriptionEdit, title: String?, add: [String], remove: [String]
     ) async throws {
         try await pool.write { db in
-            try self.editSubscription(db, user: user, url: url, action: action, title: title, add: add, remove: remove)
+            for url in urls {
+                try self.editSubscription(db, user: user, url: url, action: action, title: title, add: add, remove: remove)
+            }
             try self.saveClock(db)
         }
     }
@@ -141,11 +171,11 @@ extension SQLiteSyncRepository {
     }
 
     /// `rename-tag` and `disable-tag`: the label `old` becomes `new` (or goes, when nil) on
-    /// every subscription and every article of the user, each as its own `set`, in one
-    /// transaction.
+    /// every subscription and every article of the user, each as its own `set`: the
+    /// subscriptions in one transaction, the articles `greaderWriteChunk` at a time.
     func greaderRelabel(for user: UserAccount, from old: String, to new: String?) async throws {
-        try await pool.write { db in
-            let holding = "EXISTS (SELECT 1 FROM json_each(tags) t WHERE t.value = ?)"
+        let holding = "EXISTS (SELECT 1 FROM json_each(tags) t WHERE t.value = ?)"
+        let articles = try await pool.write { db in
             let urls = try String.fetchAll(db, sql: """
                 SELECT url FROM subscriptions WHERE user_id = ? AND subscribed = 1 AND \(holding) ORDER BY url
                 """, arguments: [user.id, old])
@@ -154,15 +184,26 @@ extension SQLiteSyncRepository {
                     db, user: user, url: url, action: .edit, title: nil, add: new.map { [$0] } ?? [], remove: [old]
                 )
             }
-            let articles = try String.fetchAll(db, sql: """
+            try self.saveClock(db)
+            return try String.fetchAll(db, sql: """
                 SELECT article_id FROM article_states WHERE user_id = ? AND \(holding) ORDER BY article_id
                 """, arguments: [user.id, old])
-            for article in articles {
-                try self.applyTags(
-                    db, user: user, article: article, add: new.map { [.label($0)] } ?? [], remove: [.label(old)]
-                )
+        }
+        for start in stride(from: 0, to: articles.count, by: Self.greaderWriteChunk) {
+            let chunk = Array(articles[start..<min(start + Self.greaderWriteChunk, articles.count)])
+            try await pool.write { db in
+                // Only those still labeled: another edit may have changed one since.
+                let labeled = try String.fetchAll(db, sql: """
+                    SELECT article_id FROM article_states WHERE user_id = ? AND \(holding)
+                    AND article_id IN (\(chunk.map { _ in "?" }.joined(separator: ","))) ORDER BY article_id
+                    """, arguments: StatementArguments([user.id.databaseValue, old.databaseValue] + chunk.map(\.databaseValue)))
+                for article in labeled {
+                    try self.applyTags(
+                        db, user: user, article: article, add: new.map { [.label($0)] } ?? [], remove: [.label(old)]
+                    )
+                }
+                try self.saveClock(db)
             }
-            try self.saveClock(db)
         }
     }
 
