@@ -210,8 +210,10 @@ extension GReaderSyncBackend {
     static let maxLabels = 250
 
     /// The labels the service has on each article (folders left out: they are the feeds'),
-    /// each article's sorted; nil when the lists are longer than a reconciliation reads,
-    /// which leaves tags as they are this time.
+    /// each article's sorted; nil when the lists are longer than a reconciliation reads
+    /// (more than `maxLabels` labels, or more than `maxLabelIDs` ids across all labels
+    /// together, so memory stays bounded whatever the account), which leaves tags as they
+    /// are this time.
     private func labelsByArticle() async throws(SyncError) -> [String: [String]]? {
         let response = try await connection.get("reader/api/0/tag/list", maxBytes: Self.listAnswerBytes)
         let tags = try Self.decode(GReaderAnswer.Tags.self, response, what: "tag list").tags ?? []
@@ -219,8 +221,11 @@ extension GReaderSyncBackend {
         let names = GReaderTranslation.labelNames(tags.filter { $0.type != "folder" }.compactMap(\.id)).filter { !folders.contains($0) }
         guard tags.count <= Self.maxReconcileIDs, names.count <= Self.maxLabels else { return nil }
         var labels: [String: [String]] = [:]
+        var total = 0
         for name in names {
             guard let ids = try await allIDs(stream: "user/-/label/" + name, excluding: nil) else { return nil }
+            total += ids.count
+            if total > maxLabelIDs { return nil }
             for id in ids { labels[id, default: []].append(name) }
         }
         return labels.mapValues { Array($0.sorted().prefix(WireLimits.maxTags)) }

@@ -33,6 +33,9 @@ public struct GReaderSyncBackend: SyncBackend {
     /// ends early, the rest of its ids carried in the cursor (`pageAnswerBytes` unless a
     /// test sets it): a first sync of any size holds about this much at a time.
     package var maxPageAnswerBytes = Self.pageAnswerBytes
+    /// The most ids a reconciliation reads across all labels together
+    /// (`maxReconcileIDs` unless a test sets it); past it, tags are left as they are this time.
+    package var maxLabelIDs = Self.maxReconcileIDs
 
     /// A backend for the service at `configuration.serverURL` (the API's base: the site
     /// itself for Miniflux and `reader-server`, `…/api/greader.php` for FreshRSS), with the

@@ -126,3 +126,37 @@ import Testing
         #expect(reads.filter { !$0.form.contains { $0.0 == "c" } }.count == 3)
     }
 }
+
+/// The label lists a reconciliation reads are bounded in total, not only per label.
+@Suite struct GReaderReconcileBoundTests {
+    static func run(maxLabelIDs: Int?) async throws -> [String] {
+        let service = try GReaderFakeService(.freshRSS)
+        GReaderSyncTests.seed(service, count: 10)
+        service.core.update { state in
+            state.items[0].labels = ["a"]
+            state.items[1].labels = ["b"]
+            state.items[2].labels = ["b"]
+        }
+        let folder = try TestFolder.make("greader-reconcile")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try ReaderStore(path: folder.appendingPathComponent("device.sqlite").path)
+        let http = try CurlHTTPClient()
+        let auth = try await GReaderSyncBackend.login(serverURL: service.baseURL, user: "alice", password: "correct horse", client: http)
+        var backend = GReaderSyncBackend(
+            store: store, client: http, configuration: SyncConfiguration(serverURL: service.baseURL, token: auth, retry: GReaderSyncTests.fast)
+        )
+        if let maxLabelIDs { backend.maxLabelIDs = maxLabelIDs }
+        let engine = SyncEngine(store: store, backend: backend, pageSize: 10)
+        try await engine.sync()
+        // Item 0 is older than the next sync's overlap: only a reconciliation brings its label.
+        service.core.update { $0.items[0].labels = ["a", "c"] }
+        try await engine.sync()
+        return try store.article(id: GReaderSyncTests.articleID(service, 0)).state.tags
+    }
+
+    @Test func labelsPastTheTotalBoundLeaveTagsAsTheyAre() async throws {
+        #expect(try await Self.run(maxLabelIDs: nil) == ["a", "c"])
+        // a, b and c hold 1 + 2 + 1 ids: past a bound of 3, tags stay as they were.
+        #expect(try await Self.run(maxLabelIDs: 3) == ["a"])
+    }
+}
