@@ -6,7 +6,7 @@ import Foundation
 public enum Fingerprint {
     /// Hex SHA-256 of the parts, each followed by a unit separator so that
     /// ("ab", "c") and ("a", "bc") differ.
-    public static func sha256Hex(_ parts: [String]) -> String {
+    package static func sha256Hex(_ parts: [String]) -> String {
         var hasher = SHA256()
         let separator: [UInt8] = [0x1F]
         for part in parts {

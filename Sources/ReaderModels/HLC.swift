@@ -46,7 +46,7 @@ public struct HLC: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// Whether this stamp is further ahead of `wallMillis` (the receiver's physical clock)
     /// than `maxLeadMillis` allows.
-    public func isTooFarAhead(of wallMillis: Int64) -> Bool {
+    package func isTooFarAhead(of wallMillis: Int64) -> Bool {
         // Both sides are within 0...maxWallMillis, so the difference cannot overflow.
         self.wallMillis - min(max(wallMillis, 0), Self.maxWallMillis) > Self.maxLeadMillis
     }
@@ -125,12 +125,12 @@ public struct StampTooFarAhead: Error, Hashable, Sendable, CustomStringConvertib
 /// The state of one device's hybrid logical clock (Kulkarni et al.): it never goes
 /// backwards, stays close to the wall clock, and moves past every stamp it receives, so a
 /// causally later event always gets a larger stamp even when wall clocks disagree.
-public struct HybridClock: Sendable, Equatable {
+package struct HybridClock: Sendable, Equatable {
     /// The largest stamp issued or received so far.
-    public private(set) var last: HLC
-    public let node: String
+    package private(set) var last: HLC
+    package let node: String
 
-    public init(node: String, last: HLC? = nil) {
+    package init(node: String, last: HLC? = nil) {
         let node = HLC(wallMillis: 0, counter: 0, node: node).node
         self.node = node
         self.last = last ?? HLC(wallMillis: 0, counter: 0, node: node)
@@ -140,12 +140,12 @@ public struct HybridClock: Sendable, Equatable {
     /// `wallMillis` than `HLC.maxLeadMillis`: a clock saved by a version that adopted any
     /// stamp would issue only stamps every replica refuses, so it starts again from the
     /// wall clock instead.
-    public init(node: String, resuming last: HLC?, wallMillis: Int64) {
+    package init(node: String, resuming last: HLC?, wallMillis: Int64) {
         self.init(node: node, last: last.flatMap { $0.isTooFarAhead(of: wallMillis) ? nil : $0 })
     }
 
     /// A stamp for a local event at `wallMillis`.
-    public mutating func tick(wallMillis: Int64) -> HLC {
+    package mutating func tick(wallMillis: Int64) -> HLC {
         // Clamped before the comparison: a wall clock past the largest stamp must not reset
         // the counter at the largest wall time, which would go backwards.
         let wall = min(max(wallMillis, 0), HLC.maxWallMillis)
@@ -161,7 +161,7 @@ public struct HybridClock: Sendable, Equatable {
     /// stamp further ahead of `wallMillis` than `HLC.maxLeadMillis` is refused and the
     /// clock does not move.
     @discardableResult
-    public mutating func receive(_ remote: HLC, wallMillis: Int64) throws(StampTooFarAhead) -> HLC {
+    package mutating func receive(_ remote: HLC, wallMillis: Int64) throws(StampTooFarAhead) -> HLC {
         guard !remote.isTooFarAhead(of: wallMillis) else { throw StampTooFarAhead(stamp: remote, wallMillis: wallMillis) }
         let wall = max(min(max(wallMillis, 0), HLC.maxWallMillis), last.wallMillis, remote.wallMillis)
         if wall == last.wallMillis && wall == remote.wallMillis {

@@ -30,7 +30,7 @@ public struct FeedFetchState: Sendable, Hashable, Codable {
     public var nextFetchAt: Date?
 
     /// Creates a state; a new feed has only its URL.
-    public init(
+    package init(
         url: String, sourceKey: String? = nil, title: String? = nil, siteURL: String? = nil,
         etag: String? = nil, lastModified: String? = nil, lastFetchAt: Date? = nil, lastStatus: Int? = nil,
         lastError: String? = nil, consecutiveFailures: Int = 0, nextFetchAt: Date? = nil

@@ -34,7 +34,7 @@ public struct StoreChange: Hashable, Sendable {
     /// importing a million articles does not hold a million ids in memory.
     public static let maxListedArticles = 1000
 
-    public init(origin: Origin, articleIDs: Set<String> = [], noteIDs: Set<String> = [], sourceIDs: Set<String> = []) {
+    package init(origin: Origin, articleIDs: Set<String> = [], noteIDs: Set<String> = [], sourceIDs: Set<String> = []) {
         self.origin = origin
         self.articleIDs = articleIDs
         self.noteIDs = noteIDs

@@ -25,7 +25,7 @@ extension ReaderStore {
     /// How many of the most recently stored matching articles a query ranks. A query that
     /// matches more (a common word over a large library) ranks the newest this many, so
     /// search stays fast whatever the library's size; narrower words reach older articles.
-    public static let searchRankWindow = 2000
+    package static let searchRankWindow = 2000
 
     /// Full-text search over articles (title, author, summary, text) and notes (text and
     /// quoted passage), best matches first by bm25. See `SearchQuery` for what a query may

@@ -110,14 +110,14 @@ public enum WireLimits {
 
     /// The largest answer to a push of `notes` note mutations and `others` others: the
     /// client's response cap for that push.
-    public static func maxPushResponseBytes(notes: Int, others: Int) -> Int {
+    package static func maxPushResponseBytes(notes: Int, others: Int) -> Int {
         notes * (maxNoteJSONBytes + resultOverheadBytes) + others * (maxSmallRecordJSONBytes + resultOverheadBytes)
             + 256 + maxHLCBytes
     }
 
     /// The largest answer to any push a client makes (`maxNoteMutationsPerPush` notes in a
     /// batch of `maxPushMutations`).
-    public static let maxPushResponseBytes = maxPushResponseBytes(
+    package static let maxPushResponseBytes = maxPushResponseBytes(
         notes: maxNoteMutationsPerPush, others: maxPushMutations - maxNoteMutationsPerPush
     )
 }

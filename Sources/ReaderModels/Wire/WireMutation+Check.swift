@@ -4,7 +4,7 @@ extension PushRequest {
     /// base revision, a field the schema does not have or of the wrong type. The server
     /// answers 400 to it. (Limits and the rules that depend on the entity are checked per
     /// mutation by `WireMutation.check()`, so one bad mutation does not hold up the rest.)
-    public var envelopeProblem: String? {
+    package var envelopeProblem: String? {
         guard WireText.isID(clientID) else {
             return "client_id must be 1 to \(WireLimits.maxIDBytes) letters, digits or -_.:~"
         }
@@ -29,7 +29,7 @@ extension WireMutation {
     /// Checks every field against the contract (`Schemas/json/mutation.schema.json` and
     /// `WireLimits`) without looking anything up. A failure rejects this mutation alone:
     /// `too_long` for text, ids or lists over their limit, `invalid_mutation` for the rest.
-    public func check() throws(Resolver.Rejection) {
+    package func check() throws(Resolver.Rejection) {
         try checkEntity()
         if let baseRevision, baseRevision < 0 {
             throw Resolver.Rejection(.invalidMutation, "base_revision must be 0 or more")

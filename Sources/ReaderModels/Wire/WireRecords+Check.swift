@@ -1,19 +1,19 @@
 /// A record received from the other side that breaks the contract's text rules: an id
 /// outside its character set, or a text over its limit in `WireLimits`.
-public struct WireViolation: Error, Hashable, Sendable, CustomStringConvertible {
+package struct WireViolation: Error, Hashable, Sendable, CustomStringConvertible {
     /// What is wrong, naming the record.
-    public var message: String
+    package var message: String
 
     /// A violation described by `message`.
-    public init(_ message: String) { self.message = message }
+    package init(_ message: String) { self.message = message }
 
-    public var description: String { message }
+    package var description: String { message }
 }
 
 extension ChangePage {
     /// Checks every change of a pulled page against `WireLimits` before anything of it is
     /// stored; a server that breaks them is not followed.
-    public func check() throws(WireViolation) {
+    package func check() throws(WireViolation) {
         guard WireText.isID(nextCursor) else { throw WireViolation("next_cursor is not a cursor") }
         if let remaining, remaining < 0 { throw WireViolation("remaining is below 0") }
         for sequenced in changes {
@@ -24,7 +24,7 @@ extension ChangePage {
 
 extension PushResponse {
     /// Checks every result of a push answer against `WireLimits`.
-    public func check() throws(WireViolation) {
+    package func check() throws(WireViolation) {
         for result in results {
             guard WireText.isID(result.mutationID) else { throw WireViolation("a result's mutation_id is not an id") }
             switch result.outcome {
@@ -40,7 +40,7 @@ extension PushResponse {
 
 extension Change {
     /// Checks the change's id and every text of its record.
-    public func check() throws(WireViolation) {
+    package func check() throws(WireViolation) {
         let subject = "\(entity.rawValue) \(id.utf8.count > 80 ? String(id.prefix(80)) + "…" : id)"
         func require(_ condition: Bool, _ what: String) throws(WireViolation) {
             guard condition else { throw WireViolation("\(subject): \(what)") }
@@ -108,7 +108,7 @@ extension Change {
 extension ArticleRecord {
     /// The article with every text cut to its limit in `WireLimits`, at a character
     /// boundary: what the server publishes of an article longer than the contract allows.
-    public func clippedToLimits() -> ArticleRecord {
+    package func clippedToLimits() -> ArticleRecord {
         var record = self
         record.guid = WireText.clipped(guid, WireLimits.maxGUIDBytes)
         record.url = url.map { WireText.clipped($0, WireLimits.maxURLBytes) }
@@ -123,7 +123,7 @@ extension ArticleRecord {
 
 extension Source {
     /// The source with every text cut to its limit in `WireLimits`.
-    public func clippedToLimits() -> Source {
+    package func clippedToLimits() -> Source {
         var record = self
         record.key = WireText.clipped(key, WireLimits.maxGUIDBytes)
         record.title = WireText.clipped(title, WireLimits.maxTitleBytes)
@@ -135,7 +135,7 @@ extension Source {
 
 extension SubscriptionRecord {
     /// The subscription with its title cut to `maxSubscriptionTitleBytes`.
-    public func clippedToLimits() -> SubscriptionRecord {
+    package func clippedToLimits() -> SubscriptionRecord {
         var record = self
         record.title = title.map { WireText.clipped($0, WireLimits.maxSubscriptionTitleBytes) }
         return record

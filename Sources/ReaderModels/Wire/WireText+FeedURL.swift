@@ -6,7 +6,7 @@ extension WireText {
     /// characters are `isURL`'s rules, checked first, with their own codes.) Anything else
     /// (`file:`, `gopher:`, a relative or malformed address) is refused when pushed, before
     /// any fetch, so a device cannot make a server open a local file or speak another protocol.
-    public static func feedURLProblem(_ text: String) -> String? {
+    package static func feedURLProblem(_ text: String) -> String? {
         guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased() else {
             return "is not an absolute URL"
         }

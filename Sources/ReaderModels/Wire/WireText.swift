@@ -1,62 +1,62 @@
 /// The character-set and length rules of `WireLimits`, as checks. Every side runs the same
 /// ones: the server on what it is pushed, the client on what it pulls and is answered, the
 /// store on what a person types.
-public enum WireText {
+package enum WireText {
     /// A note, mutation or client id: 1 to `maxIDBytes` of letters, digits, `-_.:~`.
-    public static func isID(_ text: String) -> Bool {
+    package static func isID(_ text: String) -> Bool {
         let bytes = text.utf8
         guard !bytes.isEmpty, bytes.count <= WireLimits.maxIDBytes else { return false }
         return bytes.allSatisfy(isIDByte)
     }
 
     /// An article id: 16 lower-case hex digits.
-    public static func isArticleID(_ text: String) -> Bool {
+    package static func isArticleID(_ text: String) -> Bool {
         isHex(text, count: WireLimits.articleIDLength)
     }
 
     /// A source id: 12 lower-case hex digits.
-    public static func isSourceID(_ text: String) -> Bool {
+    package static func isSourceID(_ text: String) -> Bool {
         isHex(text, count: WireLimits.sourceIDLength)
     }
 
     /// A subscription's feed URL: 1 to `maxURLBytes`, no space and no control character.
-    public static func isURL(_ text: String) -> Bool {
+    package static func isURL(_ text: String) -> Bool {
         let bytes = text.utf8
         guard !bytes.isEmpty, bytes.count <= WireLimits.maxURLBytes else { return false }
         return bytes.allSatisfy { $0 > 0x20 && $0 != 0x7F }
     }
 
     /// A tag: 1 to `maxTagBytes`, no control character.
-    public static func isTag(_ text: String) -> Bool {
+    package static func isTag(_ text: String) -> Bool {
         let bytes = text.utf8
         guard !bytes.isEmpty, bytes.count <= WireLimits.maxTagBytes else { return false }
         return bytes.allSatisfy { $0 >= 0x20 && $0 != 0x7F }
     }
 
     /// A list of tags: at most `maxTags`, each one a tag.
-    public static func areTags(_ tags: [String]) -> Bool {
+    package static func areTags(_ tags: [String]) -> Bool {
         tags.count <= WireLimits.maxTags && tags.allSatisfy(isTag)
     }
 
     /// An instant in the one form the core writes (`2026-11-25T09:30:00.000Z`), and a real
     /// one: it reads back as itself, so February 30 or 24:00 is not one.
-    public static func isTimestamp(_ text: String) -> Bool {
+    package static func isTimestamp(_ text: String) -> Bool {
         guard text.utf8.count == WireLimits.timestampBytes, let date = Timestamp.parse(text) else { return false }
         return Timestamp.format(millis: Int64((date.timeIntervalSince1970 * 1000).rounded())) == text
     }
 
     /// Whether `text` is at most `limit` bytes of UTF-8.
-    public static func fits(_ text: String, _ limit: Int) -> Bool {
+    package static func fits(_ text: String, _ limit: Int) -> Bool {
         text.utf8.count <= limit
     }
 
     /// Whether an optional text is absent or at most `limit` bytes.
-    public static func fits(_ text: String?, _ limit: Int) -> Bool {
+    package static func fits(_ text: String?, _ limit: Int) -> Bool {
         text.map { fits($0, limit) } ?? true
     }
 
     /// `text` cut to at most `limit` bytes at a Unicode scalar boundary (whole when it fits).
-    public static func clipped(_ text: String, _ limit: Int) -> String {
+    package static func clipped(_ text: String, _ limit: Int) -> String {
         let bytes = text.utf8
         guard bytes.count > limit else { return text }
         var end = bytes.index(bytes.startIndex, offsetBy: max(limit, 0))
