@@ -35,16 +35,20 @@ import Testing
         let positions: [GReaderCursor] = [
             .done(since: 0), .done(since: 1_764_500_000), .reconcile(newest: 42),
             .items(since: 7, newest: 9, continuation: nil), .items(since: 7, newest: 9, continuation: "a/b+c=d é"),
+            .items(since: 7, newest: 9, continuation: "x", pages: 12, skip: 300), .items(since: 0, newest: 0, continuation: nil, pages: 9999, skip: 1000),
         ]
+        // A cursor of the version before the page count: read as 0 pages, 0 skipped.
+        #expect(GReaderCursor("gr1.i.7.9") == .items(since: 7, newest: 9, continuation: nil))
         for position in positions {
             #expect(GReaderCursor(position.text) == position)
             #expect(position.text.utf8.count <= 128 && !position.text.contains(" "))
         }
         let longest = GReaderCursor.items(
-            since: Int64.max, newest: Int64.max, continuation: String(repeating: "é", count: GReaderCursor.maxContinuationBytes / 2)
+            since: Int64.max, newest: Int64.max, continuation: String(repeating: "é", count: GReaderCursor.maxContinuationBytes / 2),
+            pages: 999_999, skip: 9999
         )
         #expect(longest.text.utf8.count <= 128)
-        for junk in ["", "42", "gr1.x.1", "gr1.d.-5", "gr1.i.1", "gr1.i.1.2.!!", "gr2.d.1"] {
+        for junk in ["", "42", "gr1.x.1", "gr1.d.-5", "gr1.i.1", "gr1.i.1.2.!!", "gr2.d.1", "gr1.j.1.2.3", "gr1.j.1.2.-3.0", "gr1.j.1.2.3.12345"] {
             #expect(GReaderCursor(junk) == nil, "\(junk)")
         }
     }
