@@ -101,9 +101,12 @@ struct GReaderHandlers: Sendable {
         let user = try Self.user(context)
         let (folders, tags) = try await repository.greaderLabels(for: user)
         let unread = try await repository.greaderUnreadCounts(for: user)
-        func count(_ name: String) -> Int {
-            unread.first { $0.stream == .label(name) }?.count ?? 0
+        // By name, not a search per label: up to `greaderMaxLabels` of each.
+        var byLabel: [String: Int] = [:]
+        for entry in unread {
+            if case .label(let name) = entry.stream { byLabel[name] = entry.count }
         }
+        func count(_ name: String) -> Int { byLabel[name] ?? 0 }
         var list = [GReaderJSON.Tag(id: GReaderStream.starred.id)]
         list += folders.map { GReaderJSON.Tag(id: GReaderStream.label($0).id, type: "folder", unreadCount: count($0)) }
         list += tags.map { GReaderJSON.Tag(id: GReaderStream.label($0).id, type: "tag", unreadCount: count($0)) }

@@ -21,6 +21,10 @@ struct GReaderUnread: Sendable {
 
 /// The lists of the API: subscriptions, labels, unread counts; all of the user's own.
 extension SQLiteSyncRepository {
+    /// The most labels tag/list and unread-count answer, first by name: labels are made by
+    /// clients, and each costs a line in every answer; no app shows thousands.
+    static let greaderMaxLabels = 1_000
+
     /// The user's subscribed feeds, by URL. The title is the one the user gave, else the
     /// feed's own, else its URL.
     func greaderSubscriptions(for user: UserAccount) async throws -> [GReaderSubscription] {
@@ -43,25 +47,24 @@ extension SQLiteSyncRepository {
         try await pool.read { db in
             let folders = try String.fetchAll(db, sql: """
                 SELECT DISTINCT t.value FROM subscriptions sub, json_each(sub.tags) t
-                WHERE sub.user_id = ? AND sub.subscribed = 1 ORDER BY t.value
-                """, arguments: [user.id])
+                WHERE sub.user_id = ? AND sub.subscribed = 1 ORDER BY t.value LIMIT ?
+                """, arguments: [user.id, Self.greaderMaxLabels])
             let tags = try String.fetchAll(db, sql: """
                 SELECT DISTINCT t.value FROM article_states s JOIN library l ON l.user_id = s.user_id AND l.article_id = s.article_id,
                   json_each(s.tags) t
-                WHERE s.user_id = ? AND s.tags <> '[]' ORDER BY t.value
-                """, arguments: [user.id])
+                WHERE s.user_id = ? AND s.tags <> '[]' ORDER BY t.value LIMIT ?
+                """, arguments: [user.id, Self.greaderMaxLabels])
             let folderSet = Set(folders)
-            return (folders, tags.filter { !folderSet.contains($0) })
+            return (folders, Array(tags.filter { !folderSet.contains($0) }.prefix(Self.greaderMaxLabels - folders.count)))
         }
     }
 
     /// Unread counts: the reading list, each subscribed feed, each label with unread items.
     /// Feeds are counted in one pass grouped by source, so the cost does not grow with the
-    /// number of subscriptions times the size of the library; labels, which overlap, are
-    /// counted one by one.
+    /// number of subscriptions times the size of the library; labels likewise, in one
+    /// grouped pass.
     func greaderUnreadCounts(for user: UserAccount) async throws -> [GReaderUnread] {
-        let (folders, tags) = try await greaderLabels(for: user)
-        return try await pool.read { db in
+        try await pool.read { db in
             var bySource: [String: (count: Int, newest: String?)] = [:]
             for row in try Row.fetchAll(db, sql: """
                 SELECT a.source_id, COUNT(*), MAX(l.added_at) FROM library l JOIN articles a ON a.id = l.article_id
@@ -91,15 +94,28 @@ extension SQLiteSyncRepository {
             for url in sourcesOf.keys.sorted() {
                 add(.feed(url), sourcesOf[url, default: []].compactMap { bySource[$0] })
             }
-            for label in folders + tags {
-                let stream = GReaderStream.label(label)
-                let condition = Self.condition(stream)
-                let row = try Row.fetchOne(db, sql: """
-                    SELECT COUNT(*), MAX(l.added_at) FROM library l JOIN articles a ON a.id = l.article_id
-                    LEFT JOIN article_states s ON s.user_id = l.user_id AND s.article_id = l.article_id
-                    WHERE l.user_id = ?1 AND COALESCE(s.read, 0) = 0 AND \(condition)
-                    """, arguments: StatementArguments([user.id.databaseValue] + Self.arguments(stream)))
-                if let row { add(stream, [(row[0], row[1])]) }
+            // Every label in one grouped pass: an unread item is under a label when its own
+            // tags hold it or a subscription of its source is in that folder (the label
+            // stream's condition); UNION counts an item under both once. The newest labels
+            // past `maxLabels` are not counted, as tag/list does not list them.
+            for row in try Row.fetchAll(db, sql: """
+                WITH unread AS (
+                  SELECT l.article_id, a.source_id, COALESCE(s.tags, '[]') AS tags, l.added_at
+                  FROM library l JOIN articles a ON a.id = l.article_id
+                  LEFT JOIN article_states s ON s.user_id = l.user_id AND s.article_id = l.article_id
+                  WHERE l.user_id = ?1 AND COALESCE(s.read, 0) = 0
+                ), folders AS (
+                  SELECT DISTINCT t.value AS label, f.source_id FROM subscriptions sub JOIN feeds f ON f.url = sub.url,
+                    json_each(sub.tags) t
+                  WHERE sub.user_id = ?1 AND sub.subscribed = 1
+                ), labeled AS (
+                  SELECT t.value AS label, u.article_id, u.added_at FROM unread u, json_each(u.tags) t
+                  UNION
+                  SELECT fo.label, u.article_id, u.added_at FROM unread u JOIN folders fo ON fo.source_id = u.source_id
+                )
+                SELECT label, COUNT(*), MAX(added_at) FROM labeled GROUP BY label ORDER BY label LIMIT ?2
+                """, arguments: [user.id, Self.greaderMaxLabels]) {
+                add(.label(row[0]), [(row[1], row[2])])
             }
             return counts
         }
