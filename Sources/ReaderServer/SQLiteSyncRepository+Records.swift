@@ -30,11 +30,12 @@ enum RecordRows {
 
     static let stateColumns = "article_id, read, starred, progress, tags, read_hlc, starred_hlc, progress_hlc, tags_hlc"
 
-    static func state(_ row: Row) -> ArticleStateRecord {
-        ArticleStateRecord(
+    static func state(_ row: Row) throws -> ArticleStateRecord {
+        try ArticleStateRecord(
             articleID: row[0], read: row[1], starred: row[2], progress: row[3], tags: tags(row[4]),
             hlc: StateStamps(
-                read: hlc(row[5]), starred: hlc(row[6]), progress: hlc(row[7]), tags: hlc(row[8])
+                read: hlc(row[5], "article_states", "read_hlc"), starred: hlc(row[6], "article_states", "starred_hlc"),
+                progress: hlc(row[7], "article_states", "progress_hlc"), tags: hlc(row[8], "article_states", "tags_hlc")
             )
         )
     }
@@ -65,12 +66,12 @@ enum RecordRows {
         revision, conflicted, body_hlc, anchor_hlc, deleted
         """
 
-    static func note(_ row: Row) -> Resolver.StoredNote {
-        let record = NoteRecord(
+    static func note(_ row: Row) throws -> Resolver.StoredNote {
+        let record = try NoteRecord(
             id: row[0], articleID: row[1],
             anchor: row.exactText(2).map { TextQuoteSelector(exact: $0, prefix: row.exactText(3) ?? "", suffix: row.exactText(4) ?? "") },
             body: row.exactText(5) ?? "", createdAt: row[6], updatedAt: row[7], revision: row[8], conflicted: row[9],
-            bodyHLC: hlc(row[10]) ?? .zero, anchorHLC: hlc(row[11])
+            bodyHLC: requiredHLC(row[10], "notes", "body_hlc"), anchorHLC: hlc(row[11], "notes", "anchor_hlc")
         )
         return Resolver.StoredNote(record: record, deleted: row[12])
     }
@@ -106,8 +107,11 @@ enum RecordRows {
     /// The title a device gave is read byte-exact: see `ExactText`.
     static let subscriptionColumns = "url, \(ExactText.column("title")), tags, subscribed, hlc"
 
-    static func subscription(_ row: Row) -> SubscriptionRecord {
-        SubscriptionRecord(url: row[0], title: row.exactText(1), tags: tags(row[2]), subscribed: row[3], hlc: hlc(row[4]) ?? .zero)
+    static func subscription(_ row: Row) throws -> SubscriptionRecord {
+        try SubscriptionRecord(
+            url: row[0], title: row.exactText(1), tags: tags(row[2]), subscribed: row[3],
+            hlc: requiredHLC(row[4], "subscriptions", "hlc")
+        )
     }
 
     static func saveSubscription(_ db: Database, user: Int64, _ record: SubscriptionRecord) throws {
@@ -145,7 +149,16 @@ enum RecordRows {
         JSONValue.strings(in: text)
     }
 
-    static func hlc(_ text: String?) -> HLC? {
-        text.flatMap(HLC.init)
+    /// The stamp stored in `table`.`column`; nil for NULL, and text that is no stamp throws.
+    static func hlc(_ text: String?, _ table: String, _ column: String) throws -> HLC? {
+        guard let text else { return nil }
+        guard let stamp = HLC(text) else { throw UnreadableStoredValue(table: table, column: column, value: text) }
+        return stamp
+    }
+
+    /// The stamp stored in a NOT NULL `table`.`column`; text that is no stamp throws.
+    static func requiredHLC(_ text: String?, _ table: String, _ column: String) throws -> HLC {
+        guard let stamp = try hlc(text, table, column) else { throw UnreadableStoredValue(table: table, column: column, value: "NULL") }
+        return stamp
     }
 }
