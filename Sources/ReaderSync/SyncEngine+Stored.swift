@@ -18,7 +18,7 @@ extension SyncEngine {
     }
 
     /// An engine for the server, token and protocol stored in `store` (by `reader login`,
-    /// or by an app that called `saveServer(url:token:)` and ``ReaderStore/saveSyncAPI(_:headers:)``),
+    /// or by an app that called `saveServer(url:token:)` and `ReaderStore.saveSyncAPI(_:headers:)`),
     /// so an app syncs a database the CLI logged in, GReader or native, as the CLI does.
     ///
     /// `configure` may adjust the configuration built from the stored URL and token (page
