@@ -25,28 +25,45 @@ public final class SQLiteSyncRepository: SyncRepository {
     ///   - retention: how long articles are kept (applied by ``applyRetention()``).
     ///   - wallMillis: the wall clock in milliseconds since 1970 (nil: the system clock);
     ///     tests move it by hand.
-    public init(
+    public convenience init(
         path: String, tombstoneDays: Int = 30, retention: ServerRetention = .standard,
         wallMillis: (@Sendable () -> Int64)? = nil
     ) throws {
+        // Everything that can throw happens before the designated initialiser: Swift 6.3's
+        // optimiser crashes (release builds only) on an initialiser that can throw after
+        // `lastPurge`, a noncopyable Mutex, has been initialised.
+        let (pool, saved) = try Self.open(path)
+        self.init(
+            pool: pool, clock: ServerClock(last: saved, wallMillis: wallMillis ?? ServerClock.systemMillis),
+            tombstoneDays: tombstoneDays, retention: retention
+        )
+    }
+
+    private init(pool: DatabasePool, clock: ServerClock, tombstoneDays: Int, retention: ServerRetention) {
+        self.pool = pool
+        self.clock = clock
         self.retention = retention
+        tombstoneMillis = Int64(max(tombstoneDays, 0)) * 86_400_000
+    }
+
+    /// Opens and migrates the database at `path`, with the server clock's saved stamp.
+    private static func open(_ path: String) throws -> (DatabasePool, HLC?) {
         var configuration = Configuration()
         // Another process (`reader-server articles import`) may hold the write lock for a
         // while; wait for it rather than fail.
         configuration.busyMode = .timeout(30)
         configuration.label = "reader-server"
-        try Self.checkOwnership(of: path)
+        try checkOwnership(of: path)
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
-            try Self.migrator.migrate(pool)
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            try migrator.migrate(pool)
             let saved = try pool.read { db in
                 try String.fetchOne(db, sql: "SELECT value FROM server_state WHERE key = 'clock'")
             }
-            clock = ServerClock(last: saved.flatMap(HLC.init), wallMillis: wallMillis ?? ServerClock.systemMillis)
+            return (pool, saved.flatMap(HLC.init))
         } catch {
-            throw RepositoryError("cannot open the server database \(path): \(Self.describe(error))")
+            throw RepositoryError("cannot open the server database \(path): \(describe(error))")
         }
-        tombstoneMillis = Int64(max(tombstoneDays, 0)) * 86_400_000
     }
 
     /// A fresh stamp of the server's clock.
