@@ -62,9 +62,12 @@ enum PostgresRecords {
             """, logger: logger)
         var found: [String: ArticleStateRecord] = [:]
         for try await row in rows.decode((String, Bool, Bool, Double, String, String?, String?, String?, String?).self) {
-            found[row.0] = ArticleStateRecord(
+            found[row.0] = try ArticleStateRecord(
                 articleID: row.0, read: row.1, starred: row.2, progress: row.3, tags: JSONValue.strings(in: row.4),
-                hlc: StateStamps(read: hlc(row.5), starred: hlc(row.6), progress: hlc(row.7), tags: hlc(row.8))
+                hlc: StateStamps(
+                    read: hlc(row.5, "article_states.read_hlc"), starred: hlc(row.6, "article_states.starred_hlc"),
+                    progress: hlc(row.7, "article_states.progress_hlc"), tags: hlc(row.8, "article_states.tags_hlc")
+                )
             )
         }
         return found
@@ -84,9 +87,9 @@ enum PostgresRecords {
             (String, String, ByteBuffer?, ByteBuffer?, ByteBuffer?, ByteBuffer, String, String, Int64, Bool, String, String?, Bool).self
         ) {
             let anchor = text(row.2).map { TextQuoteSelector(exact: $0, prefix: text(row.3) ?? "", suffix: text(row.4) ?? "") }
-            let record = NoteRecord(
+            let record = try NoteRecord(
                 id: row.0, articleID: row.1, anchor: anchor, body: String(buffer: row.5), createdAt: row.6, updatedAt: row.7,
-                revision: Int(row.8), conflicted: row.9, bodyHLC: hlc(row.10) ?? .zero, anchorHLC: hlc(row.11)
+                revision: Int(row.8), conflicted: row.9, bodyHLC: stamp(row.10, "notes.body_hlc"), anchorHLC: hlc(row.11, "notes.anchor_hlc")
             )
             found[row.0] = ReaderModels.Resolver.StoredNote(record: record, deleted: row.12)
         }
@@ -102,8 +105,8 @@ enum PostgresRecords {
             """, logger: logger)
         var found: [String: SubscriptionRecord] = [:]
         for try await (url, title, tags, subscribed, stamp) in rows.decode((String, ByteBuffer?, String, Bool, String).self) {
-            found[url] = SubscriptionRecord(
-                url: url, title: text(title), tags: JSONValue.strings(in: tags), subscribed: subscribed, hlc: hlc(stamp) ?? .zero
+            found[url] = try SubscriptionRecord(
+                url: url, title: text(title), tags: JSONValue.strings(in: tags), subscribed: subscribed, hlc: self.stamp(stamp, "subscriptions.hlc")
             )
         }
         return found
@@ -163,7 +166,16 @@ enum PostgresRecords {
         return writer.text
     }
 
-    static func hlc(_ text: String?) -> HLC? {
-        text.flatMap(HLC.init)
+    /// The stamp stored in `column` (`table.column`); nil for NULL, and text that is no
+    /// stamp throws rather than being read as none.
+    static func hlc(_ text: String?, _ column: String) throws -> HLC? {
+        guard let text else { return nil }
+        return try stamp(text, column)
+    }
+
+    /// The stamp stored in a NOT NULL `column`; text that is no stamp throws.
+    static func stamp(_ text: String, _ column: String) throws -> HLC {
+        guard let stamp = HLC(text) else { throw UnknownValue(description: "\(column) holds \(text), which is no clock stamp") }
+        return stamp
     }
 }
