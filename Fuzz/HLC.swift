@@ -1,4 +1,4 @@
-import ReaderModels
+@testable import ReaderModels
 
 /// Clock stamps as they arrive in pushes and pages. A stamp that parses has exactly one text
 /// form, the one it was parsed from, and a clock that receives it never goes backwards.

@@ -6,7 +6,7 @@ import Foundation
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let reader = JSONFeedReader(data: Data(bytes: data, count: size), url: "https://fuzz.example/feed.json", sourceKey: nil)
-    try? reader.read { draft in
+    _ = try? reader.read { draft in
         _ = (draft.id, draft.contentHash, draft.source.id)
     }
     return 0

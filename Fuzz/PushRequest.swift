@@ -1,5 +1,5 @@
 import Foundation
-import ReaderModels
+@testable import ReaderModels
 
 /// A push body as the server reads it (`POST /v1/mutations`): `JSONDecoder` into the wire
 /// types, then the envelope and every mutation checked against the contract. What decodes

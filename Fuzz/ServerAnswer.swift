@@ -1,5 +1,5 @@
 import Foundation
-import ReaderModels
+@testable import ReaderModels
 
 /// What a device reads from a server: a change page (`GET /v1/changes`), a push answer, an
 /// error body and `/v1/me`, each decoded and checked as the sync engine does. The first

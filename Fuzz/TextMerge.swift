@@ -1,4 +1,4 @@
-import ReaderModels
+@testable import ReaderModels
 
 /// Three-way merge of note text. The input is three texts, base, a and b, separated by
 /// 0xFF bytes (never part of UTF-8). The merge never traps, and every line a or b added
