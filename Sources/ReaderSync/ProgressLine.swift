@@ -1,11 +1,9 @@
-import ReaderSync
-
 /// The one line a terminal shows while a long step runs: a determinate bar with the count,
 /// the percentage and the rate when the total is known, the count and the rate otherwise.
 ///
 /// A pure function of counts and elapsed time, so the CLI only redraws what it returns and
 /// tests hold the wording.
-enum ProgressLine {
+package enum ProgressLine {
     /// Width of the bar in characters, brackets excluded.
     static let barWidth = 24
 
@@ -20,7 +18,7 @@ enum ProgressLine {
     ///     total is shown.
     ///   - detail: shown in brackets after the count when there is no total, `60 pages`.
     ///   - elapsed: time since the step began; no rate is shown before a tenth of a second.
-    static func render(
+    package static func render(
         verb: String, done: Int, total: Int?, unit: String, singular: String? = nil, detail: String? = nil, elapsed: Duration
     ) -> String {
         let done = max(0, done)
@@ -42,7 +40,7 @@ enum ProgressLine {
     }
 
     /// The line for one event of a sync, or nil for an event that draws nothing.
-    static func render(_ event: SyncProgress, elapsed: Duration) -> String? {
+    package static func render(_ event: SyncProgress, elapsed: Duration) -> String? {
         switch event {
         case .pushing(let sent, let total):
             render(verb: "pushing", done: sent, total: total, unit: "mutations", singular: "mutation", elapsed: elapsed)
@@ -59,7 +57,7 @@ enum ProgressLine {
     }
 
     /// `2140/s`, `3.5/s`; nil before a tenth of a second has passed or with nothing done.
-    static func rate(_ done: Int, _ elapsed: Duration) -> String? {
+    package static func rate(_ done: Int, _ elapsed: Duration) -> String? {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         guard seconds >= 0.1, done > 0 else { return nil }
         let perSecond = Double(done) / seconds

@@ -1,5 +1,4 @@
 import ReaderSync
-@testable import reader
 import Testing
 
 /// The line a terminal shows during a sync, as a pure function of counts and time.
