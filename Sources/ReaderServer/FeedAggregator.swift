@@ -9,7 +9,7 @@ import ReaderHTTP
 /// articles into its subscribers' libraries, through the same writer as `articles import`.
 public struct FeedAggregator: Sendable {
     /// Where subscriptions, feed state and articles live.
-    public let repository: SQLiteSyncRepository
+    public let repository: any FeedRepository
     /// How feeds are fetched (libcurl in the server, any `HTTPClient` in tests).
     public let fetcher: FeedFetcher
     /// How many feeds a refresh fetches at once.
@@ -17,7 +17,7 @@ public struct FeedAggregator: Sendable {
 
     /// An aggregator over `repository`, fetching through `fetcher`.
     public init(
-        repository: SQLiteSyncRepository, fetcher: FeedFetcher, maxConcurrent: Int = FeedFetcher.defaultConcurrency
+        repository: any FeedRepository, fetcher: FeedFetcher, maxConcurrent: Int = FeedFetcher.defaultConcurrency
     ) {
         self.repository = repository
         self.fetcher = fetcher
@@ -27,7 +27,7 @@ public struct FeedAggregator: Sendable {
     /// An aggregator fetching over libcurl, with the server's User-Agent and a time cap per
     /// feed. It connects only to public addresses (judged on the address connected, every
     /// redirect hop) unless `allowPrivateNetworks`.
-    public init(repository: SQLiteSyncRepository, timeLimit: Duration = .seconds(30), allowPrivateNetworks: Bool = false) throws {
+    public init(repository: any FeedRepository, timeLimit: Duration = .seconds(30), allowPrivateNetworks: Bool = false) throws {
         let client: CurlHTTPClient
         do {
             client = try CurlHTTPClient(configuration: HTTPClientConfiguration(
@@ -46,7 +46,7 @@ public struct FeedAggregator: Sendable {
     ///
     /// - Throws: `RepositoryError` saying why (no such user, not an address, the fetch failed).
     public func add(user: String, url address: String) async throws -> FeedAddReport {
-        _ = try await repository.userID(named: user)
+        guard try await repository.userExists(named: user) else { throw RepositoryError.unknownUser(user) }
         guard let url = FeedAddress.url(address) else {
             throw RepositoryError("\"\(address)\" is not a valid http or https address")
         }
@@ -69,19 +69,57 @@ public struct FeedAggregator: Sendable {
     /// Fetches every feed someone is subscribed to and that is not backing off (every one
     /// with `force`), `maxConcurrent` at a time, writing each as it arrives.
     ///
+    /// The feeds come from the repository in batches of ``batchSize`` (all at once on an
+    /// engine one process owns): on an engine several processes share, each batch is this
+    /// process's for a lease long enough to fetch it (``lease``), so no other process fetches
+    /// those feeds meanwhile (``FeedClaim``).
+    ///
     /// A feed that fails is marked in error with a backoff and never stops the others; only
     /// a database failure throws.
     public func refresh(force: Bool = false) async throws -> FeedRefreshReport {
-        try await fetcher.refresh(into: RepositoryFeeds(repository: repository), force: force, maxConcurrent: maxConcurrent)
+        let started = ContinuousClock.now
+        var total = FeedRefreshReport()
+        var handled: Set<String> = []
+        while true {
+            let due = try await repository.feedsDue(
+                FeedClaim(force: force, limit: batchSize, lease: lease, excluding: handled)
+            )
+            let report = try await fetcher.refresh(
+                into: ClaimedFeeds(repository: repository, due: due), force: force, maxConcurrent: maxConcurrent
+            )
+            total.fetched += report.fetched
+            total.notModified += report.notModified
+            total.failed += report.failed
+            total.new += report.new
+            total.updated += report.updated
+            total.moved += report.moved
+            // What is backing off once this refresh has had its turn.
+            total.skipped = report.skipped
+            handled.formUnion(due.feeds.map(\.url))
+            guard due.more, !due.feeds.isEmpty else { break }
+        }
+        let elapsed = ContinuousClock.now - started
+        total.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return total
     }
+
+    /// Feeds handed out at once: enough to keep `maxConcurrent` fetches busy for a while.
+    public var batchSize: Int { max(maxConcurrent, 1) * Self.roundsPerBatch }
+
+    /// How long a batch is this process's: every round of fetches at their time cap, and a
+    /// minute to write them.
+    public var lease: Duration { fetcher.timeLimit * (Self.roundsPerBatch + 1) + .seconds(60) }
+
+    static let roundsPerBatch = 8
 }
 
-/// The repository's feeds as a refresh sees them: every feed some user is subscribed to.
-private struct RepositoryFeeds: FeedRefreshTarget {
-    let repository: SQLiteSyncRepository
+/// One batch of due feeds, as a refresh sees them.
+private struct ClaimedFeeds: FeedRefreshTarget {
+    let repository: any FeedRepository
+    let due: DueFeeds
 
     func feedsDue(force: Bool) async throws -> (due: [StoredFeed], skipped: Int) {
-        try await repository.subscribedFeeds(force: force)
+        (due.feeds, due.skipped)
     }
 
     func request(for feed: StoredFeed) -> FeedFetchRequest? { feed.request }

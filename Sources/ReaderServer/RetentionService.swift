@@ -9,7 +9,7 @@ import ServiceLifecycle
 /// the disk full) is logged and tried again at the next interval.
 public struct RetentionService: Service {
     /// Whose articles are pruned, by its own policy.
-    public let repository: SQLiteSyncRepository
+    public let repository: any FeedRepository
     /// The pause between passes.
     public let interval: Duration
     /// Where the one JSON line per pass goes (the access log's sink).
@@ -17,7 +17,7 @@ public struct RetentionService: Service {
     private let logger: Logger
 
     /// A service pruning `repository` every `interval` (an hour by default).
-    public init(repository: SQLiteSyncRepository, interval: Duration = .seconds(3600), log: AccessLogSink = .standardError) {
+    public init(repository: any FeedRepository, interval: Duration = .seconds(3600), log: AccessLogSink = .standardError) {
         self.repository = repository
         self.interval = interval
         self.log = log

@@ -5,28 +5,23 @@ import ReaderFetch
 import ReaderHTTP
 import ReaderModels
 
-/// A row of `feeds`: what the next fetch of a feed sends and how far it is backing off.
-struct StoredFeed: Hashable, Sendable {
-    var url: String
-    var etag: String?
-    var lastModified: String?
-    var consecutiveFailures: Int
-    var nextFetchAt: String?
-    var sourceKey: String
-
+extension StoredFeed {
     static let columns = "url, etag, last_modified, consecutive_failures, next_fetch_at, source_key"
 
     init(_ row: Row) {
-        url = row[0]
-        etag = row[1]
-        lastModified = row[2]
-        consecutiveFailures = row[3]
-        nextFetchAt = row[4]
-        sourceKey = row[5]
+        self.init(
+            url: row[0], etag: row[1], lastModified: row[2], consecutiveFailures: row[3], nextFetchAt: row[4], sourceKey: row[5]
+        )
     }
 }
 
-extension SQLiteSyncRepository {
+extension SQLiteSyncRepository: FeedRepository {
+    public func userExists(named name: String) async throws -> Bool {
+        try await pool.read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM users WHERE name = ?)", arguments: [name]) ?? false
+        }
+    }
+
     /// The id of the user named `name`.
     func userID(named name: String) async throws -> Int64 {
         try await pool.read { db in try Self.userID(db, named: name) }
@@ -42,7 +37,7 @@ extension SQLiteSyncRepository {
     /// Subscribes `user` to the feed a fetch found, writes what it fetched, and reports it.
     /// The subscription is written as a pushed `set` would be, stamped by the server's clock,
     /// with a change row so the user's devices pull it.
-    func subscribe(user name: String, to result: FeedFetchResult, given: String) async throws -> FeedAddReport {
+    public func subscribe(user name: String, to result: FeedFetchResult, given: String) async throws -> FeedAddReport {
         try await pool.write { db in
             let user = try Self.userID(db, named: name)
             let url = result.url.absoluteString
@@ -73,7 +68,7 @@ extension SQLiteSyncRepository {
     }
 
     /// Unsubscribes `user` from the feed at `url`: a subscription `set` with subscribed false.
-    func unsubscribe(user name: String, from url: String) async throws {
+    public func unsubscribe(user name: String, from url: String) async throws {
         try await pool.write { db in
             let user = try Self.userID(db, named: name)
             guard let current = try Self.subscription(db, user: user, url: url), current.subscribed else {
@@ -102,11 +97,13 @@ extension SQLiteSyncRepository {
     }
 
     /// The feeds at least one user is subscribed to, with the ones backing off left out
-    /// unless `force`; returns them and how many were left out.
+    /// unless `force`, and how many were left out: all of them at once (one process owns
+    /// the file, so the claim's limit and lease do not apply).
     ///
     /// A subscription a device pushed has no feed row yet: it gets one here, so the server
     /// fetches whatever its users read, however they subscribed.
-    func subscribedFeeds(force: Bool) async throws -> (due: [StoredFeed], skipped: Int) {
+    public func feedsDue(_ claim: FeedClaim) async throws -> DueFeeds {
+        let force = claim.force
         let now = nowText
         return try await pool.write { db in
             // Pushes make the feed row with the subscription; this catches any made before.
@@ -123,12 +120,12 @@ extension SQLiteSyncRepository {
                 ORDER BY url
                 """).map(StoredFeed.init)
             let due = all.filter { force || ($0.nextFetchAt ?? "") <= now }
-            return (due, all.count - due.count)
+            return DueFeeds(feeds: due, skipped: all.count - due.count, more: false)
         }
     }
 
     /// Writes one fetch's outcome in one transaction; see `record(_:_:for:)`.
-    func recordFetch(_ result: Result<FeedFetchResult, FeedFetchError>, for feed: StoredFeed) async throws -> (new: Int, updated: Int) {
+    public func recordFetch(_ result: Result<FeedFetchResult, FeedFetchError>, for feed: StoredFeed) async throws -> (new: Int, updated: Int) {
         try await pool.write { db in
             let counts = try self.record(db, result, for: feed)
             try self.saveClock(db)
@@ -194,7 +191,7 @@ extension SQLiteSyncRepository {
     }
 
     /// Marks a feed whose URL no fetch can use (a device may push any text as a URL).
-    func recordUnusable(_ feed: StoredFeed) async throws {
+    public func recordUnusable(_ feed: StoredFeed) async throws {
         try await pool.write { db in
             try self.recordFailure(
                 db, feed, reason: "\"\(feed.url)\" is not a valid http or https address.", status: nil,
@@ -255,25 +252,5 @@ extension SQLiteSyncRepository {
         try RecordRows.saveSubscription(db, user: user, record)
         try RecordRows.recordChange(db, user: user, entity: .subscription, id: url, at: nowText)
         try Library(db: db, now: nowText).subscriptionChanged(user: user, from: current, to: record)
-    }
-}
-
-extension StoredFeed {
-    /// A feed with no fetch behind it yet.
-    init(url: String, sourceKey: String) {
-        self.url = url
-        self.sourceKey = sourceKey
-        consecutiveFailures = 0
-    }
-
-    /// The request that fetches it: its validators, and its source key so its articles keep
-    /// their ids after a move. Nil for a URL no fetch can use (one a device pushed).
-    var request: FeedFetchRequest? {
-        guard let url = URL(string: url), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
-              url.host?.isEmpty == false
-        else { return nil }
-        return FeedFetchRequest(
-            url: url, validators: HTTPValidators(etag: etag, lastModified: lastModified), sourceKey: sourceKey
-        )
     }
 }
