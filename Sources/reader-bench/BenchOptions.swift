@@ -25,6 +25,7 @@ struct BenchOptions {
                reader-bench feeds
                reader-bench retention [--feeds N] [--days D] [--seed S] [--workdir DIR]
                reader-bench json [--articles N] [--rounds R] [--seed S]
+               reader-bench load [--devices N] [--seconds S] [--pause-ms M] [--engines sqlite,postgres,postgres-2] [--postgres URL]
 
           import     import N generated articles (a ~3 KB RSS file) against the raw SQLite floor
           search     search latency over the largest N articles against raw FTS5 queries
@@ -41,6 +42,10 @@ struct BenchOptions {
                      (simulated clock): the database's size month by month
           json       a change page of 1,000 articles written by the server's JSONWriter against
                      JSONEncoder and the JSONValue route, in the same run
+          load       N simulated devices (default 200) syncing against reader-server for a fixed time, on
+                     SQLite, PostgreSQL and two PostgreSQL instances: requests/s, p50/p99 per kind of
+                     request, errors, server peak RSS, and every acknowledged mutation checked
+                     (`reader-bench load --help`)
 
           --articles N,N   article counts (default 10000,100000)
           --seed S         generator seed (default 42)

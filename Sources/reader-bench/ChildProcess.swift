@@ -7,33 +7,77 @@ import Synchronization
 final class ChildProcess {
     let pid: pid_t
     private let stdoutRead: Int32?
-    private let sampler: PeakSampler
+    private let sampler: PeakSampler?
     private var result: (status: Int32, peakBytes: Int)?
 
     /// Starts `binary` with `arguments`; stdout is captured when `captureStdout` is set,
-    /// otherwise it and stderr go to /dev/null.
-    init(_ binary: String, _ arguments: [String], captureStdout: Bool = false) throws {
+    /// otherwise it and stderr go to /dev/null. `input`, when given, is written to the
+    /// child's standard input, which is then closed (a password, never an argument); without
+    /// it the child's stdin is /dev/null. With `samplePeak` off no thread reads the child's
+    /// `/proc` status while it runs (for a child that measures itself, so that the sampling
+    /// takes no CPU from it) and `peakBytes` is 0. `stderrPath` names a file for the child's
+    /// standard error instead of /dev/null.
+    init(
+        _ binary: String, _ arguments: [String], captureStdout: Bool = false, input: String? = nil, samplePeak: Bool = true,
+        stderrPath: String? = nil
+    ) throws {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        var pipeEnds: [Int32] = [-1, -1]
+        var outEnds: [Int32] = [-1, -1]
+        var inEnds: [Int32] = [-1, -1]
         if captureStdout {
-            guard pipe(&pipeEnds) == 0 else { throw BenchError("cannot make a pipe for \(binary)") }
-            posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], STDOUT_FILENO)
-            posix_spawn_file_actions_addclose(&actions, pipeEnds[0])
+            guard pipe(&outEnds) == 0 else { throw BenchError("cannot make a pipe for \(binary)") }
+            posix_spawn_file_actions_adddup2(&actions, outEnds[1], STDOUT_FILENO)
+            posix_spawn_file_actions_addclose(&actions, outEnds[0])
+            posix_spawn_file_actions_addclose(&actions, outEnds[1])
         } else {
             posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0)
         }
-        posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0)
+        if input != nil {
+            guard pipe(&inEnds) == 0 else {
+                if captureStdout { close(outEnds[0]); close(outEnds[1]) }
+                throw BenchError("cannot make a pipe for \(binary)")
+            }
+            posix_spawn_file_actions_adddup2(&actions, inEnds[0], STDIN_FILENO)
+            posix_spawn_file_actions_addclose(&actions, inEnds[0])
+            posix_spawn_file_actions_addclose(&actions, inEnds[1])
+        } else {
+            posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0)
+        }
+        posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, stderrPath ?? "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         let argv = ([binary] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
-        let status = posix_spawn(&pid, binary, &actions, nil, argv, environ)
-        if captureStdout { close(pipeEnds[1]) }
-        guard status == 0 else { throw BenchError("cannot start \(binary): \(String(cString: strerror(status)))") }
+        var status: Int32
+        // posix_spawn has been seen to fail with EINTR on a loaded machine: try again.
+        repeat { status = posix_spawn(&pid, binary, &actions, nil, argv, environ) } while status == EINTR
+        if captureStdout { close(outEnds[1]) }
+        if input != nil { close(inEnds[0]) }
+        guard status == 0 else {
+            if captureStdout { close(outEnds[0]) }
+            if input != nil { close(inEnds[1]) }
+            throw BenchError("cannot start \(binary): \(String(cString: strerror(status)))")
+        }
+        if let input {
+            // A short text fits the pipe's buffer. A child that exits without reading it
+            // must not end this process with SIGPIPE (a pipe has no MSG_NOSIGNAL), so the
+            // signal is ignored for the write.
+            let previous = signal(SIGPIPE, SIG_IGN)
+            let bytes = Array(input.utf8)
+            var offset = 0
+            while offset < bytes.count {
+                let written = bytes[offset...].withUnsafeBytes { write(inEnds[1], $0.baseAddress, $0.count) }
+                if written < 0, errno == EINTR { continue }
+                if written <= 0 { break }
+                offset += written
+            }
+            signal(SIGPIPE, previous)
+            close(inEnds[1])
+        }
         self.pid = pid
-        stdoutRead = captureStdout ? pipeEnds[0] : nil
-        sampler = PeakSampler(pid: pid)
+        stdoutRead = captureStdout ? outEnds[0] : nil
+        sampler = samplePeak ? PeakSampler(pid: pid) : nil
     }
 
     deinit {
@@ -56,7 +100,7 @@ final class ChildProcess {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0, errno == EINTR {}
         let exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : -(status & 0x7f)
-        let peak = sampler.stop()
+        let peak = sampler?.stop() ?? 0
         result = (exit, peak)
         return (exit, peak)
     }
@@ -77,17 +121,30 @@ final class ChildProcess {
         return ((ContinuousClock.now - start).seconds, peak)
     }
 
-    /// Runs a command and returns its stdout, trimmed; throws when it fails.
-    static func output(_ binary: String, _ arguments: [String]) throws -> String {
-        let child = try ChildProcess(binary, arguments, captureStdout: true)
-        var text = ""
-        while true {
-            let line = child.firstLine()
-            if line.isEmpty { break }
-            text += line + "\n"
+    /// Runs a command and returns its stdout, trimmed; throws when it fails. `input` goes
+    /// to its standard input; with `samplePeak` off its RSS is not sampled.
+    static func output(_ binary: String, _ arguments: [String], input: String? = nil, samplePeak: Bool = true) throws -> String {
+        let child = try ChildProcess(binary, arguments, captureStdout: true, input: input, samplePeak: samplePeak)
+        let text = child.remainingOutput()
+        let status = child.wait().status
+        guard status == 0 else {
+            throw BenchError("\((binary as NSString).lastPathComponent) \(arguments.joined(separator: " ")) exited with \(status)")
         }
-        guard child.wait().status == 0 else { throw BenchError("\((binary as NSString).lastPathComponent) \(arguments.joined(separator: " ")) failed") }
         return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Everything the child writes to stdout from here to its end (it closing stdout).
+    func remainingOutput() -> String {
+        guard let fd = stdoutRead else { return "" }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count < 0, errno == EINTR { continue }
+            if count <= 0 { break }
+            bytes += buffer[0..<count]
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// A binary of the package, beside this one in the build folder.

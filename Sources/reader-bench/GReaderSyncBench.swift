@@ -67,18 +67,6 @@ enum GReaderSyncBench {
 
     /// Runs a setup step that reads a password from standard input (never an argument).
     private static func runWithInput(_ binary: String, _ arguments: [String], input: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardInput = pipe
-        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
-        try process.run()
-        pipe.fileHandleForWriting.write(Data(input.utf8))
-        try pipe.fileHandleForWriting.close()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw BenchError("\(URL(fileURLWithPath: binary).lastPathComponent) \(arguments.first ?? "") exited \(process.terminationStatus)")
-        }
+        _ = try ChildProcess.output(binary, arguments, input: input, samplePeak: false)
     }
 }

@@ -113,21 +113,19 @@ enum HTTPBenchmark {
         return Double(size) / seconds
     }
 
-    /// Bytes per second for `curl` on the same URL, by curl's own clock.
+    /// Bytes per second for `curl` on the same URL, by curl's own clock. Started with
+    /// posix_spawn (`ChildProcess`), not Foundation's `Process`, which can crash with many
+    /// descriptors open; its RSS is not sampled, so no thread of ours competes with it.
     private static func downloadWithCurl(_ url: URL, size: Int) throws -> Double {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["curl", "--silent", "--show-error", "--noproxy", "*", "--output", "/dev/null",
-                             "--write-out", "%{size_download} %{time_total}", url.absoluteString]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let fields = String(decoding: data, as: UTF8.self).split(separator: " ")
-        guard process.terminationStatus == 0, fields.count == 2, let bytes = Int(fields[0]),
-              let seconds = Double(fields[1]), bytes == size, seconds > 0 else {
-            throw BenchError("curl failed on \(url): status \(process.terminationStatus), output \(String(decoding: data, as: UTF8.self))")
+        let output = try ChildProcess.output(
+            "/usr/bin/env",
+            ["curl", "--silent", "--show-error", "--noproxy", "*", "--output", "/dev/null",
+             "--write-out", "%{size_download} %{time_total}", url.absoluteString],
+            samplePeak: false
+        )
+        let fields = output.split(separator: " ")
+        guard fields.count == 2, let bytes = Int(fields[0]), let seconds = Double(fields[1]), bytes == size, seconds > 0 else {
+            throw BenchError("curl on \(url) printed \(output), not the \(size) bytes it should have downloaded")
         }
         return Double(bytes) / seconds
     }

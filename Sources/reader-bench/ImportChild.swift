@@ -47,19 +47,15 @@ enum ImportChild {
         Report.emit("seconds=\(result.seconds) generation=\(result.generationSeconds) new=\(result.new) peak=\(result.peakBytes)")
     }
 
-    /// The parent's side: runs a child with `arguments` and reads its result.
+    /// The parent's side: runs a child with `arguments` and reads its result. The child
+    /// measures itself, so no thread here samples it.
     static func run(_ arguments: [String]) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-        process.arguments = [command] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else {
-            throw BenchError("the import child (\(arguments.joined(separator: " "))) failed with status \(process.terminationStatus)")
+        let executable = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+        let text: String
+        do {
+            text = try ChildProcess.output(executable, [command] + arguments, samplePeak: false)
+        } catch {
+            throw BenchError("the import child (\(arguments.joined(separator: " "))) failed: \(error)")
         }
         var fields: [String: String] = [:]
         for pair in text.split(whereSeparator: \.isWhitespace) {

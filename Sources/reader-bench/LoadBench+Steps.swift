@@ -1,0 +1,116 @@
+import Foundation
+import ReaderCurl
+import ReaderHTTP
+import ReaderModels
+import Synchronization
+
+extension LoadBench {
+    /// Every device's first sync, `width` at a time; throws when a library is not whole.
+    static func firstSyncs(_ devices: [LoadDevice], expected: Int, width: Int = 16) async throws -> [LoadDevice] {
+        try await withThrowingTaskGroup(of: LoadDevice.self) { group in
+            var next = 0
+            func start(_ device: LoadDevice, in group: inout ThrowingTaskGroup<LoadDevice, any Error>) {
+                group.addTask {
+                    var device = device
+                    let articles = try await device.firstSync()
+                    guard articles == expected else {
+                        throw BenchError("device \(device.identity.index)'s first sync brought \(articles) articles of the \(expected) imported")
+                    }
+                    return device
+                }
+            }
+            while next < min(width, devices.count) {
+                start(devices[next], in: &group)
+                next += 1
+            }
+            var synced: [LoadDevice] = []
+            while let device = try await group.next() {
+                synced.append(device)
+                if next < devices.count {
+                    start(devices[next], in: &group)
+                    next += 1
+                }
+            }
+            return synced.sorted { $0.identity.index < $1.identity.index }
+        }
+    }
+
+    /// A user's whole feed, pulled from the start with the records decoded.
+    static func pullEverything(base: URL, token: String, client: CurlHTTPClient) async throws -> LoadLedger.Stored {
+        var stored = LoadLedger.Stored()
+        var cursor = "0"
+        let decoder = JSONDecoder()
+        for _ in 0..<10_000 {
+            guard var components = URLComponents(url: base.appending(path: "v1/changes"), resolvingAgainstBaseURL: false) else {
+                throw BenchError("bad server URL \(base)")
+            }
+            components.queryItems = [URLQueryItem(name: "since", value: cursor), URLQueryItem(name: "limit", value: "1000")]
+            guard let url = components.url else { throw BenchError("bad pull URL") }
+            let request = HTTPRequest(url: url, headers: ["Authorization": "Bearer \(token)"], timeouts: LoadDevice.timeouts)
+            let response = try await client.send(request, maxBodyBytes: WireLimits.maxChangePageBytes)
+            guard response.status == 200 else { throw BenchError("pulling a feed back answered \(response.status)") }
+            let page = try decoder.decode(ChangePage.self, from: Data(response.body))
+            for change in page.changes { stored.apply(change.change) }
+            cursor = page.nextCursor
+            if !page.hasMore { return stored }
+        }
+        throw BenchError("pulling a feed back took more than 10,000 pages")
+    }
+
+    /// Runs the loss check on `ledger` with two acknowledgements added that the server never
+    /// had: a note never sent, and a state field stamped after everything. It must report
+    /// both; a check that cannot fail would make "no lost mutation" mean nothing.
+    static func checkTheCheck(_ ledger: LoadLedger, stored: LoadLedger.Stored) throws {
+        var planted = ledger
+        let before = ledger.losses(in: stored).count
+        planted.noteAnswered(NoteRecord(
+            id: "canary-never-sent", articleID: "none", anchor: nil, body: "never sent", createdAt: Timestamp.format(millis: 0),
+            updatedAt: Timestamp.format(millis: 0), revision: 1, conflicted: false, bodyHLC: HLC(wallMillis: 1, counter: 0, node: "canary"),
+            anchorHLC: nil
+        ))
+        let article = stored.states.keys.sorted().first ?? "canary-article"
+        planted.fieldSet(article: article, field: "read", value: .bool(true), hlc: HLC(wallMillis: HLC.maxWallMillis, counter: 0, node: "canary"))
+        let after = planted.losses(in: stored).count
+        guard after == before + 2 else {
+            throw BenchError("the loss check missed mutations planted as acknowledged and never sent (\(after - before) of 2 reported): it cannot be trusted")
+        }
+    }
+
+    /// Runs a `reader-server` admin command; its stdout, trimmed. Its standard error goes to
+    /// `errors`, whose last line says why when it fails.
+    static func tool(_ binary: String, _ arguments: [String], errors: String) throws -> String {
+        let child = try ChildProcess(binary, arguments, captureStdout: true, samplePeak: false, stderrPath: errors)
+        let output = child.remainingOutput()
+        let status = child.wait().status
+        guard status == 0 else {
+            throw BenchError("reader-server \(arguments.prefix(2).joined(separator: " ")) exited with \(status): \(lastLine(of: errors))")
+        }
+        return output.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The last line of a file, or a note that it is empty.
+    static func lastLine(of path: String) -> String {
+        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").last.map { String($0.prefix(300)) } ?? "(it wrote nothing on standard error)"
+    }
+}
+
+/// Runs `body` and returns its result and how long it took.
+func measureAsync<T>(_ body: () async throws -> T) async rethrows -> (T, Double) {
+    let start = ContinuousClock.now
+    let result = try await body()
+    return (result, (ContinuousClock.now - start).seconds)
+}
+
+/// `blockingWait` for work with a result.
+func blockingValue<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+    let box = ResultBox<T>()
+    try blockingWait { box.value.set(try await body()) }
+    guard let value = box.value.get() else { throw BenchError("the work ended without a result") }
+    return value
+}
+
+/// Carries a result out of a task (a Mutex cannot be copied into a closure).
+final class ResultBox<T: Sendable>: Sendable {
+    let value = Mutex<T?>(nil)
+}
