@@ -41,8 +41,9 @@ public func buildRouter(
     return router
 }
 
-/// The whole server for `configuration`: the SQLite repository, the router, and the HTTP
-/// server bound to the configured host and port.
+/// The whole server for `configuration` on SQLite: the repository at
+/// `configuration.databasePath`, the router, and the HTTP server bound to the configured
+/// host and port.
 ///
 /// - Parameter onServerRunning: called with the bound port once the server listens
 ///   (the CLI prints its base URL from it).
@@ -53,6 +54,20 @@ public func buildApplication(
     let repository = try SQLiteSyncRepository(
         path: configuration.databasePath, tombstoneDays: configuration.tombstoneDays, retention: configuration.retention
     )
+    return try buildApplication(configuration, repository: repository, accessLog: accessLog, onServerRunning: onServerRunning)
+}
+
+/// The whole server for `configuration` over an engine already opened (the executable opens
+/// PostgreSQL, which ReaderServer does not link): the router, the feed refresh, retention,
+/// `/metrics`, and the HTTP server bound to the configured host and port.
+/// `configuration.databasePath` is not read; the repository was opened with the
+/// configuration's tombstone days and retention.
+///
+/// - Parameter onServerRunning: called with the bound port once the server listens.
+public func buildApplication(
+    _ configuration: ServerConfiguration, repository: any FeedRepository, accessLog: AccessLogSink = .standardError,
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) throws -> some ApplicationProtocol {
     let accessLog = accessLog.at(configuration.logLevel)
     var services: [any Service] = []
     let metrics = configuration.metrics == .off ? nil : ServerMetrics.shared

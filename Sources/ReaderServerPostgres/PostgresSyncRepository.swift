@@ -5,17 +5,20 @@ import ReaderServer
 import Synchronization
 
 /// The sync server's storage on PostgreSQL, for several server processes sharing one
-/// database. **Unfinished:** every `SyncRepository` method works (users, tokens, the
-/// clock, push exactly once across instances, pull, import, purge), but feed fetches,
-/// retention and the Google Reader API do not exist on it yet, so `reader-server serve
-/// --database` refuses to start rather than run half a server. docs/POSTGRES.md says what
-/// is done and what is next.
+/// database: users, tokens, the clock, push exactly once across instances, pull, import,
+/// purge, and the feeds (subscriptions by admin, the refresh, each feed fetched by one
+/// instance per interval, retention). docs/POSTGRES.md says what is done and what is next.
 public final class PostgresSyncRepository: Sendable {
     /// The connections every query goes through.
     package let database: PostgresPool
     let clock: ServerClock
     /// How long a tombstone stays in the change feed, in milliseconds.
     let tombstoneMillis: Int64
+    /// How long after a fetch its feed is due again, in milliseconds: every instance's
+    /// refresh skips it until then, so the instances together fetch it once an interval.
+    let refreshMillis: Int64
+    /// How long articles are kept (`applyRetention()`).
+    let retention: ServerRetention
     /// When this instance last saw a purge done (wall millis), so a push asks the database
     /// at most once an hour whether one is due.
     let lastPurge = Mutex<Int64>(0)
@@ -26,13 +29,19 @@ public final class PostgresSyncRepository: Sendable {
     ///
     /// - Parameters:
     ///   - tombstoneDays: how long tombstones stay in the change feed.
+    ///   - refreshIntervalSeconds: how long after a fetch its feed is due again (the
+    ///     server's `--refresh-interval`); 0: at the next refresh.
+    ///   - retention: how long articles are kept.
     ///   - wallMillis: the wall clock in milliseconds since 1970 (nil: the system clock);
     ///     tests move it by hand.
     /// - Throws: `RepositoryError` when the database cannot be reached or migrated.
     public init(
-        url: PostgresURL, maxConnections: Int = 8, tombstoneDays: Int = 30, wallMillis: (@Sendable () -> Int64)? = nil
+        url: PostgresURL, maxConnections: Int = 8, tombstoneDays: Int = 30, refreshIntervalSeconds: Int = 900,
+        retention: ServerRetention = .standard, wallMillis: (@Sendable () -> Int64)? = nil
     ) async throws {
         tombstoneMillis = Int64(max(tombstoneDays, 0)) * 86_400_000
+        refreshMillis = Int64(max(refreshIntervalSeconds, 0)) * 1000
+        self.retention = retention
         let database = PostgresPool(url: url, maxConnections: maxConnections)
         do {
             try await database.checkReachable()
@@ -76,9 +85,7 @@ public final class PostgresSyncRepository: Sendable {
     }
 }
 
-/// Every method of the protocol is here, each tested against a real cluster. The server
-/// built on it (`buildApplication(repository:)`) has no feed refresh, retention or Google
-/// Reader API on PostgreSQL yet, so `reader-server serve --database` still refuses to start.
+/// Every method of the protocol is here, each tested against a real cluster.
 extension PostgresSyncRepository: SyncRepository {
     /// One round trip: `/ready` asks whether the database answers, not what it holds.
     public func checkReadiness() async throws {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import ReaderServer
 
-/// `reader-server articles import --db PATH --user NAME [--user NAME...] FILE...`: RSS,
+/// `reader-server articles import --db PATH (or --database postgres://…) --user NAME [--user NAME...] FILE...`: RSS,
 /// Atom, JSON Feed or plain-text bundles, through the client's importers, into the named
 /// users' libraries.
 struct ArticlesImportCommand: AsyncParsableCommand {
@@ -32,7 +32,12 @@ struct ArticlesImportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let repository = try SQLiteSyncRepository(path: database.db)
+        let failed = try await database.withFeedRepository { repository in try await importFiles(into: repository) }
+        if failed { throw ExitCode.failure }
+    }
+
+    /// Imports each file in a transaction of its own; true when one failed.
+    private func importFiles(into repository: any SyncRepository) async -> Bool {
         var failed = false
         // One bad file does not stop the others.
         for file in files {
@@ -47,6 +52,6 @@ struct ArticlesImportCommand: AsyncParsableCommand {
                 failed = true
             }
         }
-        if failed { throw ExitCode.failure }
+        return failed
     }
 }

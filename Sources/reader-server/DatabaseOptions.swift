@@ -6,8 +6,9 @@ import ReaderServerPostgres
 /// The database every subcommand works on: a SQLite file (`--db PATH`, the default engine)
 /// or a PostgreSQL database (`--database postgres://…`), exactly one of them.
 ///
-/// The PostgreSQL engine is unfinished (docs/POSTGRES.md): a subcommand that does not run
-/// on it yet reads ``db``, which refuses a PostgreSQL URL in one line instead of pretending.
+/// A subcommand that does not run on PostgreSQL yet reads ``db``, which refuses a
+/// PostgreSQL URL in one line instead of pretending; the others open the engine named with
+/// ``withFeedRepository(tombstoneDays:refreshIntervalSeconds:retention:_:)``.
 struct DatabaseOptions: ParsableArguments {
     @Option(name: .customLong("db"), help: ArgumentHelp("The server's SQLite database file (created on first use). Env: READER_SERVER_DB.", valueName: "path"))
     var sqlitePath: String?
@@ -15,7 +16,7 @@ struct DatabaseOptions: ParsableArguments {
     @Option(
         name: .customLong("database"),
         help: ArgumentHelp(
-            "A PostgreSQL database instead of a SQLite file, as postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE (migrated on first use). So far only `users add`, `users list` and `users rm` run on it. Env: READER_SERVER_DATABASE.",
+            "A PostgreSQL database instead of a SQLite file, as postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE (migrated on first use), which several `serve` processes may share. `serve`, `users add/list/rm`, `feeds add/list/refresh/rm` and `articles import` run on it; see docs/POSTGRES.md. Env: READER_SERVER_DATABASE.",
             valueName: "url"
         )
     )
@@ -34,11 +35,16 @@ struct DatabaseOptions: ParsableArguments {
     }
 
     /// The subcommands that run on PostgreSQL so far.
-    static let onPostgres: Set<[String]> = [["users", "add"], ["users", "list"], ["users", "rm"]]
+    static let onPostgres: Set<[String]> = [
+        ["serve"], ["users", "add"], ["users", "list"], ["users", "rm"], ["feeds", "add"], ["feeds", "list"],
+        ["feeds", "refresh"], ["feeds", "rm"], ["articles", "import"],
+    ]
 
     /// The subcommand being run, e.g. ["users", "add"]: its words before the first option.
     static var subcommand: [String] {
-        Array(CommandLine.arguments.dropFirst().prefix(while: { !$0.hasPrefix("-") }).prefix(2))
+        let words = Array(CommandLine.arguments.dropFirst().prefix(while: { !$0.hasPrefix("-") }).prefix(2))
+        // `serve` has no subcommand: a word after it is an argument.
+        return words.first == "serve" ? ["serve"] : words
     }
 
     static func notYet(_ path: [String]) -> String {
@@ -70,5 +76,35 @@ func withPostgres<Result>(_ url: PostgresURL, _ body: (PostgresSyncRepository) a
     } catch {
         await repository.close()
         throw error
+    }
+}
+
+extension DatabaseOptions {
+    /// Runs `body` on the engine named, SQLite or PostgreSQL, and closes it after, whatever
+    /// happened.
+    ///
+    /// - Parameters:
+    ///   - tombstoneDays: how long tombstones stay in the change feed.
+    ///   - refreshIntervalSeconds: on PostgreSQL, how long after a fetch its feed is due
+    ///     again, for every instance (SQLite's refresh loop alone decides when it fetches).
+    ///   - retention: how long articles are kept.
+    func withFeedRepository<Result>(
+        tombstoneDays: Int = 30, refreshIntervalSeconds: Int = 900, retention: ServerRetention = .standard,
+        _ body: (any FeedRepository) async throws -> Result
+    ) async throws -> Result {
+        guard let url = try postgres() else {
+            return try await body(SQLiteSyncRepository(path: db, tombstoneDays: tombstoneDays, retention: retention))
+        }
+        let repository = try await PostgresSyncRepository(
+            url: url, tombstoneDays: tombstoneDays, refreshIntervalSeconds: refreshIntervalSeconds, retention: retention
+        )
+        do {
+            let result = try await body(repository)
+            await repository.close()
+            return result
+        } catch {
+            await repository.close()
+            throw error
+        }
     }
 }

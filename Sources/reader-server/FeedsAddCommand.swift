@@ -1,7 +1,7 @@
 import ArgumentParser
 import ReaderServer
 
-/// `reader-server feeds add USER URL --db PATH`: fetches the feed once, then subscribes.
+/// `reader-server feeds add USER URL --db PATH` (or `--database postgres://…`): fetches the feed once, then subscribes.
 struct FeedsAddCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "add",
@@ -31,11 +31,12 @@ struct FeedsAddCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let repository = try SQLiteSyncRepository(path: database.db)
-        let aggregator = try FeedAggregator(
-            repository: repository, timeLimit: .seconds(timeout), allowPrivateNetworks: fetching.allowPrivateNetworks
-        )
-        let report = try await aggregator.add(user: user, url: url)
+        let report = try await database.withFeedRepository { repository in
+            let aggregator = try FeedAggregator(
+                repository: repository, timeLimit: .seconds(timeout), allowPrivateNetworks: fetching.allowPrivateNetworks
+            )
+            return try await aggregator.add(user: user, url: url)
+        }
         if let page = report.discoveredFrom { print("found the feed \(report.url) in \(page)") }
         let verb = report.alreadySubscribed ? "already subscribed to" : "subscribed to"
         let title = report.title.map { "\($0) <\(report.url)>" } ?? report.url

@@ -1,7 +1,7 @@
 import ArgumentParser
 import ReaderServer
 
-/// `reader-server feeds list --db PATH`: one feed a line, its error on the next.
+/// `reader-server feeds list --db PATH` (or `--database postgres://…`): one feed a line, its error on the next.
 struct FeedsListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
@@ -11,8 +11,7 @@ struct FeedsListCommand: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let repository = try SQLiteSyncRepository(path: database.db)
-        let feeds = try await repository.feeds()
+        let feeds = try await database.withFeedRepository { try await $0.feeds() }
         if feeds.isEmpty { return print("no feeds: add one with `reader-server feeds add USER URL`") }
         for feed in feeds {
             let status: String = if feed.lastFetchAt == nil {

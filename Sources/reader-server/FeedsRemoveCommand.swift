@@ -1,7 +1,7 @@
 import ArgumentParser
 import ReaderServer
 
-/// `reader-server feeds rm USER URL --db PATH`.
+/// `reader-server feeds rm USER URL --db PATH` (or `--database postgres://…`).
 struct FeedsRemoveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rm",
@@ -18,7 +18,8 @@ struct FeedsRemoveCommand: AsyncParsableCommand {
     var url: String
 
     func run() async throws {
-        let repository = try SQLiteSyncRepository(path: database.db)
-        try await FeedAggregator(repository: repository).remove(user: user, url: url)
+        try await database.withFeedRepository { repository in
+            try await FeedAggregator(repository: repository).remove(user: user, url: url)
+        }
     }
 }

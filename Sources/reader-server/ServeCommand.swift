@@ -3,7 +3,7 @@ import Foundation
 import Hummingbird
 import ReaderServer
 
-/// `reader-server serve --db PATH [--host H] [--port N] [--tombstone-days D] [--refresh-interval S]
+/// `reader-server serve --db PATH | --database postgres://… [--host H] [--port N] [--tombstone-days D] [--refresh-interval S]
 /// [--keep-days D] [--keep-per-feed N] [--header-timeout S] [--body-timeout S] [--idle-timeout S] [--max-connections N] [--allow-private-networks]
 /// [--log-level L] [--metrics on|off|HOST:PORT]`, each also from a READER_SERVER_ variable (``EnvironmentDefaults``).
 struct ServeCommand: AsyncParsableCommand {
@@ -22,6 +22,11 @@ struct ServeCommand: AsyncParsableCommand {
             Every option can also be set by an environment variable, READER_SERVER_ and the \
             option's name in capitals (READER_SERVER_DB, READER_SERVER_PORT, ...); an option on the \
             command line wins over its variable. See docs/OPERATIONS.md.
+
+            With --database postgres://… several `serve` processes may share one database behind \
+            one address: each feed is fetched by one of them once per --refresh-interval (give \
+            them all the same), and a process that dies mid-refresh leaves its feeds to the others \
+            after a lease of a few minutes. See docs/POSTGRES.md.
             """
     )
 
@@ -121,7 +126,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = ServerConfiguration(
-            databasePath: try database.db, host: host, port: port, tombstoneDays: tombstoneDays,
+            databasePath: database.sqlitePath ?? "", host: host, port: port, tombstoneDays: tombstoneDays,
             connections: ConnectionLimits(
                 headerTimeout: .seconds(headerTimeout), bodyTimeout: .seconds(bodyTimeout),
                 idleTimeout: .seconds(idleTimeout), maxConnections: maxConnections
@@ -131,12 +136,16 @@ struct ServeCommand: AsyncParsableCommand {
             logLevel: ServerLog.level(named: logLevel) ?? .info, metrics: MetricsExposure(metrics) ?? .main
         )
         let shownHost = host.contains(":") ? "[\(host)]" : host
-        let app = try buildApplication(configuration) { port in
-            // Written straight to the file descriptor: a script waiting for the URL must not
-            // wait for a buffer to fill.
-            FileHandle.standardOutput.write(Data("http://\(shownHost):\(port)\n".utf8))
+        try await database.withFeedRepository(
+            tombstoneDays: tombstoneDays, refreshIntervalSeconds: refreshInterval, retention: configuration.retention
+        ) { repository in
+            let app = try buildApplication(configuration, repository: repository) { port in
+                // Written straight to the file descriptor: a script waiting for the URL must not
+                // wait for a buffer to fill.
+                FileHandle.standardOutput.write(Data("http://\(shownHost):\(port)\n".utf8))
+            }
+            try await app.runService()
         }
-        try await app.runService()
         ServerLog.logger(sink: AccessLogSink.standardError.at(configuration.logLevel))
             .notice("stopped", metadata: ["event": "stopped"])
     }
