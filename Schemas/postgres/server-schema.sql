@@ -103,6 +103,7 @@ CREATE TABLE library (
   user_id bigint NOT NULL,
   article_id text COLLATE "C" NOT NULL,
   imported boolean NOT NULL DEFAULT false,
+  added_at text COLLATE "C" NOT NULL,
   CONSTRAINT library_pkey PRIMARY KEY (user_id, article_id),
   CONSTRAINT library_article_id_fkey FOREIGN KEY (article_id) REFERENCES articles(id),
   CONSTRAINT library_user_id_fkey FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE
@@ -191,6 +192,8 @@ CREATE INDEX feeds_source ON public.feeds USING btree (source_id);
 CREATE INDEX greader_sessions_user ON public.greader_sessions USING btree (user_id, created_at);
 
 CREATE INDEX library_article ON public.library USING btree (article_id);
+
+CREATE INDEX library_user_added ON public.library USING btree (user_id, added_at);
 
 CREATE INDEX notes_article ON public.notes USING btree (user_id, article_id);
 

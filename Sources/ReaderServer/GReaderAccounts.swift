@@ -3,18 +3,18 @@ import GRDB
 import ReaderModels
 
 /// API passwords and ClientLogin sessions in the server's database.
-extension SQLiteSyncRepository {
+extension SQLiteSyncRepository: GReaderStorage {
     /// Sets the GReader API password of the user named `name` (hashed with scrypt) and ends
     /// every session logged in with the old one. The native bearer token is unchanged.
     public func setAPIPassword(_ password: String, forUser name: String) async throws {
         try await setAPIPassword(password, forUser: name, cost: .standard)
     }
 
-    func setAPIPassword(_ password: String, forUser name: String, cost: GReaderPassword.Cost) async throws {
-        guard GReaderPassword.isAcceptable(password) else {
-            throw RepositoryError("an API password is 1 to \(GReaderPassword.maxBytes) bytes on one line")
-        }
-        let hash = try GReaderPassword.hash(password, cost: cost)
+    package func greaderNowMillis() -> Int64 {
+        clock.now()
+    }
+
+    package func storeAPIPasswordHash(_ hash: String, forUser name: String) async throws {
         try await pool.write { db in
             let user = try Self.userID(db, named: name)
             try db.execute(sql: "UPDATE users SET greader_password = ? WHERE id = ?", arguments: [hash, user])
@@ -22,9 +22,7 @@ extension SQLiteSyncRepository {
         }
     }
 
-    /// The stored password hash of the user named `name`, and the user; nil for a name
-    /// nobody has, or a user with no API password.
-    func apiPassword(ofUser name: String) async throws -> (UserAccount, String)? {
+    package func apiPassword(ofUser name: String) async throws -> (UserAccount, String)? {
         guard !name.isEmpty, name.utf8.count <= 256 else { return nil }
         return try await pool.read { db in
             guard let row = try Row.fetchOne(
@@ -34,10 +32,7 @@ extension SQLiteSyncRepository {
         }
     }
 
-    /// Starts a session for `user` and returns its Auth token, the only time it exists in
-    /// the clear. Past `GReaderSession.maxPerUser` sessions the least recently renewed end;
-    /// every user's sessions idle past `GReaderSession.maxIdleMillis` are purged.
-    func startGReaderSession(for user: UserAccount) async throws -> String {
+    package func startGReaderSession(for user: UserAccount) async throws -> String {
         let token = BearerToken.generate()
         let hash = BearerToken.hash(token)
         let now = clock.now()
@@ -58,13 +53,10 @@ extension SQLiteSyncRepository {
         return token
     }
 
-    /// The user whose session the Auth token opened; nil for any other token, and for a
-    /// session idle past `GReaderSession.maxIdleMillis`.
-    ///
     /// `created_at` is when the session was made or last renewed: a session in use is
     /// renewed at most once per `GReaderSession.renewAfterMillis`, so reads stay reads
     /// nearly always, and an app that keeps syncing is never logged out.
-    func authenticateGReader(auth token: String) async throws -> UserAccount? {
+    package func authenticateGReader(auth token: String) async throws -> UserAccount? {
         guard token.utf8.count <= 128 else { return nil }
         let hash = BearerToken.hash(token)
         let now = clock.now()

@@ -86,8 +86,8 @@ struct GReaderForm: Sendable {
 }
 
 /// A GReader failure: the API answers in plain text, not the native JSON error bodies.
-struct GReaderError: Error, Sendable, CustomStringConvertible {
-    enum Kind: Sendable {
+package struct GReaderError: Error, Sendable, CustomStringConvertible {
+    package enum Kind: Sendable {
         /// A missing or bad Auth, or a missing or bad `T` on a write: 401 with
         /// `Google-Bad-Token: true`, which tells an app to fetch a new `T` and retry.
         case badToken
@@ -98,17 +98,17 @@ struct GReaderError: Error, Sendable, CustomStringConvertible {
         case throttled(seconds: Int)
     }
 
-    var kind: Kind
-    var message: String
+    package var kind: Kind
+    package var message: String
 
-    init(_ kind: Kind, _ message: String) {
+    package init(_ kind: Kind, _ message: String) {
         self.kind = kind
         self.message = message
     }
 
-    var description: String { message }
+    package var description: String { message }
 
-    static let badToken = GReaderError(.badToken, "Unauthorized!")
+    package static let badToken = GReaderError(.badToken, "Unauthorized!")
 
     /// The text answer for this failure.
     var response: Response {

@@ -4,7 +4,7 @@ import ReaderModels
 
 /// The handlers behind `GReaderRoutes`.
 struct GReaderHandlers: Sendable {
-    let repository: SQLiteSyncRepository
+    let repository: any GReaderStorage
     let logins: GReaderLoginGuard
 
     /// The largest `n` of `stream/items/ids` (ids are small; apps ask for thousands at once).
@@ -19,10 +19,9 @@ struct GReaderHandlers: Sendable {
     /// (`apiPassword(ofUser:)`), and the guard should not spend work on what no one has.
     static let maxEmailBytes = 256
 
-    init(repository: SQLiteSyncRepository) {
+    init(repository: any GReaderStorage) {
         self.repository = repository
-        let clock = repository.clock
-        logins = GReaderLoginGuard(nowMillis: { clock.now() })
+        logins = GReaderLoginGuard(nowMillis: { repository.greaderNowMillis() })
     }
 
     /// The user `email` and `password` log in as; else throws the answer to send.
@@ -141,7 +140,7 @@ struct GReaderHandlers: Sendable {
         let ids = texts.compactMap(GReaderItemID.parse)
         let items = try await repository.greaderItems(for: try Self.user(context), ids: ids)
         return try Self.json(GReaderJSON.Stream(
-            id: GReaderStream.readingList.id, title: "", updated: repository.clock.now() / 1000,
+            id: GReaderStream.readingList.id, title: "", updated: repository.greaderNowMillis() / 1000,
             items: items.map(GReaderJSON.item), continuation: nil
         ))
     }
@@ -153,7 +152,7 @@ struct GReaderHandlers: Sendable {
         let page = try await repository.greaderItemIDs(for: user, try Self.query(form, stream: stream, maximum: Self.maxContents))
         let items = try await repository.greaderItems(for: user, ids: page.ids)
         return try Self.json(GReaderJSON.Stream(
-            id: stream.id, title: "", updated: repository.clock.now() / 1000, items: items.map(GReaderJSON.item),
+            id: stream.id, title: "", updated: repository.greaderNowMillis() / 1000, items: items.map(GReaderJSON.item),
             continuation: page.continuation.map(String.init)
         ))
     }
@@ -164,7 +163,7 @@ struct GReaderHandlers: Sendable {
         let user = try Self.user(context)
         let page = try await repository.greaderItemIDs(for: user, try Self.query(form, stream: stream, maximum: Self.maxContents))
         let items = try await repository.greaderItems(for: user, ids: page.ids)
-        let xml = GReaderAtom.feed(stream: stream, items: items, continuation: page.continuation, updatedMillis: repository.clock.now())
+        let xml = GReaderAtom.feed(stream: stream, items: items, continuation: page.continuation, updatedMillis: repository.greaderNowMillis())
         return Response(
             status: .ok, headers: [.contentType: "application/atom+xml; charset=utf-8"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: xml))

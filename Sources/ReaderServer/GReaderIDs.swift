@@ -6,14 +6,14 @@ import Foundation
 /// first stored, and never reused, so it is stable and grows with arrival (clients that
 /// sort by id see the newest last, as on FreshRSS). The article's own id, 64 bits of hash,
 /// is not used: half of those would be negative in the signed decimal form apps parse.
-enum GReaderItemID {
-    static let longPrefix = "tag:google.com,2005:reader/item/"
+package enum GReaderItemID {
+    package static let longPrefix = "tag:google.com,2005:reader/item/"
 
     /// The longest id text looked at; anything longer is no id.
     static let maxBytes = 64
 
     /// The long form: the prefix and the id as 16 lower-case hex digits.
-    static func long(_ id: Int64) -> String {
+    package static func long(_ id: Int64) -> String {
         longPrefix + hex16(id)
     }
 
@@ -25,7 +25,7 @@ enum GReaderItemID {
     /// The id in any of the forms clients send: decimal (signed 64-bit, as Google gave
     /// them), the long form, or 16 bare hex digits. Nil for anything else, which the
     /// endpoints treat as an item that does not exist.
-    static func parse(_ text: String) -> Int64? {
+    package static func parse(_ text: String) -> Int64? {
         guard !text.isEmpty, text.utf8.count <= maxBytes else { return nil }
         if text.hasPrefix(longPrefix) {
             return fromHex(text.dropFirst(longPrefix.count))
@@ -56,7 +56,7 @@ enum GReaderItemID {
 /// Labels map onto the data model in both of its places: on a subscription a label is one
 /// of its tags (a folder), on an article one of its tags. A label stream holds the articles
 /// tagged with it and the articles of the feeds filed under it.
-enum GReaderStream: Hashable, Sendable {
+package enum GReaderStream: Hashable, Sendable {
     case readingList
     case starred
     case read
@@ -64,15 +64,15 @@ enum GReaderStream: Hashable, Sendable {
     case feed(String)
     case label(String)
 
-    static let statePrefix = "user/-/state/com.google/"
-    static let labelPrefix = "user/-/label/"
-    static let feedPrefix = "feed/"
+    package static let statePrefix = "user/-/state/com.google/"
+    package static let labelPrefix = "user/-/label/"
+    package static let feedPrefix = "feed/"
     /// The longest stream id looked at: a feed id holds a URL of at most `WireLimits.maxURLBytes`.
     static let maxBytes = 2048 + 16
 
     /// The stream `text` names; `user/<anything>/` is the user's own (`user/-/`), as Google
     /// wrote the user's number there. Nil for a stream this server does not know.
-    init?(_ text: String) {
+    package init?(_ text: String) {
         guard !text.isEmpty, text.utf8.count <= Self.maxBytes else { return nil }
         var id = text
         if id.hasPrefix("user/"), let slash = id.dropFirst(5).firstIndex(of: "/") {
@@ -97,7 +97,7 @@ enum GReaderStream: Hashable, Sendable {
     }
 
     /// The id clients are given.
-    var id: String {
+    package var id: String {
         switch self {
         case .readingList: Self.statePrefix + "reading-list"
         case .starred: Self.statePrefix + "starred"
@@ -109,14 +109,14 @@ enum GReaderStream: Hashable, Sendable {
 }
 
 /// What `edit-tag` adds or removes: read, starred, or a label (an article tag).
-enum GReaderTag: Hashable, Sendable {
+package enum GReaderTag: Hashable, Sendable {
     case read
     case starred
     case label(String)
 
     /// The tag `text` names; nil for one this server does not keep (kept-unread, like,
     /// broadcast), which the endpoints ignore as FreshRSS does.
-    init?(_ text: String) {
+    package init?(_ text: String) {
         switch GReaderStream(text) {
         case .read: self = .read
         case .starred: self = .starred
@@ -128,7 +128,7 @@ enum GReaderTag: Hashable, Sendable {
 
 /// Label names: the tag rules of the data model (1 to 64 bytes, no control characters),
 /// since a label is stored as a tag.
-enum GReaderLabel {
+package enum GReaderLabel {
     static func isValid(_ name: String) -> Bool {
         let bytes = name.utf8
         guard !bytes.isEmpty, bytes.count <= 64 else { return false }

@@ -3,31 +3,43 @@ import GRDB
 import ReaderModels
 
 /// A subscription as `subscription/list` shows it.
-struct GReaderSubscription: Sendable {
-    var url: String
-    var title: String
-    var labels: [String]
-    var siteURL: String?
+package struct GReaderSubscription: Sendable {
+    package var url: String
+    package var title: String
+    package var labels: [String]
+    package var siteURL: String?
     /// The time the newest item of the feed was first stored, for sorting.
-    var newestMillis: Int64?
+    package var newestMillis: Int64?
+
+    package init(url: String, title: String, labels: [String], siteURL: String? = nil, newestMillis: Int64? = nil) {
+        self.url = url
+        self.title = title
+        self.labels = labels
+        self.siteURL = siteURL
+        self.newestMillis = newestMillis
+    }
 }
 
 /// The unread items of one stream.
-struct GReaderUnread: Sendable {
-    var stream: GReaderStream
-    var count: Int
-    var newestMillis: Int64
+package struct GReaderUnread: Sendable {
+    package var stream: GReaderStream
+    package var count: Int
+    package var newestMillis: Int64
+
+    package init(stream: GReaderStream, count: Int, newestMillis: Int64) {
+        self.stream = stream
+        self.count = count
+        self.newestMillis = newestMillis
+    }
 }
 
 /// The lists of the API: subscriptions, labels, unread counts; all of the user's own.
 extension SQLiteSyncRepository {
-    /// The most labels tag/list and unread-count answer, first by name: labels are made by
-    /// clients, and each costs a line in every answer; no app shows thousands.
-    static let greaderMaxLabels = 1_000
+    /// `GReaderLimits.maxLabels`.
+    static let greaderMaxLabels = GReaderLimits.maxLabels
 
-    /// The user's subscribed feeds, by URL. The title is the one the user gave, else the
-    /// feed's own, else its URL.
-    func greaderSubscriptions(for user: UserAccount) async throws -> [GReaderSubscription] {
+    /// The title is the one the user gave, else the feed's own, else its URL.
+    package func greaderSubscriptions(for user: UserAccount) async throws -> [GReaderSubscription] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT sub.url, \(ExactText.column("title", of: "sub")), sub.tags, f.title, f.site_url
@@ -43,7 +55,7 @@ extension SQLiteSyncRepository {
 
     /// The labels in use: the tags of the user's subscriptions (folders) and of their
     /// articles (tags). A name used both ways is a folder.
-    func greaderLabels(for user: UserAccount) async throws -> (folders: [String], tags: [String]) {
+    package func greaderLabels(for user: UserAccount) async throws -> (folders: [String], tags: [String]) {
         try await pool.read { db in
             let folders = try String.fetchAll(db, sql: """
                 SELECT DISTINCT t.value FROM subscriptions sub, json_each(sub.tags) t
@@ -63,7 +75,7 @@ extension SQLiteSyncRepository {
     /// Feeds are counted in one pass grouped by source, so the cost does not grow with the
     /// number of subscriptions times the size of the library; labels likewise, in one
     /// grouped pass.
-    func greaderUnreadCounts(for user: UserAccount) async throws -> [GReaderUnread] {
+    package func greaderUnreadCounts(for user: UserAccount) async throws -> [GReaderUnread] {
         try await pool.read { db in
             var bySource: [String: (count: Int, newest: String?)] = [:]
             for row in try Row.fetchAll(db, sql: """

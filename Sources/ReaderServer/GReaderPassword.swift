@@ -6,15 +6,21 @@ import Foundation
 /// copy of the database does not make guessing cheap. The stored text carries its own
 /// parameters (`scrypt$<log2 N>$<r>$<p>$<salt>$<key>`, base64), so they can be raised later
 /// without breaking the passwords already set.
-enum GReaderPassword {
+package enum GReaderPassword {
     /// The cost of a new hash: N = 2^15, r = 8, p = 1 (32 MiB and some tens of milliseconds
     /// per try on a server core), the parameters RFC 7914 suggests for interactive logins.
-    struct Cost: Hashable, Sendable {
-        var log2N: Int
-        var blockSize: Int
-        var parallelism: Int
+    package struct Cost: Hashable, Sendable {
+        package var log2N: Int
+        package var blockSize: Int
+        package var parallelism: Int
 
-        static let standard = Cost(log2N: 15, blockSize: 8, parallelism: 1)
+        package init(log2N: Int, blockSize: Int, parallelism: Int) {
+            self.log2N = log2N
+            self.blockSize = blockSize
+            self.parallelism = parallelism
+        }
+
+        package static let standard = Cost(log2N: 15, blockSize: 8, parallelism: 1)
 
         /// The most a stored hash may ask for, so a hash written by hand cannot make one
         /// login take gigabytes.
@@ -86,15 +92,15 @@ enum GReaderPassword {
 /// SHA-256 hash like the native bearer tokens; the write token `T` is derived from it with
 /// HMAC, so it needs no storage, lives exactly as long as the session, and a `T` taken from
 /// one session is worthless in another.
-enum GReaderSession {
+package enum GReaderSession {
     /// The most sessions a user keeps; a new login past it ends the oldest.
-    static let maxPerUser = 32
+    package static let maxPerUser = 32
     /// How long a session may go unused before it ends (30 days): an app that syncs keeps
     /// its session, a token left on a lost device stops working.
-    static let maxIdleMillis: Int64 = 30 * 86_400_000
+    package static let maxIdleMillis: Int64 = 30 * 86_400_000
     /// How old a session's renewal must be before a use renews it again (1 day), so that
     /// authenticating a request is a write at most once a day per session.
-    static let renewAfterMillis: Int64 = 86_400_000
+    package static let renewAfterMillis: Int64 = 86_400_000
 
     static func writeToken(forAuth auth: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data("reader-server greader T".utf8), using: SymmetricKey(data: Data(auth.utf8)))

@@ -3,42 +3,66 @@ import GRDB
 import ReaderModels
 
 /// Which items of a stream a request asks for: `s`, `xt`, `it`, `ot`, `nt`, `r`, `n`, `c`.
-struct GReaderStreamQuery: Sendable {
-    var stream: GReaderStream
-    var exclude: GReaderStream?
-    var include: GReaderStream?
-    /// Items first stored at or after this time (`ot`, milliseconds).
-    var oldestMillis: Int64?
-    /// Items first stored before this time (`nt`, milliseconds).
-    var newestMillis: Int64?
-    var oldestFirst = false
-    var count: Int
+package struct GReaderStreamQuery: Sendable {
+    package var stream: GReaderStream
+    package var exclude: GReaderStream?
+    package var include: GReaderStream?
+    /// Items that entered the user's library at or after this time (`ot`, milliseconds).
+    package var oldestMillis: Int64?
+    /// Items that entered the user's library before this time (`nt`, milliseconds).
+    package var newestMillis: Int64?
+    package var oldestFirst = false
+    package var count: Int
     /// The id the previous page ended at (`c`).
-    var continuation: Int64?
+    package var continuation: Int64?
 }
 
 /// One page of a stream's item ids and where the next page starts.
-struct GReaderIDPage: Sendable {
-    var ids: [Int64]
-    var continuation: Int64?
+package struct GReaderIDPage: Sendable {
+    package var ids: [Int64]
+    package var continuation: Int64?
+
+    package init(ids: [Int64], continuation: Int64?) {
+        self.ids = ids
+        self.continuation = continuation
+    }
 }
 
 /// An item as `stream/items/contents` and the Atom form show it.
-struct GReaderItem: Sendable {
-    var id: Int64
-    var title: String
-    var url: String?
-    var author: String?
-    var html: String
-    var publishedMillis: Int64
-    var updatedMillis: Int64?
-    var crawledMillis: Int64
-    var read: Bool
-    var starred: Bool
-    var labels: [String]
-    var feedURL: String
-    var feedTitle: String
-    var siteURL: String?
+package struct GReaderItem: Sendable {
+    package var id: Int64
+    package var title: String
+    package var url: String?
+    package var author: String?
+    package var html: String
+    package var publishedMillis: Int64
+    package var updatedMillis: Int64?
+    package var crawledMillis: Int64
+    package var read: Bool
+    package var starred: Bool
+    package var labels: [String]
+    package var feedURL: String
+    package var feedTitle: String
+    package var siteURL: String?
+
+    package init(
+        id: Int64, title: String, url: String?, author: String?, html: String, publishedMillis: Int64, updatedMillis: Int64?, crawledMillis: Int64, read: Bool, starred: Bool, labels: [String], feedURL: String, feedTitle: String, siteURL: String?
+    ) {
+        self.id = id
+        self.title = title
+        self.url = url
+        self.author = author
+        self.html = html
+        self.publishedMillis = publishedMillis
+        self.updatedMillis = updatedMillis
+        self.crawledMillis = crawledMillis
+        self.read = read
+        self.starred = starred
+        self.labels = labels
+        self.feedURL = feedURL
+        self.feedTitle = feedTitle
+        self.siteURL = siteURL
+    }
 }
 
 /// The reads of the API, all on the user's library: an article the user does not hold is
@@ -70,8 +94,7 @@ extension SQLiteSyncRepository {
         }
     }
 
-    /// A page of the ids of a stream, newest first unless `oldestFirst`.
-    func greaderItemIDs(for user: UserAccount, _ query: GReaderStreamQuery) async throws -> GReaderIDPage {
+    package func greaderItemIDs(for user: UserAccount, _ query: GReaderStreamQuery) async throws -> GReaderIDPage {
         var conditions = ["l.user_id = ?1"]
         var arguments: [DatabaseValue] = [user.id.databaseValue]
         for (stream, negate) in [(query.stream, false), (query.include, false), (query.exclude, true)] {
@@ -108,8 +131,7 @@ extension SQLiteSyncRepository {
         return GReaderIDPage(ids: page, continuation: ids.count > query.count ? page.last : nil)
     }
 
-    /// The items with these ids that `user` holds, in the order asked; the rest are absent.
-    func greaderItems(for user: UserAccount, ids: [Int64]) async throws -> [GReaderItem] {
+    package func greaderItems(for user: UserAccount, ids: [Int64]) async throws -> [GReaderItem] {
         var seen: Set<Int64> = []
         let unique = ids.filter { seen.insert($0).inserted }
         guard !unique.isEmpty else { return [] }

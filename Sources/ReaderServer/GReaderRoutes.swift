@@ -7,7 +7,7 @@ enum GReaderRoutes {
     static let api = "/reader/api/0"
 
     /// Adds the API's routes to `router`.
-    static func add(to router: Router<SyncRequestContext>, repository: SQLiteSyncRepository) {
+    static func add(to router: Router<SyncRequestContext>, repository: any GReaderStorage) {
         let handlers = GReaderHandlers(repository: repository)
         let login = router.group("/accounts").add(middleware: GReaderErrorMiddleware())
         login.post("/ClientLogin", use: handlers.clientLogin)
@@ -71,7 +71,7 @@ struct GReaderErrorMiddleware: RouterMiddleware {
 /// user in the context; anything else is 401 with `Google-Bad-Token: true`.
 struct GReaderAuthMiddleware: RouterMiddleware {
     typealias Context = SyncRequestContext
-    let repository: SQLiteSyncRepository
+    let repository: any GReaderStorage
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response

@@ -13,7 +13,7 @@ extension GReaderHandlers {
         let form = try await GReaderForm.read(request)
         let user = try Self.user(context)
         try Self.requireWriteToken(form, request)
-        let action: SQLiteSyncRepository.SubscriptionEdit = switch form["ac"] {
+        let action: GReaderSubscriptionEdit = switch form["ac"] {
         case "subscribe": .subscribe
         case "unsubscribe": .unsubscribe
         case "edit", nil: .edit

@@ -8,19 +8,17 @@ import ReaderModels
 /// in the user's native change feed. Only read, starred, tags and subscriptions are
 /// reachable from here; notes and reading progress stay with the native protocol.
 extension SQLiteSyncRepository {
-    /// The most articles one transaction of a bulk write edits (edit-tag, mark-all-as-read,
-    /// rename-tag, disable-tag). SQLite has one write lock for every user: a request for
-    /// 10,000 items in one transaction would stall every other user's pushes for its whole
-    /// run. Each article's edit stays whole within its chunk; a request that fails half way
-    /// keeps the chunks written before, as the same edits sent in several requests would.
-    static let greaderWriteChunk = 250
+    /// `GReaderLimits.writeChunk`: SQLite has one write lock for every user, and a request
+    /// for 10,000 items in one transaction would stall every other user's pushes for its
+    /// whole run.
+    static let greaderWriteChunk = GReaderLimits.writeChunk
 
     /// Adds and removes read, starred and labels on the items `ids` that `user` holds;
     /// other ids are skipped, as an item that does not exist is.
     ///
     /// - Returns: how many items were found.
     @discardableResult
-    func greaderEditTags(for user: UserAccount, ids: [Int64], add: [GReaderTag], remove: [GReaderTag]) async throws -> Int {
+    package func greaderEditTags(for user: UserAccount, ids: [Int64], add: [GReaderTag], remove: [GReaderTag]) async throws -> Int {
         guard !ids.isEmpty, !(add.isEmpty && remove.isEmpty) else { return 0 }
         var found = 0
         for start in stride(from: 0, to: ids.count, by: Self.greaderWriteChunk) {
@@ -39,7 +37,7 @@ extension SQLiteSyncRepository {
 
     /// Marks read every unread item of `stream` that entered the user's library at or before
     /// `beforeMillis` (all of them when nil): the time a client saw, as `ot` and crawl time.
-    func greaderMarkAllRead(for user: UserAccount, stream: GReaderStream, beforeMillis: Int64?) async throws {
+    package func greaderMarkAllRead(for user: UserAccount, stream: GReaderStream, beforeMillis: Int64?) async throws {
         let condition = Self.condition(stream)
         var arguments: [DatabaseValue] = [user.id.databaseValue] + Self.arguments(stream)
         var sql = """
@@ -132,18 +130,11 @@ extension SQLiteSyncRepository {
 
     // MARK: Subscriptions
 
-    /// What `subscription/edit` asks.
-    enum SubscriptionEdit: Sendable {
-        case subscribe
-        case unsubscribe
-        case edit
-    }
-
     /// Subscribes, unsubscribes, renames or relabels the feeds at `urls`, each as one
     /// subscription `set`, all in one transaction: unsubscribing from, or editing, a feed
     /// the user does not follow is a 400 and leaves every feed of the request as it was.
-    func greaderEditSubscriptions(
-        for user: UserAccount, urls: [String], action: SubscriptionEdit, title: String?, add: [String], remove: [String]
+    package func greaderEditSubscriptions(
+        for user: UserAccount, urls: [String], action: GReaderSubscriptionEdit, title: String?, add: [String], remove: [String]
     ) async throws {
         try await pool.write { db in
             for url in urls {
@@ -154,7 +145,7 @@ extension SQLiteSyncRepository {
     }
 
     private func editSubscription(
-        _ db: Database, user: UserAccount, url: String, action: SubscriptionEdit, title: String?, add: [String], remove: [String]
+        _ db: Database, user: UserAccount, url: String, action: GReaderSubscriptionEdit, title: String?, add: [String], remove: [String]
     ) throws {
         let current = try Self.subscription(db, user: user.id, url: url)
         if action != .subscribe && current?.subscribed != true {
@@ -173,7 +164,7 @@ extension SQLiteSyncRepository {
     /// `rename-tag` and `disable-tag`: the label `old` becomes `new` (or goes, when nil) on
     /// every subscription and every article of the user, each as its own `set`: the
     /// subscriptions in one transaction, the articles `greaderWriteChunk` at a time.
-    func greaderRelabel(for user: UserAccount, from old: String, to new: String?) async throws {
+    package func greaderRelabel(for user: UserAccount, from old: String, to new: String?) async throws {
         let holding = "EXISTS (SELECT 1 FROM json_each(tags) t WHERE t.value = ?)"
         let articles = try await pool.write { db in
             let urls = try String.fetchAll(db, sql: """
@@ -208,7 +199,7 @@ extension SQLiteSyncRepository {
     }
 
     /// The title `user` sees for the feed at `url`, after a quickadd.
-    func greaderFeedTitle(for user: UserAccount, url: String) async throws -> String {
+    package func greaderFeedTitle(for user: UserAccount, url: String) async throws -> String {
         try await pool.read { db in
             let own = try Self.subscription(db, user: user.id, url: url)?.title
             let feed = try String.fetchOne(db, sql: "SELECT title FROM feeds WHERE url = ?", arguments: [url])

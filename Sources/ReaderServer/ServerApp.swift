@@ -33,9 +33,9 @@ public func buildRouter(
     v1.get("/me", use: handlers.me)
     v1.get("/changes", use: handlers.changes)
     v1.post("/mutations", use: handlers.mutations)
-    // The Google Reader API needs queries the protocol does not name; it is served by the
-    // SQLite repository, the one the server runs on.
-    if let repository = repository as? SQLiteSyncRepository {
+    // The Google Reader API needs queries `SyncRepository` does not name: it is served for
+    // every engine whose repository also conforms to `GReaderStorage`.
+    if let repository = repository as? any GReaderStorage {
         GReaderRoutes.add(to: router, repository: repository)
     }
     return router

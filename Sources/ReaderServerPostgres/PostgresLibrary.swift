@@ -198,7 +198,8 @@ final class PostgresLibrary {
     /// it again (a device dropped them with an earlier tombstone).
     private func admit(user: Int64, article id: String, source sourceID: String, imported: Bool, isNew: Bool) async throws {
         try await connection.query(
-            "INSERT INTO library (user_id, article_id, imported) VALUES (\(user), \(id), \(imported))", logger: logger
+            "INSERT INTO library (user_id, article_id, imported, added_at) VALUES (\(user), \(id), \(imported), \(now))",
+            logger: logger
         )
         try await sendSource(sourceID, to: user)
         try await record(user, .article, id)

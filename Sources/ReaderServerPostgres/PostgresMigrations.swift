@@ -5,8 +5,9 @@ import PostgresNIO
 /// is a new one at the end. `Schemas/postgres/server-schema.sql` shows what they build, and
 /// `PostgresSchemaTests` keeps it true against a real cluster.
 ///
-/// The first reaches the SQLite server's schema as of its `v6-greader`, table for table,
-/// with these differences (docs/POSTGRES.md says why):
+/// The first reaches the SQLite server's schema as of its `v6-greader`, table for table;
+/// each later one is the PostgreSQL form of the SQLite migration it names. The
+/// differences from SQLite (docs/POSTGRES.md says why):
 /// - the change feed is numbered per user: `change_feeds` holds each user's last sequence
 ///   number and purge horizon, and `changes` is keyed by (user, seq);
 /// - flags are `boolean`, ids `bigint` identities;
@@ -21,6 +22,7 @@ enum PostgresMigrations {
     /// Every migration, in order.
     static let all: [(name: String, sql: String)] = [
         ("pg1-sync-server", v1),
+        ("pg2-library-arrival", v2),
     ]
 
     /// Applies the migrations `database` lacks, all in one transaction under an advisory
@@ -230,5 +232,17 @@ enum PostgresMigrations {
           created_at text COLLATE "C" NOT NULL
         );
         CREATE INDEX greader_sessions_user ON greader_sessions (user_id, created_at);
+        """
+
+    /// SQLite's `v7-library-arrival` (`GReaderSchema.addLibraryArrival`): `library.added_at`,
+    /// when the article entered that user's library, which the Google Reader API's `ot`,
+    /// `nt`, crawl time and mark-all-as-read `ts` compare. The rows already there take
+    /// `articles.first_seen_at`, the time their clients already saw. Unlike SQLite, the
+    /// column keeps no default: an insert that forgets it fails instead of storing ''.
+    static let v2 = """
+        ALTER TABLE library ADD COLUMN added_at text COLLATE "C" NOT NULL DEFAULT '';
+        UPDATE library l SET added_at = a.first_seen_at FROM articles a WHERE a.id = l.article_id;
+        ALTER TABLE library ALTER COLUMN added_at DROP DEFAULT;
+        CREATE INDEX library_user_added ON library (user_id, added_at);
         """
 }
