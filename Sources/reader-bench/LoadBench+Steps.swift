@@ -76,6 +76,32 @@ extension LoadBench {
         }
     }
 
+    /// `reader-server users add` for each name, four processes at a time (each is a process
+    /// start and a database open, which one at a time takes long for hundreds of users);
+    /// their tokens, in the order of the names.
+    static func addUsers(_ names: [String], serverBinary: String, database: [String], errors: String) throws -> [String] {
+        let workers = 4
+        let results = Mutex([Result<String, BenchError>?](repeating: nil, count: names.count))
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            for index in stride(from: worker, to: names.count, by: workers) {
+                let result: Result<String, BenchError>
+                do {
+                    result = .success(try tool(serverBinary, ["users", "add", names[index]] + database, errors: errors + ".\(worker)"))
+                } catch {
+                    result = .failure(error as? BenchError ?? BenchError("\(error)"))
+                }
+                results.withLock { $0[index] = result }
+                if case .failure = result { return }
+            }
+        }
+        let all = results.withLock { $0 }
+        for case .failure(let error)? in all { throw error }
+        return try all.map { result in
+            guard case .success(let token)? = result else { throw BenchError("a user was not added") }
+            return token
+        }
+    }
+
     /// Runs a `reader-server` admin command; its stdout, trimmed. Its standard error goes to
     /// `errors`, whose last line says why when it fails.
     static func tool(_ binary: String, _ arguments: [String], errors: String) throws -> String {

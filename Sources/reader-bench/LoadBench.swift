@@ -192,7 +192,7 @@ enum LoadBench {
         let errors = workdir + "/\(engine.rawValue)-setup.err"
         let names = (0..<options.users).map { "\(engine.rawValue)-u\($0)" }
         let (tokens, setupSeconds) = try measure {
-            let tokens = try names.map { try tool(serverBinary, ["users", "add", $0] + database, errors: errors) }
+            let tokens = try addUsers(names, serverBinary: serverBinary, database: database, errors: errors)
             _ = try tool(serverBinary, ["articles", "import"] + database + names.flatMap { ["--user", $0] } + [feed], errors: errors)
             return tokens
         }

@@ -132,7 +132,9 @@ struct LoadDevice {
                     ],
                     hlc: clock.tick(wallMillis: wall)
                 ))
-            } else if let (id, revision) = noteRevisions.sorted(by: { $0.key < $1.key }).dropFirst(random.int(in: 0..<noteRevisions.count)).first {
+            } else if !noteRevisions.isEmpty,
+                      let (id, revision) = noteRevisions.sorted(by: { $0.key < $1.key }).dropFirst(random.int(in: 0..<noteRevisions.count)).first
+            {
                 mutations.append(WireMutation(
                     id: "\(identity.clientID)-m\(edits)", entity: .note, entityID: id, op: .update, baseRevision: revision,
                     fields: ["body": .string(Self.noteBody(id, edit: edits))], hlc: clock.tick(wallMillis: wall)
