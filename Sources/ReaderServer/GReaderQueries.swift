@@ -15,6 +15,20 @@ package struct GReaderStreamQuery: Sendable {
     package var count: Int
     /// The id the previous page ended at (`c`).
     package var continuation: Int64?
+
+    package init(
+        stream: GReaderStream, exclude: GReaderStream? = nil, include: GReaderStream? = nil, oldestMillis: Int64? = nil,
+        newestMillis: Int64? = nil, oldestFirst: Bool = false, count: Int, continuation: Int64? = nil
+    ) {
+        self.stream = stream
+        self.exclude = exclude
+        self.include = include
+        self.oldestMillis = oldestMillis
+        self.newestMillis = newestMillis
+        self.oldestFirst = oldestFirst
+        self.count = count
+        self.continuation = continuation
+    }
 }
 
 /// One page of a stream's item ids and where the next page starts.

@@ -11,19 +11,28 @@ import ReaderServer
 /// `GReaderLimits.writeChunk` articles per transaction, as on SQLite.
 extension PostgresSyncRepository {
     /// One transaction of GReader writes for `user`: the feed locked, one applier, the
-    /// clock saved at the end.
+    /// clock saved at the end. A `GReaderError` rolls it back and reaches the client as is
+    /// (a 400, as on SQLite); a database failure becomes a `RepositoryError` without SQL.
     private func greaderWrite<Result: Sendable>(
         for user: UserAccount, _ body: (GReaderWriter) async throws -> Result
     ) async throws -> Result {
-        try await write { connection, logger in
-            try await PostgresChangeFeed.lock(users: [user.id], connection, logger)
-            let writer = GReaderWriter(
-                connection: connection, logger: logger, user: user, clock: clock,
-                applier: PostgresMutationApplier(connection, logger, user: user.id, now: nowText)
-            )
-            let result = try await body(writer)
-            try await PostgresServerClock.save(clock, connection, logger)
-            return result
+        do {
+            return try await database.transaction { connection, logger in
+                try await PostgresChangeFeed.lock(users: [user.id], connection, logger)
+                let writer = GReaderWriter(
+                    connection: connection, logger: logger, user: user, clock: clock,
+                    applier: PostgresMutationApplier(connection, logger, user: user.id, now: nowText)
+                )
+                let result = try await body(writer)
+                try await PostgresServerClock.save(clock, connection, logger)
+                return result
+            }
+        } catch let error as GReaderError {
+            throw error
+        } catch let error as RepositoryError {
+            throw error
+        } catch {
+            throw RepositoryError(database.describe(error))
         }
     }
 
