@@ -14,7 +14,7 @@ CREATE TABLE article_states (
   tags_hlc TEXT
 ) WITHOUT ROWID;
 
-CREATE TABLE articles (
+CREATE TABLE "articles" (
   seq INTEGER PRIMARY KEY,
   id TEXT NOT NULL UNIQUE,
   source_id TEXT NOT NULL REFERENCES sources(id),
@@ -26,7 +26,7 @@ CREATE TABLE articles (
   updated_at TEXT,
   summary TEXT,
   html TEXT NOT NULL,
-  text TEXT NOT NULL,
+  text TEXT,
   content_hash TEXT NOT NULL,
   first_seen_at TEXT NOT NULL,
   sort_at TEXT NOT NULL
@@ -34,7 +34,7 @@ CREATE TABLE articles (
 
 CREATE VIRTUAL TABLE articles_fts USING fts5(
   title, author, summary, text,
-  content='articles', content_rowid='seq',
+  content='articles_search', content_rowid='seq',
   tokenize='unicode61 remove_diacritics 2'
 );
 
@@ -178,14 +178,14 @@ CREATE INDEX pruned_articles_seen ON pruned_articles(seen_at);
 
 CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
   INSERT INTO articles_fts(articles_fts, rowid, title, author, summary, text)
-  VALUES ('delete', old.seq, old.title, old.author, old.summary, old.text);
+  VALUES ('delete', old.seq, old.title, old.author, old.summary, reader_article_text(old.html, old.text));
 END;
 
-CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, author, summary, text ON articles BEGIN
+CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, author, summary, html, text ON articles BEGIN
   INSERT INTO articles_fts(articles_fts, rowid, title, author, summary, text)
-  VALUES ('delete', old.seq, old.title, old.author, old.summary, old.text);
+  VALUES ('delete', old.seq, old.title, old.author, old.summary, reader_article_text(old.html, old.text));
   INSERT INTO articles_fts(rowid, title, author, summary, text)
-  VALUES (new.seq, new.title, new.author, new.summary, new.text);
+  VALUES (new.seq, new.title, new.author, new.summary, reader_article_text(new.html, new.text));
 END;
 
 CREATE TRIGGER notes_fts_delete AFTER DELETE ON notes BEGIN
@@ -202,3 +202,6 @@ CREATE TRIGGER notes_fts_update AFTER UPDATE OF body, quote_exact ON notes BEGIN
   VALUES ('delete', old.seq, old.body, old.quote_exact);
   INSERT INTO notes_fts(rowid, body, quote_exact) VALUES (new.seq, new.body, new.quote_exact);
 END;
+
+CREATE VIEW articles_search AS
+  SELECT seq, title, author, summary, reader_article_text(html, text) AS text FROM articles;

@@ -5,9 +5,16 @@ import ReaderModels
 /// Inserts or updates articles through prepared statements reused for every row, and
 /// indexes new articles for search in batches (see the `v2-batched-article-index` migration).
 /// `finish()` must run before the transaction commits.
+///
+/// An article's text is stored only when its HTML does not give it back (`ArticleText`);
+/// the batch of new articles waiting for the index holds their text, so indexing them does
+/// not derive it from the HTML again.
 struct ArticleWriter {
     /// How many new articles wait before they are added to the search index.
     static let indexBatch = 1000
+    /// How many bytes of text they may hold before they are indexed, whatever their number,
+    /// so long articles do not make the batch a memory peak.
+    static let indexBatchBytes = 4 << 20
     let db: Database
     let now: String
     private var savedSources: Set<String> = []
@@ -28,12 +35,13 @@ struct ArticleWriter {
     private let insert: Statement
     private let update: Statement
     private let upsertSource: Statement
-    private let indexNew: Statement
+    /// Indexes a full batch of `indexBatch` new articles in one statement.
+    private let indexFullBatch: Statement
     private let findPruned: Statement
-    /// Articles with a larger seq are not in the search index yet.
-    private var indexedThrough: Int64
-    private var unindexed = 0
-    private var lastInserted: Int64 = 0
+    /// New articles not in the search index yet, as its columns: seq, title, author,
+    /// summary, text.
+    private var unindexed: [DatabaseValue] = []
+    private var unindexedBytes = 0
 
     init(db: Database, now: String) throws {
         self.db = db
@@ -55,20 +63,28 @@ struct ArticleWriter {
             ON CONFLICT (id) DO UPDATE SET key = excluded.key, kind = excluded.kind, title = excluded.title,
               site_url = coalesce(excluded.site_url, site_url), feed_url = coalesce(excluded.feed_url, feed_url)
             """)
-        indexNew = try db.cachedStatement(sql: """
-            INSERT INTO articles_fts (rowid, title, author, summary, text)
-            SELECT seq, title, author, summary, text FROM articles WHERE seq > ? ORDER BY seq
-            """)
+        indexFullBatch = try db.cachedStatement(sql: Self.indexSQL(rows: Self.indexBatch))
         findPruned = try db.cachedStatement(sql: "SELECT content_hash, first_seen_at FROM pruned_articles WHERE article_id = ?")
-        indexedThrough = try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM articles") ?? 0
+    }
+
+    /// One INSERT of `rows` rows into the search index: FTS5 writes a segment per
+    /// statement, so a batch must be one statement.
+    private static func indexSQL(rows: Int) -> String {
+        "INSERT INTO articles_fts (rowid, title, author, summary, text) VALUES "
+            + Array(repeating: "(?, ?, ?, ?, ?)", count: rows).joined(separator: ", ")
     }
 
     /// Adds the articles inserted since the last batch to the search index.
     mutating func finish() throws {
-        guard unindexed > 0 else { return }
-        try indexNew.execute(arguments: [indexedThrough])
-        indexedThrough = lastInserted
-        unindexed = 0
+        guard !unindexed.isEmpty else { return }
+        let arguments = StatementArguments(unindexed)
+        if unindexed.count == Self.indexBatch * 5 {
+            try indexFullBatch.execute(arguments: arguments)
+        } else {
+            try db.makeStatement(sql: Self.indexSQL(rows: unindexed.count / 5)).execute(arguments: arguments)
+        }
+        unindexed.removeAll(keepingCapacity: true)
+        unindexedBytes = 0
     }
 
     /// Saves `draft`, or skips it when a draft with its id was saved before in this transaction.
@@ -143,7 +159,7 @@ struct ArticleWriter {
             try finish()
             try update.execute(arguments: [
                 row.url, row.title, row.author, row.published, row.updated,
-                row.summary, row.html, row.text, row.contentHash, row.published, row.id,
+                row.summary, row.html, ArticleText.stored(row.text, html: row.html), row.contentHash, row.published, row.id,
             ])
             updated += 1
             change.noteArticle(row.id, source: row.sourceID)
@@ -162,9 +178,14 @@ struct ArticleWriter {
             }
             try insert.execute(arguments: [
                 row.id, row.sourceID, row.guid, row.url, row.title, row.author, row.published, row.updated,
-                row.summary, row.html, row.text, row.contentHash, row.firstSeenAt, row.published ?? row.firstSeenAt,
+                row.summary, row.html, ArticleText.stored(row.text, html: row.html), row.contentHash, row.firstSeenAt,
+                row.published ?? row.firstSeenAt,
             ])
-            lastInserted = db.lastInsertedRowID
+            unindexed += [
+                db.lastInsertedRowID.databaseValue, row.title.databaseValue, row.author.databaseValue,
+                row.summary.databaseValue, row.text.databaseValue,
+            ]
+            unindexedBytes += row.text.utf8.count + row.title.utf8.count + (row.summary?.utf8.count ?? 0)
             if pruned != nil {
                 try restorePrunedState(articleID: row.id)
                 updated += 1
@@ -172,8 +193,7 @@ struct ArticleWriter {
                 new += 1
             }
             change.noteArticle(row.id, source: row.sourceID)
-            unindexed += 1
-            if unindexed >= Self.indexBatch { try finish() }
+            if unindexed.count >= Self.indexBatch * 5 || unindexedBytes >= Self.indexBatchBytes { try finish() }
             return .new
         }
     }

@@ -4,7 +4,7 @@ import ReaderModels
 
 extension EditSession {
     mutating func addNote(articleID: String, body: String, quote: String?) throws -> Note {
-        guard let text = try String.fetchOne(db, sql: "SELECT text FROM articles WHERE id = ?", arguments: [articleID]) else {
+        guard let text = try String.fetchOne(db, sql: "SELECT \(ArticleText.column()) FROM articles WHERE id = ?", arguments: [articleID]) else {
             throw StoreError.articleNotFound(articleID)
         }
         let quote = quote.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }

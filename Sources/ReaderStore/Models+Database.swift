@@ -30,7 +30,7 @@ extension Article {
             url: try row.storedURL("url", in: "articles"), title: row["title"], author: row["author"],
             publishedAt: try row.storedDate("published_at", in: "articles"),
             updatedAt: try row.storedDate("updated_at", in: "articles"), summary: row["summary"], html: row["html"],
-            text: row["text"], contentHash: row["content_hash"],
+            text: row.articleText(), contentHash: row["content_hash"],
             firstSeenAt: try row.requiredDate("first_seen_at", in: "articles"), state: ArticleState(row: row)
         )
     }

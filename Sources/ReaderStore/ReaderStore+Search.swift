@@ -61,7 +61,7 @@ extension ReaderStore {
         ranked.sort { ($0.score, $0.kind == .note ? 0 : 1, $0.rowid) < ($1.score, $1.kind == .note ? 0 : 1, $1.rowid) }
         ranked = Array(ranked.prefix(limit))
 
-        let articleRow = try db.cachedStatement(sql: "SELECT id, title, author, summary, text FROM articles WHERE seq = ?")
+        let articleRow = try db.cachedStatement(sql: "SELECT id, title, author, summary, html, text FROM articles WHERE seq = ?")
         let noteRow = try db.cachedStatement(sql: """
             SELECT n.id, n.article_id, \(ExactText.column("body", of: "n")), \(ExactText.column("quote_exact", of: "n")), a.title
             FROM notes n JOIN articles a ON a.id = n.article_id WHERE n.seq = ?
@@ -70,7 +70,7 @@ extension ReaderStore {
             switch hit.kind {
             case .article:
                 return try Row.fetchOne(articleRow, arguments: [hit.rowid]).map { row in
-                    let fields: [String] = [row["title"], row["author"] ?? "", row["summary"] ?? "", row["text"]]
+                    let fields: [String] = [row["title"], row["author"] ?? "", row["summary"] ?? "", row.articleText()]
                     return SearchHit(kind: .article, id: row["id"], articleID: row["id"], title: row["title"],
                                      snippet: snippet.make(fields, open: highlight.open, close: highlight.close), score: hit.score)
                 }

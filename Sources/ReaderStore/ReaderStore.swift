@@ -71,6 +71,7 @@ public final class ReaderStore: Sendable {
         config.prepareDatabase { db in
             if isNew, !db.configuration.readonly { try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL") }
             try db.execute(sql: Self.connectionPragmas)
+            db.add(function: ArticleText.function)
         }
         do {
             pool = try DatabasePool(path: path, configuration: config)

@@ -19,6 +19,7 @@ enum Schema {
         migrator.registerMigration("v5-application-id", migrate: markAsReaderDatabase)
         migrator.registerMigration("v6-retention", migrate: createRetention)
         migrator.registerMigration("v7-sync-api", migrate: addSyncAPI)
+        migrator.registerMigration("v8-text-once", migrate: storeTextOnce)
         return migrator
     }
 

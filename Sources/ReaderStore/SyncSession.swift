@@ -204,7 +204,7 @@ struct SyncSession {
     }
 
     private mutating func saveNote(_ record: NoteRecord) throws {
-        guard let text = try String.fetchOne(db, sql: "SELECT text FROM articles WHERE id = ?", arguments: [record.articleID]) else {
+        guard let text = try String.fetchOne(db, sql: "SELECT \(ArticleText.column()) FROM articles WHERE id = ?", arguments: [record.articleID]) else {
             try deferRecord(.note, id: record.id, articleID: record.articleID, record: record)
             return
         }
