@@ -159,8 +159,9 @@ let package = Package(
             name: "ReaderSyncTests",
             dependencies: [
                 "ReaderSync", "ReaderStore", "ReaderHTTP", "ReaderCurl", "ReaderFetch", "ContractSupport", "LoopbackHTTP",
-                // The tests run the real binaries: the server on loopback, the CLI for crash tests.
-                "reader-server", "reader",
+                // The tests run the real binaries: the server on loopback, the CLI for crash tests;
+                // the server on SQLite, or on PostgreSQL in the PostgreSQL pass.
+                "reader-server", "reader", "PostgresSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict
@@ -168,15 +169,21 @@ let package = Package(
         .testTarget(name: "ReaderCLITests", dependencies: ["reader", "LoopbackHTTP"], swiftSettings: strict),
         // Reads the package graph (`swift package dump-package`): the client libraries
         // reach no CCurl.
-        .testTarget(name: "PackageGraphTests", swiftSettings: strict),
+        .testTarget(name: "PackageGraphTests", dependencies: ["LoopbackHTTP"], swiftSettings: strict),
         // Loads Schemas/ and validates JSON against it, for the server's and the client's tests.
         .target(name: "ContractSupport", dependencies: ["ReaderModels"], path: "Tests/ContractSupport", swiftSettings: strict),
         .testTarget(
             name: "ReaderServerTests",
             dependencies: [
-                "ReaderServer", "ContractSupport", "ReaderFetch", "ReaderCurl", "LoopbackHTTP",
+                "ReaderServer", "ContractSupport", "ReaderFetch", "ReaderCurl", "LoopbackHTTP", "PostgresSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
+            swiftSettings: strict
+        ),
+        // One throwaway PostgreSQL cluster per test run (.ci/postgres), a fresh database per
+        // test: for the PostgreSQL suites and the sync and server suites' PostgreSQL pass.
+        .target(
+            name: "PostgresSupport", dependencies: ["ReaderServerPostgres", "LoopbackHTTP"], path: "Tests/PostgresSupport",
             swiftSettings: strict
         ),
         // Against a real throwaway PostgreSQL cluster (.ci/postgres), never a fake.
@@ -185,6 +192,7 @@ let package = Package(
             dependencies: [
                 // The command-line tests run the built reader-server with --database.
                 "ReaderServerPostgres", "ReaderServer", "ReaderModels", "reader-server", "ContractSupport",
+                "PostgresSupport", "LoopbackHTTP",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

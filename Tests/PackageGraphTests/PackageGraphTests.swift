@@ -1,4 +1,5 @@
 import Foundation
+import LoopbackHTTP
 import Testing
 
 /// The package's own graph, read the way SwiftPM reads it: `swift package dump-package`
@@ -101,23 +102,11 @@ struct PackageGraph {
 
     /// Runs `arguments` (found on PATH) and returns what it printed; stops it past `deadline`.
     static func run(_ arguments: [String], deadline: Duration) throws -> Data {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let output = Pipe()
-        let errors = FileHandle(forWritingAtPath: "/dev/null")
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let timer = DispatchWorkItem { process.terminate() }
-        DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(Int(deadline.components.seconds)), execute: timer)
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        timer.cancel()
-        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
-            throw GraphError("`\(arguments.joined(separator: " "))` failed or took longer than \(deadline) (status \(process.terminationStatus))")
+        let result = try ChildProcess.runBlocking(URL(fileURLWithPath: "/usr/bin/env"), arguments, timeout: deadline)
+        guard result.status == 0 else {
+            throw GraphError("`\(arguments.joined(separator: " "))` failed (\(result.termination)): \(result.stderr.suffix(2000))")
         }
-        return data
+        return result.stdoutData
     }
 }
 

@@ -52,31 +52,12 @@ struct CLI {
     }
 
     private static func execBlocking(_ arguments: [String], environment: [String: String]) throws -> Result {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "READER_DB")
         for (key, value) in environment { env[key] = value }
-        process.environment = env
         // Output goes to files, so a large output can never fill a pipe and stall the child.
-        let scratch = try TestFolder.make("cli-out")
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let outURL = scratch.appendingPathComponent("stdout")
-        let errURL = scratch.appendingPathComponent("stderr")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: outURL)
-        process.standardError = try FileHandle(forWritingTo: errURL)
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        let stdout = try Data(contentsOf: outURL)
-        let stderr = try Data(contentsOf: errURL)
-        return Result(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self), stdoutData: stdout
-        )
+        let result = try ChildProcess.runBlocking(binary, arguments, environment: env)
+        return Result(status: result.status, stdout: result.stdout, stderr: result.stderr, stdoutData: result.stdoutData)
     }
 
     func file(_ name: String, _ contents: String) throws -> String {

@@ -16,11 +16,9 @@ import Testing
         let scratch = try TestFolder.make("sweep")
         // A process that has exited: its pid names no running process (until reused, which
         // the sweep could not tell apart either, and which only keeps a folder).
-        let finished = Process()
-        finished.executableURL = URL(fileURLWithPath: "/bin/true")
-        try finished.run()
-        finished.waitUntilExit()
-        let crashed = scratch.appendingPathComponent("reader-tests-\(finished.processIdentifier)")
+        let finished = try ChildProcess(URL(fileURLWithPath: "/bin/true"))
+        finished.wait()
+        let crashed = scratch.appendingPathComponent("reader-tests-\(finished.pid)")
         let live = scratch.appendingPathComponent("reader-tests-\(getpid())")
         let other = scratch.appendingPathComponent("reader-tests-notapid")
         for folder in [crashed, live, other] {

@@ -1,4 +1,5 @@
 import Foundation
+import LoopbackHTTP
 import Testing
 
 /// `reader-server … --database postgres://…`, run as a person would: the user commands work
@@ -35,41 +36,16 @@ struct PostgresCommandLineTests {
         #expect(unreachable.err == "reader-server: cannot open the server database postgres://reader@127.0.0.1:1/none: cannot reach PostgreSQL at 127.0.0.1:1 (connection refused)\n")
     }
 
-    /// Runs the built reader-server; the wait is on a thread of its own, not the
-    /// cooperative pool, where Foundation's waitUntilExit was seen to hang.
+    /// Runs the built reader-server in a folder of its own, its wait on a thread of its own.
     static func run(_ arguments: [String]) async throws -> (status: Int32, out: String, err: String) {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         let candidates = (0..<4).map { level in
             (0..<level).reduce(binary) { folder, _ in folder.deletingLastPathComponent() }.appendingPathComponent("reader-server")
         }
         let executable = try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) })
-        return try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                do {
-                    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pg-cli-\(UUID().uuidString)")
-                    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-                    defer { try? FileManager.default.removeItem(at: folder) }
-                    let out = folder.appendingPathComponent("out"), err = folder.appendingPathComponent("err")
-                    _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-                    _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-                    let process = Process()
-                    process.executableURL = executable
-                    process.arguments = arguments
-                    process.currentDirectoryURL = folder
-                    process.standardInput = FileHandle.nullDevice
-                    process.standardOutput = try FileHandle(forWritingTo: out)
-                    process.standardError = try FileHandle(forWritingTo: err)
-                    try process.run()
-                    process.waitUntilExit()
-                    continuation.resume(returning: (
-                        process.terminationStatus,
-                        String(decoding: try Data(contentsOf: out), as: UTF8.self),
-                        String(decoding: try Data(contentsOf: err), as: UTF8.self)
-                    ))
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
-        }
+        let folder = try TestFolder.make("pg-cli")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try await ChildProcess.run(executable, arguments, directory: folder)
+        return (result.status, result.stdout, result.stderr)
     }
 }

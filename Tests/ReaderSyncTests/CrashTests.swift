@@ -96,22 +96,15 @@ import Testing
     }
 
     private static func runAndKill(_ arguments: [String], after delay: UInt32, errors: URL) throws -> (killed: Bool, outcome: String?) {
-        let process = Process()
-        process.executableURL = TestServer.binary("reader")
-        process.arguments = arguments
-        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
-        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
-        process.standardError = try FileHandle(forWritingTo: errors)
-        try process.run()
+        let process = try ChildProcess(TestServer.binary("reader"), arguments, stderr: .file(errors.path))
         usleep(delay)
         var killed = false
         if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
+            process.signal(SIGKILL)
             killed = true
         }
-        process.waitUntilExit()
-        guard process.terminationReason == .exit, process.terminationStatus != 0 else { return (killed, nil) }
-        return (killed, "exit \(process.terminationStatus): \((try? String(contentsOf: errors, encoding: .utf8)) ?? "")")
+        guard case .exited(let status) = process.wait(), status != 0 else { return (killed, nil) }
+        return (killed, "exit \(status): \((try? String(contentsOf: errors, encoding: .utf8)) ?? "")")
     }
 
     /// The mutation ids the server has applied, read from its database.

@@ -8,24 +8,11 @@ import Testing
 @Suite struct GReaderCLITests {
     /// Runs `reader` with `input` on standard input; returns its exit status and output.
     static func reader(_ arguments: [String], input: String = "", environment: [String: String] = [:]) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = TestServer.binary("reader")
-        process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env["READER_PASSWORD"] = nil
         for (key, value) in environment { env[key] = value }
-        process.environment = env
-        let stdin = Pipe(), output = TestFolder.url("cli-out")
-        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: output) }
-        process.standardInput = stdin
-        process.standardOutput = try FileHandle(forWritingTo: output)
-        process.standardError = process.standardOutput
-        try process.run()
-        stdin.fileHandleForWriting.write(Data(input.utf8))
-        try stdin.fileHandleForWriting.close()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: try Data(contentsOf: output), as: UTF8.self))
+        let result = try ChildProcess.runBlocking(TestServer.binary("reader"), arguments, environment: env, input: input)
+        return (result.status, result.output)
     }
 
     @Test func loginTakesThePasswordFromStdinOrTheEnvironmentAndSyncUsesGReader() async throws {

@@ -11,16 +11,10 @@ import Testing
     /// Starts `reader sync`, waits until the service holds one of its requests, and kills it.
     static func syncKilledWhileHeld(_ service: GReaderFakeService, db: String) async throws {
         let heldBefore = service.core.state.withLock { $0.held }
-        let process = Process()
-        process.executableURL = TestServer.binary("reader")
-        process.arguments = ["sync", "--db", db]
-        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        try process.run()
+        let process = try ChildProcess(TestServer.binary("reader"), ["sync", "--db", db])
         let reached = await eventually { service.core.state.withLock { $0.held } > heldBefore }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        #expect(reached && process.terminationReason == .uncaughtSignal)
+        process.signal(SIGKILL)
+        #expect(reached && process.wait() == .signalled(SIGKILL))
     }
 
     static func eventually(_ condition: () -> Bool) async -> Bool {

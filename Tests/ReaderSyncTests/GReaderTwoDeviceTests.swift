@@ -17,17 +17,10 @@ import Testing
     /// Sets the user's API password with `reader-server users password`, which reads it
     /// from standard input.
     static func setPassword(_ server: TestServer, user: String) throws {
-        let process = Process()
-        process.executableURL = TestServer.binary("reader-server")
-        process.arguments = ["users", "password", user, "--db", server.db]
-        let input = Pipe()
-        process.standardInput = input
-        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
-        try process.run()
-        input.fileHandleForWriting.write(Data((password + "\n").utf8))
-        try input.fileHandleForWriting.close()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw TestFailure("reader-server users password exited \(process.terminationStatus)") }
+        let result = try ChildProcess.runBlocking(
+            TestServer.binary("reader-server"), ["users", "password", user, "--db", server.db], input: password + "\n"
+        )
+        guard result.status == 0 else { throw TestFailure("reader-server users password exited \(result.termination): \(result.stderr)") }
     }
 
     /// A backend that passes calls on, failing as told: the answer to a push lost after

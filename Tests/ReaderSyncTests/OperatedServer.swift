@@ -12,7 +12,7 @@ final class OperatedServer: Sendable {
     let folder: URL
     let db: String
     let url: URL
-    private let process: Process
+    private let process: ChildProcess
     private let log: URL
 
     /// One answer: status, body as text, headers.
@@ -31,36 +31,23 @@ final class OperatedServer: Sendable {
         folder = try TestFolder.make("operated")
         db = database ?? folder.appendingPathComponent("server.sqlite").path
         log = folder.appendingPathComponent("stderr.log")
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = arguments ?? ["serve", "--db", db, "--port", "0", "--refresh-interval", "0"] + extra
         var variables = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("READER_SERVER_") }
         variables.merge(environment) { _, new in new }
-        process.environment = variables
-        let stdout = Pipe()
-        process.standardOutput = stdout
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        process.standardError = try FileHandle(forWritingTo: log)
-        try process.run()
+        let process = try ChildProcess(
+            Self.binary, arguments ?? ["serve", "--db", db, "--port", "0", "--refresh-interval", "0"] + extra,
+            environment: variables, stdout: .pipe, stderr: .file(log.path)
+        )
         self.process = process
-        let output = stdout.fileHandleForReading
-        let line = try await onOwnThread {
-            var line = Data()
-            while let byte = try output.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) { line += byte }
-            return line
-        }
-        guard let url = URL(string: String(decoding: line, as: UTF8.self)), url.port != nil else {
-            process.terminate()
+        let line = try await onOwnThread { process.readLine() ?? "" }
+        guard let url = URL(string: line), url.port != nil else {
             throw TestFailure("reader-server did not print its URL")
         }
         self.url = url
     }
 
     deinit {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
+        process.signal(SIGTERM)
+        process.wait()
         try? FileManager.default.removeItem(at: folder)
     }
 
@@ -113,16 +100,13 @@ final class OperatedServer: Sendable {
     }
 
     func signal(_ signal: Int32) {
-        kill(process.processIdentifier, signal)
+        process.signal(signal)
     }
 
     /// The exit status once the process ends; -1 if a signal ended it.
     func waitForExit() async throws -> Int32 {
-        let process = process
-        return try await onOwnThread {
-            process.waitUntilExit()
-            return process.terminationReason == .exit ? process.terminationStatus : -1
-        }
+        guard case .exited(let status) = await process.waitForExit() else { return -1 }
+        return status
     }
 
     /// SIGTERM, then the log lines once the process is gone.

@@ -217,20 +217,15 @@ import Testing
     /// articles and fewer than `to`; returns the count it was killed at, or nil if it
     /// finished first.
     static func killWhenPartlyPulled(_ arguments: [String], database: String, from: Int, to: Int) throws -> Int? {
-        let process = Process()
-        process.executableURL = TestServer.binary("reader")
-        process.arguments = arguments
-        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
         var configuration = Configuration()
         configuration.readonly = true
         let queue = try DatabaseQueue(path: database, configuration: configuration)
-        try process.run()
-        defer { process.waitUntilExit() }
+        let process = try ChildProcess(TestServer.binary("reader"), arguments)
+        defer { process.wait() }
         while process.isRunning {
             let count = (try? queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM articles") }) ?? 0
             if count > from, count < to {
-                kill(process.processIdentifier, SIGKILL)
+                process.signal(SIGKILL)
                 return count
             }
             usleep(1000)

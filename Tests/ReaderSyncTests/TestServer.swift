@@ -15,7 +15,7 @@ final class TestServer: Sendable {
     let url: URL
     /// The files every user added with ``addUser(_:)`` has imported into their library.
     let imports: [String]
-    private let process: Process
+    private let process: ChildProcess
 
     /// The package's root folder.
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -35,34 +35,23 @@ final class TestServer: Sendable {
         folder = try TestFolder.make("sync")
         db = sharing?.db ?? folder.appendingPathComponent("server.sqlite").path
         self.imports = sharing?.imports ?? imports
-        let process = Process()
-        process.executableURL = Self.binary("reader-server")
-        process.arguments = ["serve", "--db", db, "--port", "0"] + extraArguments
-            + (allowPrivateNetworks ? ["--allow-private-networks"] : [])
-        let stdout = Pipe()
-        process.standardOutput = stdout
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        try process.run()
+        let process = try ChildProcess(
+            Self.binary("reader-server"),
+            ["serve", "--db", db, "--port", "0"] + extraArguments + (allowPrivateNetworks ? ["--allow-private-networks"] : []),
+            stdout: .pipe
+        )
         self.process = process
         // The first line of stdout is the base URL.
-        let output = stdout.fileHandleForReading
-        let line = try await onOwnThread {
-            var line = Data()
-            while let byte = try output.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) {
-                line += byte
-            }
-            return line
-        }
-        guard let url = URL(string: String(decoding: line, as: UTF8.self)) else {
-            process.terminate()
+        let line = try await onOwnThread { process.readLine() ?? "" }
+        guard let url = URL(string: line) else {
             throw TestFailure("reader-server did not print its URL")
         }
         self.url = url
     }
 
     deinit {
-        process.terminate()
-        process.waitUntilExit()
+        process.signal(SIGTERM)
+        process.wait()
         try? FileManager.default.removeItem(at: folder)
     }
 
@@ -111,30 +100,13 @@ final class TestServer: Sendable {
     }
 
     private static func runBlocking(_ binary: URL, _ arguments: [String], environment: [String: String]) throws -> String {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
-        process.environment = env
-        let out = TestFolder.url("out")
-        let err = TestFolder.url("err")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        defer {
-            try? FileManager.default.removeItem(at: out)
-            try? FileManager.default.removeItem(at: err)
+        let result = try ChildProcess.runBlocking(binary, arguments, environment: env)
+        guard result.status == 0 else {
+            throw TestFailure("\(binary.lastPathComponent) \(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)")
         }
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        try process.run()
-        process.waitUntilExit()
-        let stdout = String(decoding: try Data(contentsOf: out), as: UTF8.self)
-        guard process.terminationStatus == 0 else {
-            let stderr = String(decoding: try Data(contentsOf: err), as: UTF8.self)
-            throw TestFailure("\(binary.lastPathComponent) \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(stderr)")
-        }
-        return stdout
+        return result.stdout
     }
 }
 

@@ -193,7 +193,7 @@ struct Newsboat {
 
         /// newsboat without its interface (`-x reload`, `-x print-unread`).
         func run(_ extra: [String]) async throws -> ChildProcess.Result {
-            try await ChildProcess.run(newsboat.binary, arguments + extra, environment: environment)
+            try await ChildProcess.run(newsboat.binary, arguments + extra, environment: environment, timeout: .seconds(60))
         }
 
         /// newsboat's interface on a terminal that `script` makes; `drive` types into it.
@@ -248,30 +248,18 @@ struct Newsboat {
 
 /// A program on a terminal: what it printed, and a way to type.
 final class Screen: Sendable {
-    private let process: Process
-    private let input: FileHandle
+    private let process: ChildProcess
     private let output = Mutex<[UInt8]>([])
     /// How much of the output the last wait consumed: each wait looks only past it.
     private let seen = Mutex(0)
 
     init(script: URL, arguments: [String], environment: [String: String]) throws {
-        let process = Process()
-        process.executableURL = script
-        process.arguments = arguments
-        process.environment = environment
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
+        let process = try ChildProcess(script, arguments, environment: environment, stdin: .pipe, stdout: .pipe, stderr: .standardOutput)
         self.process = process
-        self.input = input.fileHandleForWriting
-        let reading = output.fileHandleForReading
         Thread { [self] in
-            // availableData returns what the pipe holds as soon as it holds anything.
-            while case let data = reading.availableData, !data.isEmpty {
-                self.output.withLock { $0 += data }
+            // A chunk is what the pipe holds as soon as it holds anything.
+            while case let bytes = process.readChunk(), !bytes.isEmpty {
+                self.output.withLock { $0 += bytes }
             }
         }.start()
     }
@@ -289,7 +277,7 @@ final class Screen: Sendable {
         guard found else {
             throw TestFailure("newsboat never showed \"\(text)\"; its screen ended with: \(tail)")
         }
-        try input.write(contentsOf: Data(keys.utf8))
+        try process.write(keys)
     }
 
     /// Waits for the program to quit; it must have exited 0.
@@ -297,14 +285,14 @@ final class Screen: Sendable {
         guard await eventually(timeout: .seconds(60), { !process.isRunning }) else {
             throw TestFailure("newsboat did not quit; its screen ended with: \(tail)")
         }
-        guard process.terminationStatus == 0 else {
-            throw TestFailure("newsboat exited \(process.terminationStatus); its screen ended with: \(tail)")
+        guard process.wait() == .exited(0) else {
+            throw TestFailure("newsboat ended with \(process.wait()); its screen ended with: \(tail)")
         }
     }
 
     /// Kills `script`, which closes the terminal: newsboat gets its hangup and exits.
     func stop() {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.signal(SIGKILL)
     }
 
     /// The last of the output, with the terminal's escape sequences taken out.
@@ -312,39 +300,5 @@ final class Screen: Sendable {
         let text = String(decoding: output.withLock { $0 }.suffix(2000), as: UTF8.self)
         let plain = text.replacingOccurrences(of: #"\x{1B}(\[[0-9;?]*[A-Za-z]|[()][0-9A-Za-z]|.)"#, with: " ", options: .regularExpression)
         return plain.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-    }
-}
-
-/// A child process run to completion, stdout and stderr together, with a bound on its time.
-enum ChildProcess {
-    struct Result: Sendable, CustomStringConvertible {
-        var status: Int32
-        var output: String
-        var description: String { "exit \(status): \(output)" }
-    }
-
-    static func run(_ binary: URL, _ arguments: [String], environment: [String: String]? = nil, input: String? = nil) async throws -> Result {
-        let folder = try TestFolder.make("child")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let log = folder.appendingPathComponent("output")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        let handle = try FileHandle(forWritingTo: log)
-        process.standardOutput = handle
-        process.standardError = handle
-        let stdin = Pipe()
-        process.standardInput = stdin
-        try process.run()
-        if let input { try stdin.fileHandleForWriting.write(contentsOf: Data(input.utf8)) }
-        try stdin.fileHandleForWriting.close()
-        guard await eventually(timeout: .seconds(60), { !process.isRunning }) else {
-            process.terminate()
-            throw TestFailure("\(binary.lastPathComponent) \(arguments.joined(separator: " ")) did not finish")
-        }
-        try handle.close()
-        return Result(status: process.terminationStatus, output: String(decoding: try Data(contentsOf: log), as: UTF8.self))
     }
 }
