@@ -36,7 +36,9 @@ enum LoadBench {
                            two reader-server instances on one database
           --postgres URL   a PostgreSQL database to use (postgres://USER@HOST:PORT/DB); without it a
                            throwaway cluster is started with the repository's .ci/postgres and stopped
-                           at the end
+                           at the end. Each run adds its own users (load-TIME-ENGINE-uN) to it
+          --workdir DIR    where the feed, the SQLite database and the servers' logs go (default a
+                           temporary folder, removed at the end; the database is removed either way)
         """
 
     /// Which server set-up a run measures.
@@ -149,8 +151,12 @@ enum LoadBench {
         var postgres: LoadPostgres?
         var postgresProblem: String?
         defer { postgres?.stop() }
+        let sqlite = workdir.path + "/load.sqlite"
         for engine in options.engines {
-            var database = ["--db", workdir.path + "/load.sqlite"]
+            var database = ["--db", sqlite]
+            // A fresh file for each run, and none left behind in a --workdir.
+            removeDatabase(at: sqlite)
+            defer { removeDatabase(at: sqlite) }
             if engine.isPostgres {
                 if postgres == nil, postgresProblem == nil {
                     do {
@@ -190,7 +196,9 @@ enum LoadBench {
         _ engine: Engine, database: [String], feed: String, options: Options, serverBinary: String, workdir: String
     ) throws -> Figures {
         let errors = workdir + "/\(engine.rawValue)-setup.err"
-        let names = (0..<options.users).map { "\(engine.rawValue)-u\($0)" }
+        // Named after the engine and the moment, so that runs on one --postgres database meet no one.
+        let run = String(Int(Date().timeIntervalSince1970), radix: 36)
+        let names = (0..<options.users).map { "load-\(run)-\(engine.rawValue)-u\($0)" }
         let (tokens, setupSeconds) = try measure {
             let tokens = try addUsers(names, serverBinary: serverBinary, database: database, errors: errors)
             _ = try tool(serverBinary, ["articles", "import"] + database + names.flatMap { ["--user", $0] } + [feed], errors: errors)
