@@ -161,7 +161,9 @@ enum LoadBench {
                 if postgres == nil, postgresProblem == nil {
                     do {
                         postgres = try options.postgres.map(LoadPostgres.init(given:)) ?? LoadPostgres(startingIn: workdir.path)
-                        Report.note("PostgreSQL: \(options.postgres == nil ? "a throwaway cluster from .ci/postgres, " : "")\(postgres?.url ?? "")")
+                        Report.note("PostgreSQL: \(postgres?.url ?? "")" + (options.postgres == nil
+                            ? ", a throwaway cluster from .ci/postgres: fsync and synchronous_commit off, so its commits do not wait for the disk as SQLite's do (--postgres URL for a durable one)"
+                            : ""))
                     } catch {
                         postgresProblem = "\(error)"
                     }
