@@ -183,7 +183,9 @@ let package = Package(
         // One throwaway PostgreSQL cluster per test run (.ci/postgres), a fresh database per
         // test: for the PostgreSQL suites and the sync and server suites' PostgreSQL pass.
         .target(
-            name: "PostgresSupport", dependencies: ["ReaderServerPostgres", "LoopbackHTTP"], path: "Tests/PostgresSupport",
+            name: "PostgresSupport",
+            dependencies: ["ReaderServerPostgres", "LoopbackHTTP", .product(name: "PostgresNIO", package: "postgres-nio")],
+            path: "Tests/PostgresSupport",
             swiftSettings: strict
         ),
         // Against a real throwaway PostgreSQL cluster (.ci/postgres), never a fake.

@@ -1,5 +1,6 @@
 import Foundation
 import LoopbackHTTP
+import PostgresNIO
 import ReaderServerPostgres
 import Testing
 
@@ -56,6 +57,23 @@ public enum PostgresTestCluster {
         await admin.close()
         url.database = name
         return url
+    }
+
+    /// The first column of every row `sql` selects in the database at `url`, as text: for a
+    /// test that checks what a server stored (the SQLite tests read their file directly).
+    public static func texts(_ sql: String, in url: String) async throws -> [String] {
+        let pool = PostgresPool(url: try PostgresURL(url), maxConnections: 1)
+        do {
+            var found: [String] = []
+            for try await text in try await pool.client.query(PostgresQuery(unsafeSQL: sql), logger: pool.logger).decode(String.self) {
+                found.append(text)
+            }
+            await pool.close()
+            return found
+        } catch {
+            await pool.close()
+            throw error
+        }
     }
 
     /// Starting the cluster failed; what `.ci/postgres` said.
