@@ -9,16 +9,16 @@ import ReaderModels
 import Testing
 
 /// The server's feed aggregation against feeds served on loopback: what a refresh writes,
-/// and what the users' devices then pull.
+/// and what the users' devices then pull. Every test runs on both engines (``FeedEngine``).
 @Suite struct FeedRefreshTests {
-    /// A test server, an aggregator over it with a short time cap, and user `ada`.
+    /// A server of `engine`, an aggregator over it with a short time cap, and user `ada`.
     struct Harness {
-        let server: TestServer
+        let server: EngineServer
         let aggregator: FeedAggregator
         let token: String
 
-        init() async throws {
-            server = try TestServer()
+        init(_ engine: FeedEngine) async throws {
+            server = try await EngineServer(engine)
             let fetcher = FeedFetcher(client: try CurlHTTPClient(), timeLimit: .seconds(5))
             aggregator = FeedAggregator(repository: server.repository, fetcher: fetcher)
             token = try await server.addUser("ada")
@@ -43,9 +43,9 @@ import Testing
         changes.compactMap { if case .subscription(let record) = $0.change { record } else { nil } }
     }
 
-    @Test func addedFeedReachesTheUsersPullWithItsSubscription() async throws {
+    @Test(arguments: FeedEngine.available) func addedFeedReachesTheUsersPullWithItsSubscription(engine: FeedEngine) async throws {
         let web = try RoutedServer(["/feed.xml": Self.rss(3)])
-        let harness = try await Harness()
+        let harness = try await Harness(engine)
         let url = web.url("/feed.xml").absoluteString
         let added = try await harness.aggregator.add(user: "ada", url: url)
         #expect(added.url == url && added.new == 3 && !added.alreadySubscribed)
@@ -58,11 +58,12 @@ import Testing
         #expect(subscription.hlc.node == "server")
         let ids = Self.articles(pulled.changes).map(\.id)
         #expect(Set(ids) == Set((0..<3).map { Fingerprint.articleID(sourceKey: url, guid: "g\($0)") }))
+        await harness.server.close()
     }
 
-    @Test func refreshFetchesASubscriptionADevicePushed() async throws {
+    @Test(arguments: FeedEngine.available) func refreshFetchesASubscriptionADevicePushed(engine: FeedEngine) async throws {
         let web = try RoutedServer(["/feed.xml": Self.rss(2)])
-        let harness = try await Harness()
+        let harness = try await Harness(engine)
         let url = web.url("/feed.xml").absoluteString
         try await harness.server.app.test(.router) { client in
             _ = try await client.push([Make.subscribe("m1", url: url, true, at: 10)], token: harness.token)
@@ -70,11 +71,12 @@ import Testing
         let report = try await harness.aggregator.refresh()
         #expect(report.fetched == 1 && report.new == 2)
         #expect(Self.articles(try await harness.pull().changes).count == 2)
+        await harness.server.close()
     }
 
-    @Test func notModifiedRefreshWritesNoChangeRows() async throws {
+    @Test(arguments: FeedEngine.available) func notModifiedRefreshWritesNoChangeRows(engine: FeedEngine) async throws {
         let web = try RoutedServer(["/feed.xml": Self.rss(3)])
-        let harness = try await Harness()
+        let harness = try await Harness(engine)
         _ = try await harness.aggregator.add(user: "ada", url: web.url("/feed.xml").absoluteString)
         let before = try await harness.pull()
         let report = try await harness.aggregator.refresh()
@@ -83,11 +85,12 @@ import Testing
         #expect(after.changes.isEmpty && after.cursor == before.cursor)
         let feed = try #require(try await harness.server.repository.feeds().first)
         #expect(feed.lastStatus == 304 && feed.lastError == nil)
+        await harness.server.close()
     }
 
-    @Test func changedEntryBecomesAnUpdateNotADuplicate() async throws {
+    @Test(arguments: FeedEngine.available) func changedEntryBecomesAnUpdateNotADuplicate(engine: FeedEngine) async throws {
         let web = try RoutedServer(["/feed.xml": Self.rss(3)])
-        let harness = try await Harness()
+        let harness = try await Harness(engine)
         let url = web.url("/feed.xml").absoluteString
         _ = try await harness.aggregator.add(user: "ada", url: url)
         let before = try await harness.pull()
@@ -106,11 +109,12 @@ import Testing
         #expect(seqAfter > seqBefore)
         let everything = Self.articles(try await harness.pull().changes)
         #expect(everything.count == 3 && Set(everything.map(\.id)).count == 3)
+        await harness.server.close()
     }
 
-    @Test func malformedFeedIsMarkedInErrorAndTheOthersStillRefresh() async throws {
+    @Test(arguments: FeedEngine.available) func malformedFeedIsMarkedInErrorAndTheOthersStillRefresh(engine: FeedEngine) async throws {
         let web = try RoutedServer(["/a.xml": Self.rss(2), "/b.xml": Self.rss(2)])
-        let harness = try await Harness()
+        let harness = try await Harness(engine)
         let broken = web.url("/a.xml").absoluteString
         _ = try await harness.aggregator.add(user: "ada", url: broken)
         _ = try await harness.aggregator.add(user: "ada", url: web.url("/b.xml").absoluteString)
@@ -129,11 +133,12 @@ import Testing
         // Backing off: the next refresh leaves the broken feed alone and fetches the other.
         let next = try await harness.aggregator.refresh()
         #expect(next.skipped == 1 && next.notModified == 1 && next.failed == 0)
+        await harness.server.close()
     }
 
-    @Test func unsubscribedFeedIsNotFetched() async throws {
+    @Test(arguments: FeedEngine.available) func unsubscribedFeedIsNotFetched(engine: FeedEngine) async throws {
         let web = try RoutedServer(["/a.xml": Self.rss(1), "/b.xml": Self.rss(1)])
-        let harness = try await Harness()
+        let harness = try await Harness(engine)
         let dropped = web.url("/b.xml").absoluteString
         _ = try await harness.aggregator.add(user: "ada", url: web.url("/a.xml").absoluteString)
         _ = try await harness.aggregator.add(user: "ada", url: dropped)
@@ -146,11 +151,12 @@ import Testing
         let subscription = Self.subscriptions(try await harness.pull().changes).first { $0.url == dropped }
         #expect(subscription?.subscribed == false)
         #expect(try await harness.server.repository.feeds().first { $0.url == dropped }?.subscribers == 0)
+        await harness.server.close()
     }
 
-    @Test func permanentRedirectMovesTheFeedAndItsSubscribers() async throws {
+    @Test(arguments: FeedEngine.available) func permanentRedirectMovesTheFeedAndItsSubscribers(engine: FeedEngine) async throws {
         let web = try RoutedServer(["/old.xml": Self.rss(2)])
-        let harness = try await Harness()
+        let harness = try await Harness(engine)
         let old = web.url("/old.xml").absoluteString
         let new = web.url("/new.xml").absoluteString
         _ = try await harness.aggregator.add(user: "ada", url: old)
@@ -164,11 +170,12 @@ import Testing
         let subscriptions = Self.subscriptions(try await harness.pull().changes)
         #expect(subscriptions.first { $0.url == new }?.subscribed == true)
         #expect(subscriptions.first { $0.url == old }?.subscribed == false)
+        await harness.server.close()
     }
 
-    @Test func serviceRefreshesPeriodicallyAndStopsWhenCancelled() async throws {
+    @Test(arguments: FeedEngine.available) func serviceRefreshesPeriodicallyAndStopsWhenCancelled(engine: FeedEngine) async throws {
         let web = try RoutedServer(["/feed.xml": Self.rss(2)])
-        let harness = try await Harness()
+        let harness = try await Harness(engine)
         _ = try await harness.aggregator.add(user: "ada", url: web.url("/feed.xml").absoluteString)
         let log = CapturedLog()
         let service = FeedRefreshService(
@@ -180,15 +187,16 @@ import Testing
         try await running.value
         #expect(log.all.count >= 2)
         #expect(log.all.allSatisfy { $0.contains("\"event\":\"feeds_refresh\"") && $0.contains("\"not_modified\":1") })
+        await harness.server.close()
     }
 
-    @Test func addFindsTheFeedOfAWebPageAndRefusesABadAddress() async throws {
+    @Test(arguments: FeedEngine.available) func addFindsTheFeedOfAWebPageAndRefusesABadAddress(engine: FeedEngine) async throws {
         let page = "<html><head><link rel=\"alternate\" type=\"application/rss+xml\" href=\"/feed.xml\"></head></html>"
         let web = try RoutedServer([
             "/": .body(Array(page.utf8), contentType: "text/html"),
             "/feed.xml": Self.rss(1),
         ])
-        let harness = try await Harness()
+        let harness = try await Harness(engine)
         let added = try await harness.aggregator.add(user: "ada", url: web.url("/").absoluteString)
         #expect(added.url == web.url("/feed.xml").absoluteString)
         #expect(added.discoveredFrom == web.url("/").absoluteString)
@@ -197,5 +205,6 @@ import Testing
             try await harness.aggregator.add(user: "ada", url: web.url("/missing.xml").absoluteString)
         }
         #expect(try await harness.server.repository.feeds().count == 1)
+        await harness.server.close()
     }
 }

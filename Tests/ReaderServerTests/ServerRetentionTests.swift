@@ -7,7 +7,7 @@ import Testing
 
 /// The server's retention (issue 12.3): what passes `--keep-days` or `--keep-per-feed`
 /// leaves every library with a tombstone, except where that user starred, tagged or
-/// annotated it, and is deleted once nobody holds it.
+/// annotated it, and is deleted once nobody holds it. Every test runs on both engines.
 @Suite struct ServerRetentionTests {
     /// Articles and tombstones in the order a pull gave them.
     static func summary(_ changes: [SequencedChange]) -> (live: Set<String>, gone: Set<String>) {
@@ -22,12 +22,12 @@ import Testing
         return (live, gone)
     }
 
-    static func storedArticles(_ server: TestServer) async throws -> Set<String> {
-        try await server.repository.pool.read { Set(try String.fetchAll($0, sql: "SELECT id FROM articles")) }
+    static func storedArticles(_ server: EngineServer) async throws -> Set<String> {
+        try await server.storedArticles()
     }
 
-    @Test func oldArticlesLeaveEveryLibraryButWhatEachUserKept() async throws {
-        let server = try TestServer(retention: ServerRetention(keepDays: 30, keepPerFeed: 0))
+    @Test(arguments: FeedEngine.available) func oldArticlesLeaveEveryLibraryButWhatEachUserKept(engine: FeedEngine) async throws {
+        let server = try await EngineServer(engine, retention: ServerRetention(keepDays: 30, keepPerFeed: 0))
         let ada = try await server.addUser("ada")
         let bob = try await server.addUser("bob")
         try await server.importArticles(4)
@@ -76,12 +76,13 @@ import Testing
             _ = try await client.push([Make.subscribe("c1", url: "https://test.example/feed.xml", true, at: 30)], token: cyd)
             #expect(Self.summary(try await client.pullAll(token: cyd, limit: 100).changes).live == [id(4)])
         }
+        await server.close()
     }
 
     /// The cap is on the feeds the server fetches: an imported file is not capped until a
     /// subscription makes its feed one the server fetches, and then it is that feed's.
-    @Test func aFeedKeepsItsNewestArticlesUpToTheCap() async throws {
-        let server = try TestServer(retention: ServerRetention(keepDays: 0, keepPerFeed: 2))
+    @Test(arguments: FeedEngine.available) func aFeedKeepsItsNewestArticlesUpToTheCap(engine: FeedEngine) async throws {
+        let server = try await EngineServer(engine, retention: ServerRetention(keepDays: 0, keepPerFeed: 2))
         let ada = try await server.addUser("ada")
         for index in 0..<4 {
             try await server.importArticles(1, start: index)
@@ -98,14 +99,16 @@ import Testing
             #expect(Self.summary(try await client.pullAll(token: bob, limit: 100).changes).live == [id(2), id(3)])
             #expect(Self.summary(try await client.pullAll(token: ada, limit: 100).changes).live == [id(2), id(3)])
         }
+        await server.close()
     }
 
-    @Test func retentionOffKeepsEverything() async throws {
-        let server = try TestServer(retention: ServerRetention(keepDays: 0, keepPerFeed: 0))
+    @Test(arguments: FeedEngine.available) func retentionOffKeepsEverything(engine: FeedEngine) async throws {
+        let server = try await EngineServer(engine, retention: ServerRetention(keepDays: 0, keepPerFeed: 0))
         _ = try await server.addUser("ada")
         try await server.importArticles(3)
         server.clock.advance(days: 4000)
         #expect(try await server.repository.applyRetention() == RetentionReport())
         #expect(try await Self.storedArticles(server).count == 3)
+        await server.close()
     }
 }
