@@ -97,7 +97,7 @@ let package = Package(
         .target(
             name: "ReaderServerPostgres",
             dependencies: [
-                "ReaderServer", "ReaderModels", "ReaderFeeds",
+                "ReaderServer", "ReaderModels", "ReaderFeeds", "ReaderFetch",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: strict
