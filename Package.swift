@@ -176,6 +176,8 @@ let package = Package(
             name: "ReaderServerTests",
             dependencies: [
                 "ReaderServer", "ContractSupport", "ReaderFetch", "ReaderCurl", "LoopbackHTTP", "PostgresSupport",
+                // The feed and retention suites run each test on both engines (EngineServer).
+                "ReaderServerPostgres", .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict
