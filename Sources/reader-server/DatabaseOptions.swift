@@ -16,7 +16,7 @@ struct DatabaseOptions: ParsableArguments {
     @Option(
         name: .customLong("database"),
         help: ArgumentHelp(
-            "A PostgreSQL database instead of a SQLite file, as postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE (migrated on first use), which several `serve` processes may share. `serve`, `users add/list/rm`, `feeds add/list/refresh/rm` and `articles import` run on it; see docs/POSTGRES.md. Env: READER_SERVER_DATABASE.",
+            "A PostgreSQL database instead of a SQLite file, as postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE (migrated on first use), which several `serve` processes may share. `serve`, `users add/list/password/rm`, `feeds add/list/refresh/rm` and `articles import` run on it; see docs/POSTGRES.md. Env: READER_SERVER_DATABASE.",
             valueName: "url"
         )
     )
@@ -36,7 +36,7 @@ struct DatabaseOptions: ParsableArguments {
 
     /// The subcommands that run on PostgreSQL so far.
     static let onPostgres: Set<[String]> = [
-        ["serve"], ["users", "add"], ["users", "list"], ["users", "rm"], ["feeds", "add"], ["feeds", "list"],
+        ["serve"], ["users", "add"], ["users", "list"], ["users", "password"], ["users", "rm"], ["feeds", "add"], ["feeds", "list"],
         ["feeds", "refresh"], ["feeds", "rm"], ["articles", "import"],
     ]
 

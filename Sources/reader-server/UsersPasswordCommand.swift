@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
 import ReaderServer
+import ReaderServerPostgres
 
-/// `reader-server users password NAME --db PATH`: sets the user's GReader API password,
-/// read from standard input.
+/// `reader-server users password NAME --db PATH` (or `--database postgres://…`): sets the
+/// user's GReader API password, read from standard input.
 struct UsersPasswordCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "password",
@@ -22,7 +23,13 @@ struct UsersPasswordCommand: AsyncParsableCommand {
     var name: String
 
     func run() async throws {
+        // The URL is checked before standard input is read, so a mistyped one fails at once.
+        let postgres = try database.postgres()
         let password = try GReaderPasswordInput.read(from: .standardInput)
+        if let postgres {
+            try await withPostgres(postgres) { try await $0.setAPIPassword(password, forUser: name) }
+            return
+        }
         let repository = try SQLiteSyncRepository(path: database.db)
         try await repository.setAPIPassword(password, forUser: name)
     }
