@@ -32,7 +32,7 @@ struct ArticlesImportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let failed = try await database.withFeedRepository { repository in try await importFiles(into: repository) }
+        let failed = try await database.withFeedRepository { repository in await importFiles(into: repository) }
         if failed { throw ExitCode.failure }
     }
 
