@@ -6,7 +6,8 @@ import ReaderModels
 import Testing
 
 /// reader-server's Google Reader API, driven the way apps drive it: log in, fetch `T`, list,
-/// page ids, read contents, edit, over a real SQLite file.
+/// page ids, read contents, edit: over a real SQLite file, and the tests that take an engine
+/// on a real PostgreSQL database too (`EngineServer`).
 @Suite struct GReaderTests {
     static let feed = "https://test.example/feed.xml"
 
@@ -27,8 +28,21 @@ import Testing
         return server
     }
 
-    @Test func logsInFetchesTAndListsOverARealSocket() async throws {
-        let server = try await Self.server(standardCost: true)
+    /// ``server(articles:standardCost:)`` on either engine, for the tests that run on both.
+    static func server(_ engine: FeedEngine, articles count: Int = 5, standardCost: Bool = false) async throws -> EngineServer {
+        let server = try await EngineServer(engine)
+        let storage = try #require(server.repository as? any GReaderStorage)
+        for name in ["ada", "bob"] {
+            _ = try await server.addUser(name)
+            try await storage.setAPIPassword("\(name)-pass", forUser: name, cost: standardCost ? .standard : testCost)
+        }
+        if count > 0 { try await server.importArticles(count, for: ["ada"]) }
+        return server
+    }
+
+    @Test(arguments: FeedEngine.available)
+    func logsInFetchesTAndListsOverARealSocket(_ engine: FeedEngine) async throws {
+        let server = try await Self.server(engine, standardCost: true)
         try await server.app.test(.live) { client in
             var reader = GReaderTestClient(client)
             let login = try await reader.login("ada", "ada-pass")
@@ -44,10 +58,12 @@ import Testing
             let tags = try await reader.tags()
             #expect(tags.map(\.id) == [GReaderTestClient.starred])
         }
+        await server.close()
     }
 
-    @Test func pagesIDsWithContinuationOldestFirstAndOt() async throws {
-        let server = try await Self.server(articles: 7)
+    @Test(arguments: FeedEngine.available)
+    func pagesIDsWithContinuationOldestFirstAndOt(_ engine: FeedEngine) async throws {
+        let server = try await Self.server(engine, articles: 7)
         server.clock.advance(days: 1)
         let later = server.clock.millis / 1000
         try await server.importArticles(3, start: 7, for: ["ada"])
@@ -67,10 +83,12 @@ import Testing
             let first = try await reader.idPage(GReaderTestClient.readingList)
             #expect(first.itemRefs.count == 10 && first.continuation == nil, "n defaults to 20")
         }
+        await server.close()
     }
 
-    @Test func readsContentsInEveryIDFormAndSkipsUnknownIDs() async throws {
-        let server = try await Self.server(articles: 3)
+    @Test(arguments: FeedEngine.available)
+    func readsContentsInEveryIDFormAndSkipsUnknownIDs(_ engine: FeedEngine) async throws {
+        let server = try await Self.server(engine, articles: 3)
         try await server.app.test(.router) { client in
             var reader = GReaderTestClient(client)
             try await reader.login("ada", "ada-pass")
@@ -91,10 +109,12 @@ import Testing
             )
             #expect(viaGet.items.count == 2)
         }
+        await server.close()
     }
 
-    @Test func editsTagsAndMarksAllAsRead() async throws {
-        let server = try await Self.server(articles: 4)
+    @Test(arguments: FeedEngine.available)
+    func editsTagsAndMarksAllAsRead(_ engine: FeedEngine) async throws {
+        let server = try await Self.server(engine, articles: 4)
         try await server.app.test(.router) { client in
             var reader = GReaderTestClient(client)
             try await reader.login("ada", "ada-pass")
@@ -127,10 +147,12 @@ import Testing
             let read = try await reader.allIDs(GReaderTestClient.read, pageSize: 10)
             #expect(read.count == 4)
         }
+        await server.close()
     }
 
-    @Test func markAllAsReadStopsAtTsInSecondsOrMicroseconds() async throws {
-        let server = try await Self.server(articles: 2)
+    @Test(arguments: FeedEngine.available)
+    func markAllAsReadStopsAtTsInSecondsOrMicroseconds(_ engine: FeedEngine) async throws {
+        let server = try await Self.server(engine, articles: 2)
         let cut = server.clock.millis
         server.clock.advance(days: 1)
         try await server.importArticles(2, start: 2, for: ["ada"])
@@ -142,10 +164,12 @@ import Testing
             _ = try await reader.write("mark-all-as-read", [("s", GReaderTestClient.readingList), ("ts", String(server.clock.millis * 1000))])
             #expect(try await reader.unreadCounts().max == 0)
         }
+        await server.close()
     }
 
-    @Test func subscribesRenamesLabelsAndUnsubscribes() async throws {
-        let server = try await Self.server(articles: 0)
+    @Test(arguments: FeedEngine.available)
+    func subscribesRenamesLabelsAndUnsubscribes(_ engine: FeedEngine) async throws {
+        let server = try await Self.server(engine, articles: 0)
         try await server.importArticles(3, for: ["bob"])
         try await server.app.test(.router) { client in
             var reader = GReaderTestClient(client)
@@ -186,10 +210,12 @@ import Testing
             let refused = try JSONDecoder().decode(GReaderTestClient.QuickAdd.self, from: bad.data)
             #expect(refused.numResults == 0 && refused.error != nil)
         }
+        await server.close()
     }
 
-    @Test func atomFormCarriesLongIDsThatEditTagTakes() async throws {
-        let server = try await Self.server(articles: 3)
+    @Test(arguments: FeedEngine.available)
+    func atomFormCarriesLongIDsThatEditTagTakes(_ engine: FeedEngine) async throws {
+        let server = try await Self.server(engine, articles: 3)
         try await server.app.test(.router) { client in
             var reader = GReaderTestClient(client)
             try await reader.login("ada", "ada-pass")
@@ -206,10 +232,12 @@ import Testing
             let readingList = try await reader.request(.get, "/reader/atom/user/-/state/com.google/reading-list")
             #expect(Self.elements("id", in: readingList.text).filter { $0.contains("/item/") }.count == 3)
         }
+        await server.close()
     }
 
-    @Test func streamContentsPagesAFeedAndALabel() async throws {
-        let server = try await Self.server(articles: 5)
+    @Test(arguments: FeedEngine.available)
+    func streamContentsPagesAFeedAndALabel(_ engine: FeedEngine) async throws {
+        let server = try await Self.server(engine, articles: 5)
         try await server.app.test(.router) { client in
             var reader = GReaderTestClient(client)
             try await reader.login("ada", "ada-pass")
@@ -223,6 +251,7 @@ import Testing
             let raw = try await reader.json(GReaderTestClient.Stream.self, "stream/contents/user/-/state/com.google/reading-list?n=1")
             #expect(raw.items.count == 1)
         }
+        await server.close()
     }
 
     /// The text of every `<name>` element, for the Atom checks.
