@@ -62,7 +62,7 @@ import Testing
             // A mutation pending before the kill either is still pending or left the outbox
             // because the server applied it: none disappears unacknowledged.
             let gone = Set(pendingBefore.map(\.id)).subtracting(try store.pendingMutations().map(\.id))
-            let applied = try appliedMutationIDs(serverDatabase: server.db)
+            let applied = try await server.appliedMutationIDs()
             #expect(gone.isSubset(of: applied), "\(gone.subtracting(applied).count) mutations vanished; seed \(seed)")
         }
         #expect(killed > 0, "no sync was killed; failed syncs: \(outcomes); seed \(seed)")
@@ -105,14 +105,6 @@ import Testing
         }
         guard case .exited(let status) = process.wait(), status != 0 else { return (killed, nil) }
         return (killed, "exit \(status): \((try? String(contentsOf: errors, encoding: .utf8)) ?? "")")
-    }
-
-    /// The mutation ids the server has applied, read from its database.
-    private func appliedMutationIDs(serverDatabase path: String) throws -> Set<String> {
-        var configuration = Configuration()
-        configuration.readonly = true
-        let queue = try DatabaseQueue(path: path, configuration: configuration)
-        return Set(try queue.read { try String.fetchAll($0, sql: "SELECT mutation_id FROM applied_mutations") })
     }
 
     private func integrityCheck(_ path: String) throws -> String {

@@ -21,17 +21,19 @@ import Testing
         #expect(report.applied == 2)
         #expect(try first.store.note(id: note.id).body == Self.body, "the settled copy is whole")
 
-        let stored = try await DatabaseQueue(path: server.db).read { db in
-            try Data.fetchAll(db, sql: """
-                SELECT CAST(body AS BLOB) FROM notes WHERE id = ?
-                UNION ALL SELECT CAST(body AS BLOB) FROM note_revisions WHERE note_id = ?
-                """, arguments: [note.id, note.id])
-        }
-        #expect(stored == [Data(Self.body.utf8), Data(Self.body.utf8)], "the server stores it whole")
-        let title = try await DatabaseQueue(path: server.db).read { db in
-            try Data.fetchOne(db, sql: "SELECT CAST(title AS BLOB) FROM subscriptions WHERE url = 'https://feed.example/rss'")
-        }
-        #expect(title == Data("Title\u{0}kept whole".utf8), "a subscription's title too")
+        // CAST AS BLOB: SQLite's text functions stop at a NUL, its bytes do not.
+        let stored = try await server.stored("""
+            SELECT CAST(body AS BLOB) FROM notes WHERE id = '\(note.id)'
+            UNION ALL SELECT CAST(body AS BLOB) FROM note_revisions WHERE note_id = '\(note.id)'
+            """, postgres: """
+            SELECT body FROM notes WHERE id = '\(note.id)' UNION ALL SELECT body FROM note_revisions WHERE note_id = '\(note.id)'
+            """)
+        #expect(stored == [Self.body, Self.body], "the server stores it whole")
+        let title = try await server.stored(
+            "SELECT CAST(title AS BLOB) FROM subscriptions WHERE url = 'https://feed.example/rss'",
+            postgres: "SELECT title FROM subscriptions WHERE url = 'https://feed.example/rss'"
+        )
+        #expect(title == ["Title\u{0}kept whole"], "a subscription's title too")
 
         try await second.sync()
         #expect(try second.store.note(id: note.id).body == Self.body, "another device pulls it whole")

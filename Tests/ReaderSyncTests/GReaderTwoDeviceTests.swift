@@ -18,7 +18,7 @@ import Testing
     /// from standard input.
     static func setPassword(_ server: TestServer, user: String) throws {
         let result = try ChildProcess.runBlocking(
-            TestServer.binary("reader-server"), ["users", "password", user, "--db", server.db], input: password + "\n"
+            TestServer.binary("reader-server"), ["users", "password", user] + server.databaseArguments, input: password + "\n"
         )
         guard result.status == 0 else { throw TestFailure("reader-server users password exited \(result.termination): \(result.stderr)") }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import LoopbackHTTP
+import PostgresSupport
 import ReaderCurl
 import ReaderHTTP
 import ReaderModels
@@ -29,12 +30,18 @@ final class OperatedServer: Sendable {
         arguments: [String]? = nil, extra: [String] = [], environment: [String: String] = [:], database: String? = nil
     ) async throws {
         folder = try TestFolder.make("operated")
-        db = database ?? folder.appendingPathComponent("server.sqlite").path
+        if let database {
+            db = database
+        } else if ServerEngine.current == .postgres {
+            db = try await PostgresTestCluster.freshDatabase().description
+        } else {
+            db = folder.appendingPathComponent("server.sqlite").path
+        }
         log = folder.appendingPathComponent("stderr.log")
         var variables = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("READER_SERVER_") }
         variables.merge(environment) { _, new in new }
         let process = try ChildProcess(
-            Self.binary, arguments ?? ["serve", "--db", db, "--port", "0", "--refresh-interval", "0"] + extra,
+            Self.binary, arguments ?? ["serve"] + TestServer.databaseArguments(db) + ["--port", "0", "--refresh-interval", "0"] + extra,
             environment: variables, stdout: .pipe, stderr: .file(log.path)
         )
         self.process = process
@@ -53,8 +60,8 @@ final class OperatedServer: Sendable {
 
     /// Adds a user with the sample feeds in their library; returns their token.
     func addUser(_ name: String) async throws -> String {
-        let token = try await TestServer.run(Self.binary, ["users", "add", name, "--db", db])
-        try await TestServer.run(Self.binary, ["articles", "import", "--db", db, "--user", name] + TestServer.samples)
+        let token = try await TestServer.run(Self.binary, ["users", "add", name] + TestServer.databaseArguments(db))
+        try await TestServer.run(Self.binary, ["articles", "import"] + TestServer.databaseArguments(db) + ["--user", name] + TestServer.samples)
         return token.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 

@@ -31,7 +31,7 @@ import Testing
 
     /// Fetches every subscribed feed now, as the server's own refresh would.
     static func refresh(_ server: TestServer) async throws {
-        try await TestServer.run(binary, ["feeds", "refresh", "--force", "--db", server.db, "--allow-private-networks"])
+        try await TestServer.run(binary, ["feeds", "refresh", "--force"] + server.databaseArguments + ["--allow-private-networks"])
     }
 
     /// The bodies of every page of `GET /v1/changes` from the start, for `token`.
@@ -116,18 +116,15 @@ import Testing
         #expect(try bobPhone.articleIDs() == harbour.union(orchard))
 
         // The feed both follow was fetched once and is stored once.
-        let queue = try DatabaseQueue(path: server.db)
-        let stored = try await queue.read { db in
-            try Int.fetchOne(db, sql: "SELECT count(*) FROM articles WHERE source_id = ?", arguments: [Fingerprint.sourceID(key: shared)])
-        }
-        #expect(stored == 3)
+        let stored = try await server.stored("SELECT count(*) FROM articles WHERE source_id = '\(Fingerprint.sourceID(key: shared))'")
+        #expect(stored == ["3"])
         #expect(feeds.events.filter { $0 == .answered("/shared.xml") }.count == 1, "\(feeds.events)")
         #expect(feeds.requests == 3, "three feeds, each fetched once by the refresh")
 
         // A user subscribed by the operator gets the feed's stored articles at once, though
         // the fetch that subscribes them finds nothing new.
         let cyd = try await server.addUser("cyd")
-        try await TestServer.run(Self.binary, ["feeds", "add", "cyd", shared, "--db", server.db, "--allow-private-networks"])
+        try await TestServer.run(Self.binary, ["feeds", "add", "cyd", shared] + server.databaseArguments + ["--allow-private-networks"])
         let cydPhone = try Device("cyd-phone", server: server, token: cyd)
         try await cydPhone.sync()
         #expect(try cydPhone.articleIDs() == harbour)

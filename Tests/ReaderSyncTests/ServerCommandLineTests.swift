@@ -34,7 +34,8 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: db), "a refused serve made its database")
     }
 
-    @Test func aClientDatabaseAndAnotherProgramsAreRefusedUnchanged() async throws {
+    @Test(.sqliteServerOnly("what --db does with a SQLite file that is not a server's; PostgresCommandLineTests covers --database"))
+    func aClientDatabaseAndAnotherProgramsAreRefusedUnchanged() async throws {
         let folder = try TestFolder.make("foreign")
         let client = folder.appendingPathComponent("client.sqlite").path
         _ = try ReaderStore(path: client)
@@ -56,7 +57,8 @@ import Testing
         }
     }
 
-    @Test func aServerDatabaseIsRefusedByTheClient() async throws {
+    @Test(.sqliteServerOnly("the client opening a server's SQLite file; a PostgreSQL database is no file the client could open"))
+    func aServerDatabaseIsRefusedByTheClient() async throws {
         let folder = try TestFolder.make("server-db")
         let path = folder.appendingPathComponent("server.sqlite").path
         _ = try await TestServer.run(Self.server, ["users", "add", "ada", "--db", path])
@@ -74,16 +76,15 @@ import Testing
         let server = try await TestServer(imports: [])
         _ = try await server.addUser("ada")
         do {
-            try await TestServer.run(Self.server, ["articles", "import", "--db", server.db] + TestServer.samples)
+            try await TestServer.run(Self.server, ["articles", "import"] + server.databaseArguments + TestServer.samples)
             Issue.record("an import without --user was accepted")
         } catch let failure as TestFailure {
             #expect(failure.description.contains("--user NAME"), "\(failure)")
         }
         await #expect(throws: TestFailure.self, "an unknown user") {
-            try await TestServer.run(Self.server, ["articles", "import", "--db", server.db, "--user", "nobody"] + TestServer.samples)
+            try await TestServer.run(Self.server, ["articles", "import"] + server.databaseArguments + ["--user", "nobody"] + TestServer.samples)
         }
-        let queue = try DatabaseQueue(path: server.db)
-        #expect(try await queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM articles") } == 0, "a refused import stored articles")
+        #expect(try await server.stored("SELECT count(*) FROM articles") == ["0"], "a refused import stored articles")
     }
 
     /// A server restarted with a cap of one article a feed prunes the feed it fetches as it

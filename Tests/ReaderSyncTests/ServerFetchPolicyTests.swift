@@ -51,24 +51,24 @@ import Testing
         let server = try await TestServer(imports: [], allowPrivateNetworks: false)
         _ = try await server.addUser("ada")
         for url in loopback {
-            let refused = try #require(await Self.failure(["feeds", "add", "ada", url, "--db", server.db]), "\(url) was subscribed")
+            let refused = try #require(await Self.failure(["feeds", "add", "ada", url] + server.databaseArguments), "\(url) was subscribed")
             #expect(refused.contains("non-public"), "\(refused)")
             #expect(refused.contains("Not subscribed"), "\(refused)")
         }
         for url in other {
-            let refused = try #require(await Self.failure(["feeds", "add", "ada", url, "--db", server.db]), "\(url) was subscribed")
+            let refused = try #require(await Self.failure(["feeds", "add", "ada", url] + server.databaseArguments), "\(url) was subscribed")
             #expect(refused.contains("not a valid http or https address"), "\(refused)")
         }
         #expect(feeds.server.statistics.acceptedConnections == 0, "the loopback server was reached")
         #expect(feeds.requests == 0)
 
         for url in loopback {
-            let added = try await TestServer.run(Self.binary, ["feeds", "add", "ada", url, "--db", server.db, "--allow-private-networks"])
+            let added = try await TestServer.run(Self.binary, ["feeds", "add", "ada", url] + server.databaseArguments + ["--allow-private-networks"])
             #expect(added.contains("subscribed to"), "\(added)")
         }
         #expect(feeds.requests == 4, "the three feeds, the redirect's second hop included")
         for url in other {
-            #expect(await Self.failure(["feeds", "add", "ada", url, "--db", server.db, "--allow-private-networks"]) != nil)
+            #expect(await Self.failure(["feeds", "add", "ada", url] + server.databaseArguments + ["--allow-private-networks"]) != nil)
         }
         #expect(feeds.requests == 4)
     }
@@ -105,13 +105,13 @@ import Testing
         #expect(results.count == other.count)
         #expect(results.allSatisfy { $0.status == .rejected && $0.error?.code == .invalidFeedURL }, "\(results)")
 
-        let refused = try await TestServer.run(Self.binary, ["feeds", "refresh", "--db", server.db])
+        let refused = try await TestServer.run(Self.binary, ["feeds", "refresh"] + server.databaseArguments)
         #expect(refused.contains("0 fetched"), "\(refused)")
-        let listed = try await TestServer.run(Self.binary, ["feeds", "list", "--db", server.db])
+        let listed = try await TestServer.run(Self.binary, ["feeds", "list"] + server.databaseArguments)
         #expect(listed.components(separatedBy: "non-public").count - 1 == loopback.count, "\(listed)")
         #expect(feeds.server.statistics.acceptedConnections == 0, "the loopback server was reached")
 
-        let fetched = try await TestServer.run(Self.binary, ["feeds", "refresh", "--force", "--db", server.db, "--allow-private-networks"])
+        let fetched = try await TestServer.run(Self.binary, ["feeds", "refresh", "--force"] + server.databaseArguments + ["--allow-private-networks"])
         #expect(fetched.contains("3 fetched"), "\(fetched)")
         #expect(feeds.requests == 4)
     }
@@ -129,7 +129,7 @@ import Testing
             try await device.sync()
         }
         // The closed server has refreshed once its feed list shows the error naming the cause.
-        #expect(await poll { try await TestServer.run(Self.binary, ["feeds", "list", "--db", closed.db]).contains("non-public") })
+        #expect(await poll { try await TestServer.run(Self.binary, ["feeds", "list"] + closed.databaseArguments).contains("non-public") })
         #expect(closedFeed.server.statistics.acceptedConnections == 0, "the closed server reached its loopback feed")
         #expect(await poll { openFeed.requests >= 1 }, "the open server never fetched its loopback feed")
     }

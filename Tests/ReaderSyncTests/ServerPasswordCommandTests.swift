@@ -14,7 +14,8 @@ import Testing
         return try queue.read { db in try String.fetchOne(db, sql: "SELECT greader_password FROM users WHERE name = 'ada'") }
     }
 
-    @Test func setsAHashedPasswordFromStandardInputAndRefusesEmptyOrLongOnes() async throws {
+    @Test(.sqliteServerOnly("reads the stored hash from the SQLite file; PostgresGReaderCommandLineTests covers users password --database"))
+    func setsAHashedPasswordFromStandardInputAndRefusesEmptyOrLongOnes() async throws {
         let folder = try TestFolder.make("users-password")
         let db = folder.appendingPathComponent("server.sqlite").path
         _ = try await TestServer.run(Self.server, ["users", "add", "ada", "--db", db])

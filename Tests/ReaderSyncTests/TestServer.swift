@@ -1,17 +1,49 @@
 import Foundation
 import GRDB
 import LoopbackHTTP
+import PostgresSupport
 import ReaderCurl
 import ReaderHTTP
 import ReaderStore
 import ReaderSync
 import Testing
 
+/// The engine every ``TestServer`` runs on: SQLite, or PostgreSQL when
+/// `READER_TEST_SERVER_ENGINE=postgres` (the PostgreSQL pass of `.ci/run`), each server on a
+/// fresh database of the test run's cluster.
+enum ServerEngine: String, Sendable {
+    case sqlite, postgres
+
+    static let current: ServerEngine = {
+        let value = ProcessInfo.processInfo.environment["READER_TEST_SERVER_ENGINE"] ?? "sqlite"
+        guard let engine = ServerEngine(rawValue: value) else {
+            preconditionFailure("READER_TEST_SERVER_ENGINE=\(value): give sqlite or postgres")
+        }
+        return engine
+    }()
+}
+
+extension Trait where Self == ConditionTrait {
+    /// A test that reaches into the server's SQLite file itself (or tests what only the SQLite
+    /// engine does): on the PostgreSQL pass it is skipped, and `why` says so.
+    static func sqliteServerOnly(_ why: Comment) -> Self {
+        .enabled(if: ServerEngine.current == .sqlite, why)
+    }
+}
+
 /// A real `reader-server` process on a loopback port, with its own database, stopped
 /// when the value goes away.
 final class TestServer: Sendable {
     let folder: URL
+    /// The database: a SQLite file's path, or on PostgreSQL a `postgres://` URL.
     let db: String
+    /// `--db PATH` or `--database URL`: the options that point a `reader-server` command at
+    /// this server's database.
+    var databaseArguments: [String] { Self.databaseArguments(db) }
+
+    static func databaseArguments(_ db: String) -> [String] {
+        db.hasPrefix("postgres://") ? ["--database", db] : ["--db", db]
+    }
     let url: URL
     /// The files every user added with ``addUser(_:)`` has imported into their library.
     let imports: [String]
@@ -33,11 +65,17 @@ final class TestServer: Sendable {
         allowPrivateNetworks: Bool = true
     ) async throws {
         folder = try TestFolder.make("sync")
-        db = sharing?.db ?? folder.appendingPathComponent("server.sqlite").path
+        if let sharing {
+            db = sharing.db
+        } else if ServerEngine.current == .postgres {
+            db = try await PostgresTestCluster.freshDatabase().description
+        } else {
+            db = folder.appendingPathComponent("server.sqlite").path
+        }
         self.imports = sharing?.imports ?? imports
         let process = try ChildProcess(
             Self.binary("reader-server"),
-            ["serve", "--db", db, "--port", "0"] + extraArguments + (allowPrivateNetworks ? ["--allow-private-networks"] : []),
+            ["serve"] + Self.databaseArguments(db) + ["--port", "0"] + extraArguments + (allowPrivateNetworks ? ["--allow-private-networks"] : []),
             stdout: .pipe
         )
         self.process = process
@@ -68,7 +106,7 @@ final class TestServer: Sendable {
 
     /// Adds a user, imports the server's `imports` into their library, and returns their token.
     func addUser(_ name: String) async throws -> String {
-        let output = try await Self.run(Self.binary("reader-server"), ["users", "add", name, "--db", db])
+        let output = try await Self.run(Self.binary("reader-server"), ["users", "add", name] + databaseArguments)
         if !imports.isEmpty {
             try await importFiles(imports, for: [name])
         }
@@ -78,7 +116,51 @@ final class TestServer: Sendable {
     /// Imports `files` into the libraries of `users`, with `reader-server articles import`
     /// beside the running server.
     func importFiles(_ files: [String], for users: [String]) async throws {
-        try await Self.run(Self.binary("reader-server"), ["articles", "import", "--db", db] + users.flatMap { ["--user", $0] } + files)
+        try await Self.run(Self.binary("reader-server"), ["articles", "import"] + databaseArguments + users.flatMap { ["--user", $0] } + files)
+    }
+
+    /// The ids of every mutation the server has applied, read from its database (on either
+    /// engine): what a test checks that nothing acknowledged was lost against.
+    func appliedMutationIDs() async throws -> Set<String> {
+        Set(try await stored("SELECT mutation_id FROM applied_mutations"))
+    }
+
+    /// The first column of the rows `sql` selects in the server's database, as text (a blob's
+    /// bytes as UTF-8, NULL as ""), on either engine; `postgres` when PostgreSQL needs other SQL.
+    func stored(_ sql: String, postgres: String? = nil) async throws -> [String] {
+        try await Self.stored(in: db, sql, postgres: postgres)
+    }
+
+    /// ``stored(_:postgres:)`` in the database `db` (a path or a `postgres://` URL).
+    static func stored(in db: String, _ sql: String, postgres: String? = nil) async throws -> [String] {
+        if db.hasPrefix("postgres://") {
+            // PostgreSQL prints a bytea as \x and hex: the values come tagged, bytes decoded here.
+            let tagged = try await PostgresTestCluster.texts("""
+                SELECT CASE WHEN pg_typeof(q.v) = 'bytea'::regtype THEN 'x' || q.v::text ELSE 't' || coalesce(q.v::text, '') END
+                FROM (\(postgres ?? sql)) AS q(v)
+                """, in: db)
+            return tagged.map { value in
+                guard value.hasPrefix("x") else { return String(value.dropFirst()) }
+                var bytes: [UInt8] = []
+                var digits = value.dropFirst(3).makeIterator() // after "x" and "\x"
+                while let high = digits.next(), let low = digits.next(), let byte = UInt8(String([high, low]), radix: 16) { bytes.append(byte) }
+                return String(decoding: bytes, as: UTF8.self)
+            }
+        }
+        var configuration = Configuration()
+        configuration.readonly = true
+        let queue = try DatabaseQueue(path: db, configuration: configuration)
+        return try await queue.read { db in
+            try Row.fetchAll(db, sql: sql).map { row in
+                switch (row[0] as DatabaseValue).storage {
+                case .null: ""
+                case .int64(let value): String(value)
+                case .double(let value): String(value)
+                case .string(let text): text
+                case .blob(let bytes): String(decoding: bytes, as: UTF8.self)
+                }
+            }
+        }
     }
 
     /// A built binary of the package, beside the test bundle.

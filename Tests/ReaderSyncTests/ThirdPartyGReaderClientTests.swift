@@ -110,7 +110,7 @@ import Testing
     /// `reader-server users password NAME`, the password on stdin.
     static func setAPIPassword(_ password: String, user: String, server: TestServer) async throws {
         let result = try await ChildProcess.run(
-            TestServer.binary("reader-server"), ["users", "password", user, "--db", server.db], input: password + "\n"
+            TestServer.binary("reader-server"), ["users", "password", user] + server.databaseArguments, input: password + "\n"
         )
         guard result.status == 0 else { throw TestFailure("reader-server users password \(user): \(result)") }
     }
