@@ -86,10 +86,12 @@ extension DatabaseOptions {
     /// - Parameters:
     ///   - tombstoneDays: how long tombstones stay in the change feed.
     ///   - refreshIntervalSeconds: on PostgreSQL, how long after a fetch its feed is due
-    ///     again, for every instance (SQLite's refresh loop alone decides when it fetches).
+    ///     again, for every instance: `serve`'s `--refresh-interval`. The admin commands
+    ///     leave it at 0, so a feed they fetch is due at the next refresh of every `serve`,
+    ///     as on SQLite (whose refresh loop alone decides when it fetches).
     ///   - retention: how long articles are kept.
     func withFeedRepository<Result>(
-        tombstoneDays: Int = 30, refreshIntervalSeconds: Int = 900, retention: ServerRetention = .standard,
+        tombstoneDays: Int = 30, refreshIntervalSeconds: Int = 0, retention: ServerRetention = .standard,
         _ body: (any FeedRepository) async throws -> Result
     ) async throws -> Result {
         guard let url = try postgres() else {

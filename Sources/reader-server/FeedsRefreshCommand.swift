@@ -8,8 +8,8 @@ struct FeedsRefreshCommand: AsyncParsableCommand {
         abstract: "Fetch every subscribed feed now and import its new and changed articles.",
         discussion: """
             Feeds backing off after failures wait unless --force. Failed feeds are listed by `feeds list`. \
-            On PostgreSQL a feed another server instance is fetching is left to it, and a feed fetched \
-            here is due again for every instance after the default refresh interval (900 s).
+            On PostgreSQL a feed a `serve` instance fetched within its refresh interval, or is \
+            fetching now, waits too, unless --force, which fetches every subscribed feed now.
             """
     )
 
