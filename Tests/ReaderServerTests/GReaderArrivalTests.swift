@@ -8,8 +8,9 @@ import Testing
 /// library, not when the server first stored it: an incremental client sees what the
 /// native change feed announces.
 @Suite struct GReaderArrivalTests {
-    @Test func aFeedAnotherUserFollowsArrivesForAnIncrementalClientPollingWithOt() async throws {
-        let server = try await GReaderTests.server(articles: 3)
+    @Test(arguments: FeedEngine.available)
+    func aFeedAnotherUserFollowsArrivesForAnIncrementalClientPollingWithOt(_ engine: FeedEngine) async throws {
+        let server = try await GReaderTests.server(engine, articles: 3)
         try await server.app.test(.router) { client in
             var ada = GReaderTestClient(client)
             try await ada.login("ada", "ada-pass")
@@ -36,5 +37,6 @@ import Testing
             let unread = try await bob.unreadCounts()
             #expect(unread.unreadcounts.first { $0.id == GReaderTestClient.readingList }?.count == 3)
         }
+        await server.close()
     }
 }

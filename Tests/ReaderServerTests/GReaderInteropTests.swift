@@ -8,10 +8,11 @@ import Testing
 /// One truth: what GReader changes is in the native change feed, and what native devices
 /// push is seen through GReader, under the same conflict rules.
 @Suite struct GReaderInteropTests {
-    @Test func aGReaderEditArrivesInTheNativeChangeFeed() async throws {
-        let server = try TestServer()
+    @Test(arguments: FeedEngine.available)
+    func aGReaderEditArrivesInTheNativeChangeFeed(_ engine: FeedEngine) async throws {
+        let server = try await EngineServer(engine)
         let token = try await server.addUser("ada")
-        try await server.repository.setAPIPassword("ada-pass", forUser: "ada", cost: GReaderTests.testCost)
+        try await server.setAPIPassword("ada-pass", forUser: "ada", cost: GReaderTests.testCost)
         try await server.importArticles(3, for: ["ada"])
         try await server.app.test(.router) { client in
             let before = try await client.pullAll(token: token, limit: 100)
@@ -37,12 +38,14 @@ import Testing
             }
             #expect(subscriptions.map(\.url) == ["https://other.example/rss"] && subscriptions.first?.subscribed == true)
         }
+        await server.close()
     }
 
-    @Test func aNativePushIsSeenThroughGReaderAndTheLaterStampWins() async throws {
-        let server = try TestServer()
+    @Test(arguments: FeedEngine.available)
+    func aNativePushIsSeenThroughGReaderAndTheLaterStampWins(_ engine: FeedEngine) async throws {
+        let server = try await EngineServer(engine)
         let token = try await server.addUser("ada")
-        try await server.repository.setAPIPassword("ada-pass", forUser: "ada", cost: GReaderTests.testCost)
+        try await server.setAPIPassword("ada-pass", forUser: "ada", cost: GReaderTests.testCost)
         try await server.importArticles(2, for: ["ada"])
         let wall = server.clock.millis
         try await server.app.test(.router) { client in
@@ -71,12 +74,14 @@ import Testing
             #expect(newer.results[0].status == .applied)
             #expect(try await reader.allIDs(GReaderTestClient.starred, pageSize: 10).count == 1)
         }
+        await server.close()
     }
 
-    @Test func notesAndProgressStayNativeOnly() async throws {
-        let server = try TestServer()
+    @Test(arguments: FeedEngine.available)
+    func notesAndProgressStayNativeOnly(_ engine: FeedEngine) async throws {
+        let server = try await EngineServer(engine)
         let token = try await server.addUser("ada")
-        try await server.repository.setAPIPassword("ada-pass", forUser: "ada", cost: GReaderTests.testCost)
+        try await server.setAPIPassword("ada-pass", forUser: "ada", cost: GReaderTests.testCost)
         try await server.importArticles(1, for: ["ada"])
         try await server.app.test(.router) { client in
             _ = try await client.push([
@@ -94,5 +99,6 @@ import Testing
             #expect(state?.read == true && state?.progress == 0.5, "GReader's edit leaves progress as it was")
             #expect(pulled.changes.contains { if case .note = $0.change { true } else { false } })
         }
+        await server.close()
     }
 }

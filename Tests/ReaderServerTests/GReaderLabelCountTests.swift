@@ -7,8 +7,9 @@ import Testing
 /// unread-count and tag/list count every label in one grouped pass, an item once per label
 /// however it is under it, and answer at most `greaderMaxLabels` labels.
 @Suite struct GReaderLabelCountTests {
-    @Test func anItemInAFolderAndTaggedWithTheSameLabelCountsOnce() async throws {
-        let server = try await GReaderTests.server(articles: 5)
+    @Test(arguments: FeedEngine.available)
+    func anItemInAFolderAndTaggedWithTheSameLabelCountsOnce(_ engine: FeedEngine) async throws {
+        let server = try await GReaderTests.server(engine, articles: 5)
         try await server.app.test(.router) { client in
             var reader = GReaderTestClient(client)
             try await reader.login("ada", "ada-pass")
@@ -26,12 +27,14 @@ import Testing
             let tags = try await reader.tags()
             #expect(tags.map(\.id) == [GReaderTestClient.starred, GReaderTestClient.label("News"), GReaderTestClient.label("Later")])
         }
+        await server.close()
     }
 
-    @Test func labelsPastTheCapAreNeitherListedNorCounted() async throws {
+    @Test(arguments: FeedEngine.available)
+    func labelsPastTheCapAreNeitherListedNorCounted(_ engine: FeedEngine) async throws {
         let perArticle = 32
         let articles = SQLiteSyncRepository.greaderMaxLabels / perArticle + 1
-        let server = try await GReaderTests.server(articles: articles)
+        let server = try await GReaderTests.server(engine, articles: articles)
         try await server.app.test(.router) { client in
             var reader = GReaderTestClient(client)
             try await reader.login("ada", "ada-pass")
@@ -47,5 +50,6 @@ import Testing
             let labelCounts = try await reader.unreadCounts().unreadcounts.filter { $0.id.contains("/label/") }
             #expect(labelCounts.count == SQLiteSyncRepository.greaderMaxLabels)
         }
+        await server.close()
     }
 }

@@ -7,8 +7,9 @@ import Testing
 /// Labels live in two places, folders on subscriptions and tags on articles; renaming or
 /// deleting one reaches both.
 @Suite struct GReaderLabelTests {
-    @Test func renameTagAndDisableTagReachFoldersAndItemTags() async throws {
-        let server = try await GReaderTests.server(articles: 0)
+    @Test(arguments: FeedEngine.available)
+    func renameTagAndDisableTagReachFoldersAndItemTags(_ engine: FeedEngine) async throws {
+        let server = try await GReaderTests.server(engine, articles: 0)
         try await server.importArticles(2, for: ["bob"])
         try await server.app.test(.router) { client in
             var reader = GReaderTestClient(client)
@@ -34,5 +35,6 @@ import Testing
             let bad = try await reader.write("rename-tag", [("s", GReaderTestClient.label("Keep")), ("dest", "feed/x")])
             #expect(bad.status == .badRequest)
         }
+        await server.close()
     }
 }

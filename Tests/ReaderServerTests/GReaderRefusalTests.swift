@@ -8,8 +8,9 @@ import Testing
 @Suite struct GReaderRefusalTests {
     static let badToken = HTTPFields.Element.Name("Google-Bad-Token")!
 
-    @Test func wrongPasswordsUnknownNamesAndMissingFieldsAreRefused() async throws {
-        let server = try await GReaderTests.server(articles: 0)
+    @Test(arguments: FeedEngine.available)
+    func wrongPasswordsUnknownNamesAndMissingFieldsAreRefused(_ engine: FeedEngine) async throws {
+        let server = try await GReaderTests.server(engine, articles: 0)
         _ = try await server.addUser("carol")
         try await server.app.test(.router) { client in
             var reader = GReaderTestClient(client)
@@ -22,10 +23,12 @@ import Testing
             let missing = try await reader.request(.post, "/accounts/ClientLogin", form: [("Email", "ada")], authorized: false)
             #expect(missing.status == .badRequest)
         }
+        await server.close()
     }
 
-    @Test func everyEndpointNeedsALiveAuth() async throws {
-        let server = try await GReaderTests.server(articles: 1)
+    @Test(arguments: FeedEngine.available)
+    func everyEndpointNeedsALiveAuth(_ engine: FeedEngine) async throws {
+        let server = try await GReaderTests.server(engine, articles: 1)
         try await server.app.test(.router) { client in
             var reader = GReaderTestClient(client)
             let paths = ["token", "user-info", "subscription/list", "tag/list", "unread-count",
@@ -48,13 +51,15 @@ import Testing
             // A new password ends the sessions of the old one.
             try await reader.login("ada", "ada-pass")
             #expect(try await reader.request(.get, "/reader/api/0/token").status == .ok)
-            try await server.repository.setAPIPassword("new-pass", forUser: "ada", cost: GReaderTests.testCost)
+            try await server.setAPIPassword("new-pass", forUser: "ada", cost: GReaderTests.testCost)
             #expect(try await reader.request(.get, "/reader/api/0/token").status == .unauthorized)
         }
+        await server.close()
     }
 
-    @Test func writesWithoutTheSessionsTAreRefusedAndARetryWithAFreshTPasses() async throws {
-        let server = try await GReaderTests.server(articles: 2)
+    @Test(arguments: FeedEngine.available)
+    func writesWithoutTheSessionsTAreRefusedAndARetryWithAFreshTPasses(_ engine: FeedEngine) async throws {
+        let server = try await GReaderTests.server(engine, articles: 2)
         try await server.app.test(.router) { client in
             var ada = GReaderTestClient(client)
             try await ada.login("ada", "ada-pass")
@@ -82,6 +87,7 @@ import Testing
             #expect(retried.status == .ok)
             #expect(try await ada.allIDs(GReaderTestClient.starred, pageSize: 10) == [ids[0]])
         }
+        await server.close()
     }
 
     @Test func anotherUsersItemIsAbsentAndUntouchableLikeANonexistentOne() async throws {
@@ -107,8 +113,9 @@ import Testing
         }
     }
 
-    @Test func hostileSizesAndCountsAreBounded() async throws {
-        let server = try await GReaderTests.server(articles: 3)
+    @Test(arguments: FeedEngine.available)
+    func hostileSizesAndCountsAreBounded(_ engine: FeedEngine) async throws {
+        let server = try await GReaderTests.server(engine, articles: 3)
         try await server.app.test(.router) { client in
             var reader = GReaderTestClient(client)
             try await reader.login("ada", "ada-pass")
@@ -150,10 +157,12 @@ import Testing
             #expect(try await reader.write("subscription/edit", [("ac", "subscribe"), ("s", longURL)]).status == .badRequest)
             #expect(try await reader.subscriptions().isEmpty)
         }
+        await server.close()
     }
 
-    @Test func repeatedFailedLoginsCloseTheNameForAWhile() async throws {
-        let server = try await GReaderTests.server(articles: 0)
+    @Test(arguments: FeedEngine.available)
+    func repeatedFailedLoginsCloseTheNameForAWhile(_ engine: FeedEngine) async throws {
+        let server = try await GReaderTests.server(engine, articles: 0)
         try await server.app.test(.router) { client in
             var reader = GReaderTestClient(client)
             for _ in 0...GReaderLoginGuard.freeFailures {
@@ -170,5 +179,6 @@ import Testing
             server.clock.advance(days: 1)
             #expect(try await reader.login("ada", "ada-pass").status == .ok)
         }
+        await server.close()
     }
 }

@@ -9,8 +9,9 @@ import Testing
     /// Hummingbird's `request.uri.path` is the path as sent, not percent-decoded, so the
     /// stream in it is decoded exactly once: a feed URL holding a literal `%` (sent as
     /// `%25`, escaped again as `%2525` in the path) keeps it.
-    @Test func aStreamInThePathIsDecodedOnceSoALiteralPercentSurvives() async throws {
-        let server = try await GReaderTests.server(articles: 0)
+    @Test(arguments: FeedEngine.available)
+    func aStreamInThePathIsDecodedOnceSoALiteralPercentSurvives(_ engine: FeedEngine) async throws {
+        let server = try await GReaderTests.server(engine, articles: 0)
         let feed = "https://odd.example/a%25b.xml"
         try await server.app.test(.router) { client in
             var reader = GReaderTestClient(client)
@@ -25,5 +26,6 @@ import Testing
             let atom = try await reader.request(.get, "/reader/atom/" + GReaderTestClient.escape("feed/" + feed))
             #expect(atom.status == .ok && atom.text.contains("feed/https://odd.example/a%25b.xml"))
         }
+        await server.close()
     }
 }

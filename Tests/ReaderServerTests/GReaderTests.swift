@@ -259,3 +259,15 @@ import Testing
         xml.components(separatedBy: "<\(name)>").dropFirst().compactMap { $0.components(separatedBy: "</\(name)>").first }
     }
 }
+
+extension EngineServer {
+    /// The repository as the Google Reader API's storage; every engine's conforms.
+    func greader() throws -> any GReaderStorage {
+        try #require(repository as? any GReaderStorage)
+    }
+
+    /// Sets `name`'s API password at `cost` on this engine.
+    func setAPIPassword(_ password: String, forUser name: String, cost: GReaderPassword.Cost) async throws {
+        try await greader().setAPIPassword(password, forUser: name, cost: cost)
+    }
+}
