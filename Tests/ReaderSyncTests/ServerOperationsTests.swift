@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import LoopbackHTTP
+import PostgresSupport
 import ReaderCurl
 import ReaderHTTP
 import ReaderModels

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import LoopbackHTTP
+import PostgresSupport
 import Testing
 
 /// `reader-server users password NAME`: the API password for Google Reader API apps, read

@@ -8,29 +8,6 @@ import ReaderStore
 import ReaderSync
 import Testing
 
-/// The engine every ``TestServer`` runs on: SQLite, or PostgreSQL when
-/// `READER_TEST_SERVER_ENGINE=postgres` (the PostgreSQL pass of `.ci/run`), each server on a
-/// fresh database of the test run's cluster.
-enum ServerEngine: String, Sendable {
-    case sqlite, postgres
-
-    static let current: ServerEngine = {
-        let value = ProcessInfo.processInfo.environment["READER_TEST_SERVER_ENGINE"] ?? "sqlite"
-        guard let engine = ServerEngine(rawValue: value) else {
-            preconditionFailure("READER_TEST_SERVER_ENGINE=\(value): give sqlite or postgres")
-        }
-        return engine
-    }()
-}
-
-extension Trait where Self == ConditionTrait {
-    /// A test that reaches into the server's SQLite file itself (or tests what only the SQLite
-    /// engine does): on the PostgreSQL pass it is skipped, and `why` says so.
-    static func sqliteServerOnly(_ why: Comment) -> Self {
-        .enabled(if: ServerEngine.current == .sqlite, why)
-    }
-}
-
 /// A real `reader-server` process on a loopback port, with its own database, stopped
 /// when the value goes away.
 final class TestServer: Sendable {
