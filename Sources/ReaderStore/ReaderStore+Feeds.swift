@@ -142,7 +142,6 @@ extension ReaderStore {
             try writer.save(draft)
             if writer.updated > updatedBefore { reanchored.formUnion(try db.reanchorNotes(articleID: draft.id, text: draft.text)) }
         }
-        try writer.finish()
         try state.save(db)
         var change = writer.change
         change.noteIDs = reanchored

@@ -33,7 +33,6 @@ extension ReaderStore {
         let result = try FeedFile.read(path: path, format: format, baseURL: baseURL) { draft in try writer.save(draft) }
         // A channel title after the items names the source only once the file is read.
         if let source = result.source { try writer.retitleSource(source) }
-        try writer.finish()
         return (ImportReport(
             file: path, format: SourceKind(result.format),
             new: writer.new, updated: writer.updated, unchanged: writer.unchanged, duplicates: writer.duplicates,
@@ -53,7 +52,6 @@ extension ReaderStore {
     func importing(_ drafts: some Sequence<ArticleDraft>, label: String, _ db: Database) throws -> (ImportReport, StoreChange) {
         var writer = try ArticleWriter(db: db, now: nowText())
         for draft in drafts { try writer.save(draft) }
-        try writer.finish()
         return (ImportReport(
             file: label, format: nil,
             new: writer.new, updated: writer.updated, unchanged: writer.unchanged, duplicates: writer.duplicates

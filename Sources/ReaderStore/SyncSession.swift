@@ -43,7 +43,6 @@ struct SyncSession {
     }
 
     mutating func finish() throws {
-        try writer?.finish()
         try db.execute(sql: "UPDATE sync_state SET clock = ? WHERE id = 1", arguments: [clock.last.description])
     }
 

@@ -153,6 +153,8 @@ enum FeedsBench {
             "\(options.feeds) feeds, \(Report.megabytes(total)); refresh itself \(Report.fixed(first.summary["seconds"] as? Double ?? 0, 2)) s",
             goal: Goal(text: "< 2.5 s", met: first.seconds < 2.5)
         )
+        SizeBench.explain()
+        try SizeBench.report("feeds", count: articles, database: database, workdir: workdir)
         let second = try refreshOnce(reader, database: database)
         guard second.summary["not_modified"] as? Int == options.feeds else {
             throw BenchError("the second refresh found changes: \(second.summary)")

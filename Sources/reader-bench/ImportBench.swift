@@ -15,6 +15,7 @@ enum ImportBench {
         Report.note("raw floors: C API, one prepared statement, one transaction, WAL, synchronous NORMAL, 8 MB cache; row making untimed")
         Report.note("store imports run in a child process; peak RSS is the child's VmHWM")
         Report.note("each timed import starts after sync(), with the previous run's database deleted, so no writeback overlaps it")
+        SizeBench.explain()
     }
 
     /// Runs the import benchmark for `count` articles. When `keepDatabase` is set, the store
@@ -58,6 +59,7 @@ enum ImportBench {
         let storePath = workdir + "/store-\(count).sqlite"
         sync()
         let file = try ImportChild.run(["file", feed, storePath])
+        try SizeBench.report("import", count: count, database: storePath, workdir: workdir)
         if !keepDatabase { removeDatabase(at: storePath) }
         try check(file, count: count, what: "importFile")
         Report.line("import", count, "store importFile (RSS)", Report.rate(count, file.seconds, unit: "articles/s"),

@@ -4,7 +4,8 @@ import GRDBSQLite
 /// with nothing between the caller and `sqlite3_step`.
 final class RawDatabase {
     let path: String
-    private let handle: OpaquePointer
+    /// The connection, for `addArticleTextFunction()`.
+    let handle: OpaquePointer
 
     init(path: String, readOnly: Bool = false) throws {
         var handle: OpaquePointer?

@@ -27,6 +27,7 @@ enum SearchBench {
         let queries = BenchQuery.make(count: options.queries, seed: options.seed, generator: generator, articles: count)
         let store = try ReaderStore(path: path)
         let raw = try RawDatabase(path: path, readOnly: true)
+        try raw.addArticleTextFunction()
         explain()
         try reportMatches(queries, raw: raw, count: count)
         let engines: [(name: String, search: (BenchQuery) throws -> Int)] = [

@@ -78,7 +78,7 @@ import Testing
         func draft(_ n: Int, _ word: String) -> ArticleDraft {
             ArticleDraft(source: source, guid: "g\(n)", title: "Item \(n)", html: "", text: "\(word) number \(n)")
         }
-        let count = ArticleWriter.indexBatch * 2 + 7
+        let count = 2_007
         // Article 5 appears again at the end of the same import with new text: the first copy wins.
         try test.store.importArticles((0..<count).map { draft($0, "alpha") } + [draft(5, "omega")])
         try test.store.importArticles((count - 3..<count + 3).map { draft($0, "beta") })
