@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import LoopbackHTTP
 import Logging
+import PostgresSupport
 @testable import ReaderServer
 import ServiceLifecycle
 import Testing
@@ -15,11 +16,11 @@ import Testing
     static func withServer(
         _ connections: ConnectionLimits, _ body: @escaping @Sendable (Int, String) async throws -> Void
     ) async throws {
-        let server = try TestServer()
+        let server = try await TestServer.onTestEngine()
         let token = try await server.addUser("ada")
         let (ports, announce) = AsyncStream<Int>.makeStream()
         let app = buildApplication(
-            repository: server.repository, connections: connections, accessLog: AccessLogSink { _ in },
+            repository: server.store, connections: connections, accessLog: AccessLogSink { _ in },
             onServerRunning: { announce.yield($0) }
         )
         let services = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: Logger(label: "test"))

@@ -1,6 +1,7 @@
 import ContractSupport
 import Foundation
 import HummingbirdTesting
+import PostgresSupport
 import ReaderModels
 @testable import ReaderServer
 import Testing
@@ -8,7 +9,7 @@ import Testing
 /// The server on a real loopback socket.
 @Suite struct LiveTests {
     @Test func syncsOverARealSocket() async throws {
-        let server = try TestServer()
+        let server = try await TestServer.onTestEngine()
         let token = try await server.addUser("ada")
         try await server.importArticles(5)
         try await server.app.test(.live) { client in

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import PostgresSupport
 @testable import ReaderServer
 import Testing
 
@@ -19,7 +20,7 @@ import Testing
     /// In process, through the router: a request with an invented method is counted as
     /// `_OTHER`, a raw path never appears, and the exposition is Prometheus text.
     @Test func theExpositionHoldsRouteTemplatesOnly() async throws {
-        let server = try TestServer()
+        let server = try await TestServer.onTestEngine()
         let token = try await server.addUser("ada")
         try await server.app.test(.router) { client in
             _ = try await client.execute(uri: "/v1/me", method: .get, headers: [.authorization: "Bearer \(token)"])

@@ -1,6 +1,7 @@
 import ContractSupport
 import Foundation
 import HummingbirdTesting
+import PostgresSupport
 import ReaderModels
 @testable import ReaderServer
 import Testing
@@ -9,7 +10,7 @@ import Testing
 @Suite struct PageBudgetTests {
     @Test func pagesStopAtTheByteBudgetAndCarryEveryChangeInTurn() async throws {
         let budget = 600_000
-        let server = try TestServer(limits: ServerLimits(maxPageBytes: budget))
+        let server = try await TestServer.onTestEngine(limits: ServerLimits(maxPageBytes: budget))
         let token = try await server.addUser("ada")
         try await server.importArticles(1)
         let article = TestServer.articleID(0)
@@ -38,7 +39,7 @@ import Testing
     }
 
     @Test func aChangeLargerThanTheBudgetComesAloneAndTheNextPageCarriesOn() async throws {
-        let server = try TestServer(limits: ServerLimits(maxPageBytes: 100))
+        let server = try await TestServer.onTestEngine(limits: ServerLimits(maxPageBytes: 100))
         let token = try await server.addUser("ada")
         try await server.importArticles(2)
         try await server.app.test(.router) { client in

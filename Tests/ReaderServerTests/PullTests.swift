@@ -1,13 +1,14 @@
 import ContractSupport
 import Foundation
 import HummingbirdTesting
+import PostgresSupport
 import ReaderModels
 @testable import ReaderServer
 import Testing
 
 @Suite struct PullTests {
     @Test func firstPullHasSourcesBeforeTheirArticlesWithClientIDs() async throws {
-        let server = try TestServer()
+        let server = try await TestServer.onTestEngine()
         let token = try await server.addUser("ada")
         let report = try await server.importArticles(3)
         #expect(report.new == 3)
@@ -30,7 +31,7 @@ import Testing
     }
 
     @Test func reimportWithChangedContentUpdatesWithoutDuplicate() async throws {
-        let server = try TestServer()
+        let server = try await TestServer.onTestEngine()
         let token = try await server.addUser("ada")
         try await server.importArticles(3)
         let same = try await server.importArticles(3)
@@ -55,7 +56,7 @@ import Testing
 
     /// Pages of one change reach the same state as one big page.
     @Test func pagesOfOneGiveTheSameStateAsOnePage() async throws {
-        let server = try TestServer()
+        let server = try await TestServer.onTestEngine()
         let token = try await server.addUser("ada")
         try await server.importArticles(4)
         try await server.app.test(.router) { client in
@@ -76,7 +77,7 @@ import Testing
     }
 
     @Test func cursorOlderThanThePurgeHorizonGets410() async throws {
-        let server = try TestServer(tombstoneDays: 30)
+        let server = try await TestServer.onTestEngine(tombstoneDays: 30)
         let token = try await server.addUser("ada")
         try await server.importArticles(1)
         try await server.app.test(.router) { client in
@@ -85,9 +86,9 @@ import Testing
             _ = try await client.push([Make.createNote("n1", note: "note-1", article: article, body: "x", at: 1)], token: token)
             _ = try await client.push([Make.deleteNote("n2", note: "note-1", base: 1, at: 2)], token: token)
             server.clock.advance(days: 10)
-            #expect(try await server.repository.purgeTombstones().notes == 0, "a young tombstone stays")
+            #expect(try await server.store.purgeTombstones().notes == 0, "a young tombstone stays")
             server.clock.advance(days: 31)
-            let purge = try await server.repository.purgeTombstones()
+            let purge = try await server.store.purgeTombstones()
             #expect(purge.notes == 1)
             let expired = try await client.send(.get, "/v1/changes?since=\(start.cursor)", token: token)
             #expect(expired.status == .gone)

@@ -2,13 +2,14 @@ import ContractSupport
 import Foundation
 import GRDB
 import HummingbirdTesting
+import PostgresSupport
 import ReaderModels
 @testable import ReaderServer
 import Testing
 
 @Suite struct PushTests {
     @Test func pushReportsAppliedMergedKeptBothAndRejected() async throws {
-        let server = try TestServer()
+        let server = try await TestServer.onTestEngine()
         let token = try await server.addUser("ada")
         try await server.importArticles(1)
         let article = TestServer.articleID(0)
@@ -55,7 +56,7 @@ import Testing
 
     /// A replayed push returns byte-identical results and changes nothing.
     @Test func replayedPushReturnsIdenticalResultsAndChangesNothing() async throws {
-        let server = try TestServer()
+        let server = try await TestServer.onTestEngine()
         let token = try await server.addUser("ada")
         try await server.importArticles(1)
         let article = TestServer.articleID(0)
@@ -82,7 +83,7 @@ import Testing
 
     /// User B can neither read nor change A's notes or state, whatever ids B uses.
     @Test func usersAreIsolated() async throws {
-        let server = try TestServer()
+        let server = try await TestServer.onTestEngine()
         let ada = try await server.addUser("ada")
         let bob = try await server.addUser("bob")
         try await server.importArticles(1)
@@ -123,7 +124,7 @@ import Testing
     }
 
     @Test func editBeatsAConcurrentDelete() async throws {
-        let server = try TestServer()
+        let server = try await TestServer.onTestEngine()
         let token = try await server.addUser("ada")
         try await server.importArticles(1)
         let article = TestServer.articleID(0)
@@ -140,7 +141,8 @@ import Testing
         }
     }
 
-    @Test func removingAUserRemovesTheirDataAndToken() async throws {
+    @Test(.sqliteServerOnly("counts what is left of the user in the SQLite file; PostgresUserTests covers removal on PostgreSQL"))
+    func removingAUserRemovesTheirDataAndToken() async throws {
         let server = try TestServer()
         let token = try await server.addUser("ada")
         try await server.importArticles(1)

@@ -1,6 +1,7 @@
 import ContractSupport
 import Foundation
 import HummingbirdTesting
+import PostgresSupport
 import ReaderModels
 @testable import ReaderServer
 import Testing
@@ -8,7 +9,7 @@ import Testing
 /// A change page says how many of the user's changes come after it, for a progress bar.
 @Suite struct RemainingTests {
     @Test func eachPageCountsTheUsersChangesAfterIt() async throws {
-        let server = try TestServer()
+        let server = try await TestServer.onTestEngine()
         let ada = try await server.addUser("ada")
         _ = try await server.addUser("bob")
         try await server.importArticles(7, for: ["ada"])

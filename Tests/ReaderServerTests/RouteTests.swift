@@ -3,13 +3,14 @@ import ContractSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import PostgresSupport
 import ReaderModels
 @testable import ReaderServer
 import Testing
 
 @Suite struct RouteTests {
     @Test func healthAnswersWithoutAToken() async throws {
-        let server = try TestServer()
+        let server = try await TestServer.onTestEngine()
         try await server.app.test(.router) { client in
             let response = try await client.send(.get, "/health", token: nil)
             #expect(response.status == .ok)
@@ -19,7 +20,7 @@ import Testing
     }
 
     @Test func whoamiNamesTheTokensUser() async throws {
-        let server = try TestServer()
+        let server = try await TestServer.onTestEngine()
         let token = try await server.addUser("ada")
         try await server.app.test(.router) { client in
             let response = try await client.send(.get, "/v1/me", token: token)
@@ -33,7 +34,7 @@ import Testing
     }
 
     @Test func missingOrWrongTokenGets401() async throws {
-        let server = try TestServer()
+        let server = try await TestServer.onTestEngine()
         let token = try await server.addUser("ada")
         try await server.app.test(.router) { client in
             let wrong = String(token.reversed())
@@ -51,7 +52,7 @@ import Testing
     }
 
     @Test func unknownRoutesAndMalformedRequestsAnswerWithJSONErrors() async throws {
-        let server = try TestServer()
+        let server = try await TestServer.onTestEngine()
         let token = try await server.addUser("ada")
         try await server.app.test(.router) { client in
             let cases: [(HTTPRequest.Method, String, Data?, HTTPResponse.Status, APIErrorCode)] = [
@@ -74,7 +75,7 @@ import Testing
     }
 
     @Test func oversizedBodyOrBatchGets413() async throws {
-        let server = try TestServer(limits: ServerLimits(maxBodyBytes: 64 * 1024, maxBatch: 3))
+        let server = try await TestServer.onTestEngine(limits: ServerLimits(maxBodyBytes: 64 * 1024, maxBatch: 3))
         let token = try await server.addUser("ada")
         try await server.app.test(.router) { client in
             let big = Data(("{\"client_id\":\"a\",\"mutations\":[],\"pad\":\"" + String(repeating: "x", count: 70_000) + "\"}").utf8)
@@ -92,7 +93,7 @@ import Testing
     }
 
     @Test func largeResponsesAreGzippedWhenAsked() async throws {
-        let server = try TestServer()
+        let server = try await TestServer.onTestEngine()
         let token = try await server.addUser("ada")
         try await server.importArticles(20)
         try await server.app.test(.router) { client in
@@ -112,7 +113,7 @@ import Testing
     }
 
     @Test func accessLogHasOneJSONLinePerRequestAndNoToken() async throws {
-        let server = try TestServer()
+        let server = try await TestServer.onTestEngine()
         let token = try await server.addUser("ada")
         try await server.app.test(.router) { client in
             _ = try await client.send(.get, "/v1/me", token: token)
@@ -143,7 +144,7 @@ import Testing
             }
         }
         #expect(documented == Set(SyncRoutes.all))
-        let server = try TestServer()
+        let server = try await TestServer.onTestEngine()
         let token = try await server.addUser("ada")
         try await server.app.test(.router) { client in
             for endpoint in SyncRoutes.all {

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import HummingbirdTesting
+import PostgresSupport
 import ReaderModels
 @testable import ReaderServer
 import Testing
@@ -9,7 +10,7 @@ import Testing
 /// merges against and sends out, NULs included.
 @Suite struct StoredTextTests {
     @Test func noteTextWithNULsIsStoredMergedAndPulledWhole() async throws {
-        let server = try TestServer()
+        let server = try await TestServer.onTestEngine()
         let token = try await server.addUser("ada")
         try await server.importArticles(1)
         let body = "keep\u{0}this part is lost\nsecond line\nthird\u{0}line"

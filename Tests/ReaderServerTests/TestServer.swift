@@ -3,42 +3,82 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import LoopbackHTTP
+import PostgresSupport
 import ReaderModels
 @testable import ReaderServer
+import ReaderServerPostgres
 import Synchronization
 
-/// A server on a real SQLite file in a fresh temporary folder, with a wall clock the test
-/// moves by hand and an access log it can read.
+/// A server on a real SQLite file in a fresh temporary folder, or (``onTestEngine(limits:tombstoneDays:retention:)``
+/// on the PostgreSQL pass) on a fresh PostgreSQL database, with a wall clock the test moves
+/// by hand and an access log it can read.
 struct TestServer {
     let folder: URL
-    let repository: SQLiteSyncRepository
+    /// The repository the routes run over, on either engine.
+    let store: any SyncRepository
     let clock: ManualClock
     let log: CapturedLog
     let limits: ServerLimits
+    private let sqlite: SQLiteSyncRepository?
+    private let postgres: PostgresCloser?
 
+    /// A server on SQLite, whatever the pass: for the suites that reach into the SQLite file
+    /// or test what only the SQLite engine does.
     init(limits: ServerLimits = ServerLimits(), tombstoneDays: Int = 30, retention: ServerRetention = .standard) throws {
         folder = try TestFolder.make("server")
         let clock = ManualClock()
         self.clock = clock
-        repository = try SQLiteSyncRepository(
+        let repository = try SQLiteSyncRepository(
             path: folder.appendingPathComponent("server.sqlite").path, tombstoneDays: tombstoneDays, retention: retention,
             wallMillis: { clock.millis }
         )
+        (store, sqlite, postgres) = (repository, repository, nil)
         log = CapturedLog()
         self.limits = limits
+    }
+
+    private init(postgres repository: PostgresSyncRepository, folder: URL, clock: ManualClock, limits: ServerLimits) {
+        self.folder = folder
+        self.clock = clock
+        self.limits = limits
+        (store, sqlite, postgres) = (repository, nil, PostgresCloser(repository))
+        log = CapturedLog()
+    }
+
+    /// A server on the engine of this pass (``ServerEngine/current``): SQLite, or a fresh
+    /// database of the run's PostgreSQL cluster. For the suites that use only `SyncRepository`.
+    static func onTestEngine(
+        limits: ServerLimits = ServerLimits(), tombstoneDays: Int = 30, retention: ServerRetention = .standard
+    ) async throws -> TestServer {
+        guard ServerEngine.current == .postgres else {
+            return try TestServer(limits: limits, tombstoneDays: tombstoneDays, retention: retention)
+        }
+        let folder = try TestFolder.make("server")
+        let clock = ManualClock()
+        let repository = try await PostgresSyncRepository(
+            url: try await PostgresTestCluster.freshDatabase(), maxConnections: 4, tombstoneDays: tombstoneDays,
+            retention: retention, wallMillis: { clock.millis }
+        )
+        return TestServer(postgres: repository, folder: folder, clock: clock, limits: limits)
+    }
+
+    /// The SQLite repository of a server made with ``init(limits:tombstoneDays:retention:)``.
+    var repository: SQLiteSyncRepository {
+        guard let sqlite else { preconditionFailure("a SQLite-only test made its server with onTestEngine") }
+        return sqlite
     }
 
     /// The application over this server's repository, for `app.test(.router)` or `.live`.
     var app: some ApplicationProtocol {
         let log = self.log
         return Application(
-            router: buildRouter(repository, limits: limits, accessLog: AccessLogSink { log.append($0) }),
+            router: buildRouter(store, limits: limits, accessLog: AccessLogSink { log.append($0) }),
             configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0))
         )
     }
 
     func addUser(_ name: String) async throws -> String {
-        try await repository.addUser(named: name)
+        try await store.addUser(named: name)
     }
 
     /// Writes an RSS file of `count` articles (guids `g0`…) into the folder and imports it
@@ -49,8 +89,8 @@ struct TestServer {
     ) async throws -> ImportReport {
         let path = folder.appendingPathComponent("feed-\(UUID().uuidString).xml").path
         try Self.rss(count: count, start: start, revision: revision, source: source).write(toFile: path, atomically: true, encoding: .utf8)
-        let names = if let users { users } else { try await repository.users().map(\.name) }
-        return try await repository.importFile(at: path, for: names)
+        let names = if let users { users } else { try await store.users().map(\.name) }
+        return try await store.importFile(at: path, for: names)
     }
 
     /// The id the client and server give article `index` of `importArticles`: the feed's
@@ -78,6 +118,19 @@ struct TestServer {
                 """
         }
         return text + "</channel></rss>\n"
+    }
+}
+
+/// Closes a PostgreSQL repository's connections when the last copy of its ``TestServer``
+/// goes, so a run of many tests does not pile up connections to the cluster.
+final class PostgresCloser: Sendable {
+    let repository: PostgresSyncRepository
+
+    init(_ repository: PostgresSyncRepository) { self.repository = repository }
+
+    deinit {
+        let repository = repository
+        Task { await repository.close() }
     }
 }
 
