@@ -113,6 +113,24 @@ struct PostgresGReaderInstanceTests {
         await server.close()
     }
 
+    /// Bulk writes past one transaction's chunk (`GReaderLimits.writeChunk`) reach every
+    /// item: edit-tag, rename-tag and mark-all-as-read over two chunks.
+    @Test func bulkWritesReachEveryItemAcrossChunks() async throws {
+        let count = GReaderLimits.writeChunk + 10
+        let server = try await GReaderEngineServer.make(.postgres, articles: count)
+        let repository = server.repository
+        let user = try #require(try await repository.apiPassword(ofUser: "ada")).0
+        let ids = try await repository.greaderItemIDs(for: user, GReaderStreamQuery(stream: .readingList, count: 10_000)).ids
+        #expect(ids.count == count)
+        #expect(try await repository.greaderEditTags(for: user, ids: ids + [999_999], add: [.label("Bulk")], remove: []) == count)
+        try await repository.greaderRelabel(for: user, from: "Bulk", to: "Moved")
+        try await repository.greaderMarkAllRead(for: user, stream: .label("Moved"), beforeMillis: nil)
+        let items = try await repository.greaderItems(for: user, ids: ids)
+        #expect(items.count == count && items.allSatisfy { $0.read && $0.labels == ["Moved"] })
+        #expect(try await repository.greaderUnreadCounts(for: user).isEmpty)
+        await server.close()
+    }
+
     /// A database migrated before `pg2-library-arrival` gains `library.added_at`, each row
     /// taking its article's `first_seen_at`, and a repository opened on it writes it.
     @Test func theArrivalMigrationBackfillsFromFirstSeen() async throws {

@@ -54,8 +54,9 @@ import Testing
         }
     }
 
-    @Test func aSubscriptionEditWithOneBadFeedChangesNone() async throws {
-        let server = try await GReaderTests.server(articles: 0)
+    @Test(arguments: FeedEngine.available)
+    func aSubscriptionEditWithOneBadFeedChangesNone(_ engine: FeedEngine) async throws {
+        let server = try await GReaderTests.server(engine, articles: 0)
         try await server.app.test(.router) { client in
             var reader = GReaderTestClient(client)
             try await reader.login("ada", "ada-pass")
@@ -75,5 +76,6 @@ import Testing
             #expect(both.text == "OK")
             #expect(try await reader.subscriptions().count == 2)
         }
+        await server.close()
     }
 }
