@@ -21,6 +21,8 @@ extension LoadBench {
                     goal: Goal(text: "0", met: figures.lost.isEmpty))
         for loss in figures.lost.prefix(10) { Report.note("LOST \(loss)") }
         if figures.lost.count > 10 { Report.note("… and \(figures.lost.count - 10) more") }
+        Report.line("load", options.devices, "\(title) CPU reader-server", cpuText(figures.serverCPU, figures.cpuWindow),
+                    "(each instance, over the \(Report.fixed(figures.cpuWindow, 1)) s the devices ran; PostgreSQL's own processes not counted; this process (the devices, and the RSS sampling every 2 ms): \(cpuText([figures.deviceCPU], figures.cpuWindow)))")
         Report.line("load", options.devices, "\(title) peak RSS reader-server", peaksText(figures.peaks),
                     "(VmHWM of each instance, first syncs, load and the check included)")
     }
@@ -54,6 +56,8 @@ extension LoadBench {
         row("mutations acknowledged", { Report.grouped($0.acknowledged) })
         row("mutations lost", { Report.grouped($0.lost.count) }, goal: "goal 0: " + verdict { $0.lost.isEmpty })
         row("peak RSS reader-server", { peaksText($0.peaks) })
+        row("CPU reader-server", { cpuText($0.serverCPU, $0.cpuWindow) })
+        row("CPU this process (devices)", { cpuText([$0.deviceCPU], $0.cpuWindow) })
         for engine in engines {
             if let reason = notRun[engine] { Report.note("\(engine.title) not measured: \(reason)") }
         }
@@ -72,6 +76,11 @@ extension LoadBench {
 
     private static func millis(_ seconds: Double) -> String {
         Report.fixed(seconds * 1000, seconds < 0.1 ? 1 : 0) + " ms"
+    }
+
+    /// `41% + 38%` of one core over `seconds`.
+    private static func cpuText(_ cpu: [Double], _ seconds: Double) -> String {
+        cpu.isEmpty ? "?" : cpu.map { "\(Int(($0 / max(seconds, 1e-9) * 100).rounded()))%" }.joined(separator: " + ") + " of a core"
     }
 
     private static func peaksText(_ peaks: [Int]) -> String {

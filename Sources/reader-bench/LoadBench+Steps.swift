@@ -121,6 +121,18 @@ extension LoadBench {
     }
 }
 
+/// The CPU time (user and system) the process `pid` (nil: this one) has used, in seconds,
+/// from `/proc/PID/stat`; nil where it cannot be read.
+func cpuSeconds(of pid: pid_t?) -> Double? {
+    guard let text = try? String(contentsOfFile: "/proc/\(pid.map(String.init) ?? "self")/stat", encoding: .utf8),
+          let close = text.lastIndex(of: ")")
+    else { return nil }
+    // After the command name in parentheses: state is field 3, utime 14, stime 15.
+    let fields = text[text.index(after: close)...].split(separator: " ")
+    guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+    return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+}
+
 /// Runs `body` and returns its result and how long it took.
 func measureAsync<T>(_ body: () async throws -> T) async rethrows -> (T, Double) {
     let start = ContinuousClock.now

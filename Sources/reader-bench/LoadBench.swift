@@ -121,6 +121,12 @@ enum LoadBench {
         var unacknowledged: Int
         var lost: [String]
         var peaks: [Int] = []
+        /// CPU seconds used during the measured time by this process (the devices) and by
+        /// each server instance (not PostgreSQL's own processes).
+        var deviceCPU: Double = 0
+        var serverCPU: [Double] = []
+        /// From the start of the measured time to the last device's end (its last pause included).
+        var cpuWindow: Double = 1
 
         var answered: Int { latencies.values.map(\.count).reduce(0, +) }
         var errorCount: Int { errors.values.reduce(0, +) + unacknowledged }
@@ -225,14 +231,15 @@ enum LoadBench {
         Report.note("\(engine.title): \(bases.map(\.absoluteString).joined(separator: " and ")), devices spread across \(bases.count == 1 ? "it" : "them")")
 
         let urls = bases
-        var figures = try blockingValue { try await drive(options, tokens: tokens, bases: urls) }
+        let pids = servers.map(\.pid)
+        var figures = try blockingValue { try await drive(options, tokens: tokens, bases: urls, serverPIDs: pids) }
         figures.peaks = servers.map { $0.stop() }
         return figures
     }
 
     /// Runs the devices against the servers at `bases`, then checks every acknowledged
     /// mutation against what each user's feed holds.
-    private static func drive(_ options: Options, tokens: [String], bases: [URL]) async throws -> Figures {
+    private static func drive(_ options: Options, tokens: [String], bases: [URL], serverPIDs: [pid_t]) async throws -> Figures {
         let perInstance = (options.devices + bases.count - 1) / bases.count + 8
         let clients = try bases.map { _ in
             try CurlHTTPClient(configuration: HTTPClientConfiguration(proxy: .direct, maxConnectionsPerHost: perInstance, maxIdleConnections: perInstance))
@@ -246,6 +253,7 @@ enum LoadBench {
         let (synced, firstSeconds) = try await measureAsync { try await firstSyncs(devices, expected: options.articles) }
         Report.note("first sync of every device (untimed): \(Report.fixed(firstSeconds, 1)) s, 16 at a time")
 
+        let cpuBefore = ([nil] + serverPIDs).map { cpuSeconds(of: $0) ?? 0 }
         let start = ContinuousClock.now
         let deadline = start + .seconds(options.seconds)
         let pause = Duration.milliseconds(options.pauseMillis)
@@ -261,6 +269,8 @@ enum LoadBench {
             for await (index, outcome) in group { outcomes[index] = outcome }
             return outcomes
         }
+        let cpu = zip(([nil] + serverPIDs).map { cpuSeconds(of: $0) ?? 0 }, cpuBefore).map { $0 - $1 }
+        let cpuWindow = (ContinuousClock.now - start).seconds
 
         var latencies: [LoadDevice.Kind: [Double]] = [:]
         var errors: [String: Int] = [:]
@@ -285,7 +295,8 @@ enum LoadBench {
         try checkTheCheck(ledgers[0], stored: canaryStored ?? LoadLedger.Stored())
         return Figures(
             seconds: Double(options.seconds), latencies: latencies, errors: errors,
-            acknowledged: ledgers.map(\.acknowledged).reduce(0, +), unacknowledged: unacknowledged, lost: lost
+            acknowledged: ledgers.map(\.acknowledged).reduce(0, +), unacknowledged: unacknowledged, lost: lost,
+            deviceCPU: cpu[0], serverCPU: Array(cpu.dropFirst()), cpuWindow: cpuWindow
         )
     }
 }
