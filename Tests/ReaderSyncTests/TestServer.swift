@@ -34,16 +34,19 @@ final class TestServer: Sendable {
         .map { root.appendingPathComponent("Sources/reader/Samples/\($0)").path }
 
     /// Starts a server whose users each get `imports` (the samples by default) in their
-    /// library, or a second server process on the database of `sharing`. The tests' feeds
+    /// library, or a second server process on the database of `sharing`, or on `database`
+    /// (a `postgres://` URL) whatever the pass's engine. The tests' feeds
     /// are on loopback, so the server may fetch from private addresses unless
     /// `allowPrivateNetworks` is false.
     init(
         imports: [String] = TestServer.samples, extraArguments: [String] = [], sharing: TestServer? = nil,
-        allowPrivateNetworks: Bool = true
+        database: String? = nil, allowPrivateNetworks: Bool = true
     ) async throws {
         folder = try TestFolder.make("sync")
         if let sharing {
             db = sharing.db
+        } else if let database {
+            db = database
         } else if ServerEngine.current == .postgres {
             db = try await PostgresTestCluster.freshDatabase().description
         } else {
@@ -62,6 +65,14 @@ final class TestServer: Sendable {
             throw TestFailure("reader-server did not print its URL")
         }
         self.url = url
+    }
+
+    /// Kills the server process with SIGKILL, as a crash or the OOM killer would, and waits
+    /// for it; how it ended.
+    @discardableResult
+    func kill() async -> ChildProcess.Termination {
+        process.signal(SIGKILL)
+        return await process.waitForExit()
     }
 
     deinit {
