@@ -1,5 +1,6 @@
 import Foundation
 import LoopbackHTTP
+import PostgresNIO
 import ReaderModels
 import ReaderServer
 @testable import ReaderServerPostgres
@@ -106,6 +107,55 @@ struct PostgresFeedRefreshTests {
         let feed = try #require(try await alive.feeds().first { $0.url == claimed.feeds[0].url })
         #expect(feed.lastStatus == 304 && feed.nextFetchAt == Timestamp.format(millis: wall.millis + 900_000))
         await alive.close()
+    }
+
+    /// A fetch on one instance and an import of the same new articles on another at the
+    /// same moment, into a source both already know (so neither writes its row, which would
+    /// order them): both insert the same articles. Without the locks a fetch takes first (the
+    /// source's advisory lock, then its audience's change feeds in order) one of them failed
+    /// on the articles' key (23505) or deadlocked (40P01), 3 runs in 3.
+    @Test func aFetchAndAnImportOfOneSourceOnTwoInstancesBothSucceed() async throws {
+        let url = try await PostgresTestCluster.freshDatabase()
+        let wall = Wall()
+        let one = try await Self.instance(url, wall), two = try await Self.instance(url, wall)
+        let web = try RoutedServer([:])
+        let feed = web.url("/feed.xml").absoluteString
+        // The file names the feed as its own address, so its articles are the feed's, id for id.
+        func rss(_ count: Int) -> String {
+            var items = ""
+            for index in 0..<count {
+                items += "<item><title>Item \(index)</title><guid>i\(index)</guid><link>https://example.org/\(index)</link></item>\n"
+            }
+            return """
+                <?xml version="1.0"?><rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel><title>Shared</title>
+                <link>https://example.org/</link><atom:link rel="self" href="\(feed)"/>
+                \(items)</channel></rss>
+                """
+        }
+        web.set("/feed.xml", .body(Array(rss(1).utf8), contentType: "application/rss+xml"))
+        _ = try await one.addUser(named: "ada")
+        _ = try await two.addUser(named: "bob")
+        let aggregator = try FeedAggregator(repository: one, timeLimit: .seconds(10), allowPrivateNetworks: true)
+        #expect(try await aggregator.add(user: "ada", url: feed).new == 1)
+
+        let count = 200
+        web.set("/feed.xml", .body(Array(rss(count).utf8), contentType: "application/rss+xml"))
+        let folder = try TestFolder.make("pg-shared")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("shared.xml").path
+        try rss(count).write(toFile: file, atomically: true, encoding: .utf8)
+        wall.advance(seconds: 901)
+        async let refreshed = aggregator.refresh()
+        async let imported = two.importFile(at: file, for: ["bob"])
+        let (fetch, load) = try await (refreshed, imported)
+        #expect(fetch.fetched == 1 && fetch.failed == 0, "\(fetch.line)")
+        #expect(fetch.new + load.new == count - 1, "each article is new to exactly one writer: \(fetch.new) + \(load.new)")
+        var stored: Int64 = 0
+        for try await value in try await one.database.client.query("SELECT count(*) FROM articles", logger: one.database.logger)
+            .decode(Int64.self) { stored = value }
+        #expect(stored == Int64(count), "the file's articles are the feed's")
+        await one.close()
+        await two.close()
     }
 
     @Test func aFailingFeedBacksOffForEveryInstance() async throws {
