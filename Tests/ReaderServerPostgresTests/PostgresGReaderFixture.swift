@@ -22,7 +22,11 @@ final class GReaderWall: Sendable {
     var millis: Int64 { value.withLock { $0 } }
 
     func advance(days: Int) {
-        value.withLock { $0 += Int64(days) * 86_400_000 }
+        advance(millis: Int64(days) * 86_400_000)
+    }
+
+    func advance(millis: Int64) {
+        value.withLock { $0 += millis }
     }
 }
 

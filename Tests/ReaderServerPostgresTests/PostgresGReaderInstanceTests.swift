@@ -131,6 +131,50 @@ struct PostgresGReaderInstanceTests {
         await server.close()
     }
 
+    /// Sessions on PostgreSQL live as on SQLite: one in use is renewed, one idle 30 days
+    /// ends and is purged at the next login, and a user keeps at most 32, the least
+    /// recently renewed ending first. A session made on one instance works on the other.
+    @Test func sessionsAreRenewedEndIdleAndAreCappedPerUser() async throws {
+        let server = try await GReaderEngineServer.make(.postgres, articles: 0)
+        let other = try await server.secondInstance()
+        let otherApp = buildApplication(repository: other, accessLog: AccessLogSink(write: { _ in }), metrics: nil)
+        @Sendable func sessions() async throws -> Int64 {
+            var count: Int64 = 0
+            for try await value in try await other.database.client.query("SELECT COUNT(*) FROM greader_sessions", logger: other.database.logger)
+                .decode(Int64.self) { count = value }
+            return count
+        }
+        let idle = try await server.app().test(.router) { client in
+            var reader = Client(client)
+            try await reader.login("ada", "ada-pass")
+            return try #require(reader.auth)
+        }
+        try await otherApp.test(.router) { client in
+            var busy = Client(client)
+            try await busy.login("bob", "bob-pass")
+            for _ in 0..<3 {
+                server.wall.advance(days: 20)
+                #expect(try await busy.get("user-info").status == .ok, "renewed by use")
+            }
+            var ada = Client(client)
+            ada.auth = idle
+            #expect(try await ada.get("user-info").status == .unauthorized, "60 idle days")
+            #expect(try await sessions() == 2, "kept until the next login")
+            try await ada.login("ada", "ada-pass")
+            #expect(try await sessions() == 2, "the ended one purged")
+            let first = try #require(ada.auth)
+            for _ in 0..<GReaderSession.maxPerUser {
+                server.wall.advance(millis: 1000)
+                try await ada.login("ada", "ada-pass")
+            }
+            #expect(try await sessions() == Int64(GReaderSession.maxPerUser) + 1, "32 of ada's and bob's")
+            ada.auth = first
+            #expect(try await ada.get("user-info").status == .unauthorized, "the oldest of 33 ended")
+        }
+        await other.close()
+        await server.close()
+    }
+
     /// A database migrated before `pg2-library-arrival` gains `library.added_at`, each row
     /// taking its article's `first_seen_at`, and a repository opened on it writes it.
     @Test func theArrivalMigrationBackfillsFromFirstSeen() async throws {
