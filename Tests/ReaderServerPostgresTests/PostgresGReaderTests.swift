@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import LoopbackHTTP
 import ReaderModels
 import ReaderServer
 @testable import ReaderServerPostgres
@@ -116,6 +117,37 @@ struct PostgresGReaderTests {
         #expect(try answer("ot").body.components(separatedBy: "\"id\"").count == 4)
         #expect(try answer("nt").body.components(separatedBy: "\"id\"").count == 9)
         #expect(try answer("atom").body.contains("<id>tag:google.com,2005:reader/item/"))
+    }
+
+    /// quickadd subscribes; the server's refresh fetches the feed; its item reaches the
+    /// reading list, the feed's unread count and its title in subscription/list.
+    @Test(arguments: GReaderEngine.allCases)
+    func aQuickaddedFeedIsFetchedByTheRefreshAndReadThroughGReader(_ engine: GReaderEngine) async throws {
+        let server = try await GReaderEngineServer.make(engine, articles: 0)
+        let body = """
+            <?xml version="1.0"?><rss version="2.0"><channel><title>Harbour</title><link>https://harbour.example/</link>
+            <item><title>Boats</title><guid>h-1</guid><link>https://harbour.example/1</link></item>
+            </channel></rss>
+            """
+        let web = try RoutedServer(["/feed.xml": .body(Array(body.utf8), contentType: "application/rss+xml", etag: "\"h\"")])
+        let feed = web.url("/feed.xml").absoluteString
+        let feeds = try #require(server.repository as? any FeedRepository)
+        try await server.app().test(.router) { client in
+            var reader = Client(client)
+            try await reader.login("ada", "ada-pass")
+            try await reader.fetchToken()
+            let added = try await reader.post("subscription/quickadd", [("quickadd", feed)])
+            #expect(String(buffer: added.body).contains("\"numResults\":1"))
+            #expect(try await reader.allIDs(Client.readingList, pageSize: 10).isEmpty, "not fetched yet")
+            let report = try await FeedAggregator(repository: feeds, timeLimit: .seconds(10), allowPrivateNetworks: true).refresh()
+            #expect(report.fetched == 1 && web.requests == 1, "\(report.line)")
+            let ids = try await reader.allIDs(Client.readingList, pageSize: 10)
+            #expect(ids.count == 1)
+            #expect(try await reader.contents(ids).first?.origin.streamId == "feed/" + feed)
+            #expect(try await reader.unreadCounts()["feed/" + feed] == 1)
+            #expect(String(buffer: try await reader.get("subscription/list?output=json").body).contains("\"title\":\"Harbour\""))
+        }
+        await server.close()
     }
 
     @Test(arguments: GReaderEngine.allCases)
