@@ -21,9 +21,9 @@ extension LoadBench {
                     goal: Goal(text: "0", met: figures.lost.isEmpty))
         for loss in figures.lost.prefix(10) { Report.note("LOST \(loss)") }
         if figures.lost.count > 10 { Report.note("… and \(figures.lost.count - 10) more") }
-        Report.line("load", options.devices, "\(title) CPU reader-server", cpuText(figures.serverCPU, figures.cpuWindow),
+        Report.line("load", options.devices, "\(title) CPU, server", cpuText(figures.serverCPU, figures.cpuWindow),
                     "(each instance, over the \(Report.fixed(figures.cpuWindow, 1)) s the devices ran; PostgreSQL's own processes not counted; this process (the devices, and the RSS sampling every 2 ms): \(cpuText([figures.deviceCPU], figures.cpuWindow)))")
-        Report.line("load", options.devices, "\(title) peak RSS reader-server", peaksText(figures.peaks),
+        Report.line("load", options.devices, "\(title) peak RSS, server", peaksText(figures.peaks),
                     "(VmHWM of each instance, first syncs, load and the check included)")
     }
 
