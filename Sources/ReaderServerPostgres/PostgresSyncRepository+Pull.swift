@@ -9,8 +9,10 @@ extension PostgresSyncRepository {
     /// user's last number, or below their purge horizon, has expired.
     public func changes(for user: UserAccount, since cursor: Int64, limit: Int, maxBytes: Int) async throws -> ChangePage {
         let limit = max(limit, 1)
-        let page = try await database.transaction(readOnlySnapshot: true) { connection, logger in
-            try await Self.page(for: user.id, since: cursor, limit: limit, maxBytes: maxBytes, connection, logger)
+        let page = try await SyncMetrics.measure(.read, "pull") {
+            try await database.transaction(readOnlySnapshot: true) { connection, logger in
+                try await Self.page(for: user.id, since: cursor, limit: limit, maxBytes: maxBytes, connection, logger)
+            }
         }
         return ChangePage(
             changes: page.changes, nextCursor: String(page.next), hasMore: page.hasMore, serverHLC: clock.tick(),

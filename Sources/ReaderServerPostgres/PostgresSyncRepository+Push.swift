@@ -12,14 +12,17 @@ extension PostgresSyncRepository {
     /// another instance while the first is still running finds every mutation of the first
     /// in `applied_mutations` and answers with the stored bytes.
     public func push(_ request: PushRequest, for user: UserAccount) async throws -> PushOutcome {
-        let outcome = try await applyPush(request, for: user)
+        let (outcome, tally) = try await SyncMetrics.measure(.write, "push") { try await applyPush(request, for: user) }
+        // Counted after the commit, as on SQLite: a push that rolled back applied nothing.
+        SyncMetrics.recordPush(tally)
         // After the push committed: its answer does not wait on a purge's failure.
         await purgeIfDue()
         return outcome
     }
 
-    private func applyPush(_ request: PushRequest, for user: UserAccount) async throws -> PushOutcome {
+    private func applyPush(_ request: PushRequest, for user: UserAccount) async throws -> (PushOutcome, SyncMetrics.PushTally) {
         try await write { connection, logger in
+            var tally = SyncMetrics.PushTally()
             try await PostgresChangeFeed.lock(users: [user.id], connection, logger)
             let encoder = JSONEncoder()
             // Sorted keys: the stored bytes are what every replay returns, so they are fixed once.
@@ -33,9 +36,11 @@ extension PostgresSyncRepository {
             for mutation in request.mutations {
                 if let stored = try await Self.storedResult(user: user.id, client: request.clientID, mutation: mutation.id, connection, logger) {
                     results.append(stored)
+                    tally.replayed += 1
                     continue
                 }
                 let result = try await applier.apply(mutation, wallMillis: wall)
+                tally.count(result.status)
                 // Only an applied mutation moves the clock, as on SQLite.
                 if result.status != .rejected { try self.clock.receive(mutation.hlc, at: wall) }
                 let data = try encoder.encode(result)
@@ -47,7 +52,7 @@ extension PostgresSyncRepository {
             }
             let stamp = self.clock.tick()
             try await PostgresServerClock.save(self.clock, connection, logger)
-            return PushOutcome(results: results, serverHLC: stamp)
+            return (PushOutcome(results: results, serverHLC: stamp), tally)
         }
     }
 

@@ -7,7 +7,8 @@ import Synchronization
 /// The sync server's storage on PostgreSQL, for several server processes sharing one
 /// database: users, tokens, the clock, push exactly once across instances, pull, import,
 /// purge, and the feeds (subscriptions by admin, the refresh, each feed fetched by one
-/// instance per interval, retention). docs/POSTGRES.md says what is done and what is next.
+/// instance per interval, retention), and the Google Reader API (`GReaderStorage`).
+/// docs/POSTGRES.md says what is done and what is next.
 public final class PostgresSyncRepository: Sendable {
     /// The connections every query goes through.
     package let database: PostgresPool
@@ -89,6 +90,6 @@ public final class PostgresSyncRepository: Sendable {
 extension PostgresSyncRepository: SyncRepository {
     /// One round trip: `/ready` asks whether the database answers, not what it holds.
     public func checkReadiness() async throws {
-        try await database.execute("SELECT 1")
+        try await SyncMetrics.measure(.read, "ready") { try await database.execute("SELECT 1") }
     }
 }
