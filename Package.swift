@@ -49,6 +49,8 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        // One glibc allocator setting for the CLI's process (see its shim.h).
+        .systemLibrary(name: "CAllocator"),
         // HTTP without a transport: the HTTPClient protocol and what it speaks, for the
         // libraries that must build where libcurl does not exist (iOS).
         .target(name: "ReaderHTTP", swiftSettings: strict),
@@ -113,7 +115,7 @@ let package = Package(
             name: "reader",
             dependencies: [
                 "ReaderStore", "ReaderFeeds", "ReaderModels", "ReaderSync", "ReaderFetch", "ReaderHTTP", "ReaderCurl",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "CAllocator", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["Samples"],
             swiftSettings: strict
