@@ -28,7 +28,7 @@ struct ArticleWriter {
     private(set) var duplicates = 0
     /// What the transaction added or changed, for the store's observers (`StoreChange`).
     private(set) var change = StoreChange(origin: .import)
-    private var savedArticles: Set<String> = []
+    private var savedArticles = SavedIDs()
     private let findHash: Statement
     private let insert: Statement
     private let update: Statement
@@ -62,7 +62,7 @@ struct ArticleWriter {
 
     /// Saves `draft`, or skips it when a draft with its id was saved before in this transaction.
     mutating func save(_ draft: ArticleDraft) throws {
-        guard savedArticles.insert(draft.id).inserted else {
+        guard savedArticles.insert(draft.id) else {
             duplicates += 1
             return
         }
