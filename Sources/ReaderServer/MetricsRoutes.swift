@@ -11,6 +11,7 @@ struct MetricsHandler: Sendable {
 
     func scrape(_ request: Request, _ context: SyncRequestContext) async throws -> Response {
         if let repository = repository as? SQLiteSyncRepository { repository.recordStorageMetrics() }
+        if let repository = repository as? any StorageGaugeSource { repository.recordStorageGauges() }
         var headers = HTTPFields()
         headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
         headers[.cacheControl] = "no-store"
@@ -38,4 +39,10 @@ func metricsApplication(
         configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: nil),
         logger: logger
     )
+}
+
+/// A storage engine that sets gauges of its own (pool use, say) when `/metrics` is scraped.
+package protocol StorageGaugeSource: Sendable {
+    /// Records the engine's gauges now, through swift-metrics.
+    func recordStorageGauges()
 }
