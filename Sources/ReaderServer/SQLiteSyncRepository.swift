@@ -56,13 +56,33 @@ public final class SQLiteSyncRepository: SyncRepository {
         try checkOwnership(of: path)
         do {
             let pool = try DatabasePool(path: path, configuration: configuration)
-            try migrator.migrate(pool)
+            try migrate(pool)
             let saved = try pool.read { db in
                 try String.fetchOne(db, sql: "SELECT value FROM server_state WHERE key = 'clock'")
             }
             return (pool, saved.flatMap(HLC.init))
         } catch {
             throw RepositoryError("cannot open the server database \(path): \(describe(error))")
+        }
+    }
+
+    /// Brings the database to the newest schema, alongside other processes that may be
+    /// doing the same to the same new file (admin commands started at once, `serve` and
+    /// `users add`). GRDB reads which migrations are applied, then runs the others one
+    /// transaction each; another process can commit one in between, and this one's run of it
+    /// then fails ("table … already exists") and rolls back. Migrating again starts from what
+    /// is applied now. It gives up, with the error, when a round made no progress.
+    static func migrate(_ pool: DatabasePool) throws {
+        var applied = try pool.read { try migrator.appliedIdentifiers($0) }
+        while true {
+            do {
+                try migrate(pool)
+                return
+            } catch {
+                let now = try pool.read { try migrator.appliedIdentifiers($0) }
+                guard now.count > applied.count else { throw error }
+                applied = now
+            }
         }
     }
 
