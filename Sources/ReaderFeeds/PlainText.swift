@@ -17,6 +17,9 @@ enum PlainText {
                 } else if byte == 0xC2 && index + 1 < bytes.count && bytes[index + 1] == 0xA0 {
                     pendingSpace = true
                     index += 1
+                } else if byte < 0x20 {
+                    // Another control character (a JSON feed can spell U+0000 as \u0000): no
+                    // text, and a PostgreSQL text column refuses NUL outright.
                 } else {
                     if pendingSpace && !result.isEmpty { result.append(0x20) }
                     pendingSpace = false

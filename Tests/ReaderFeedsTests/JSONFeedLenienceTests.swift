@@ -53,4 +53,37 @@ import Testing
             SkippedEntries(reason: .unreadable, count: 1, firstLine: 7, detail: "item 3: \"id\" is empty"),
         ])
     }
+
+    /// JSON may spell any control character, U+0000 included, as an escape; none reaches a
+    /// draft (a PostgreSQL server's text columns refuse NUL, and one such feed once stopped
+    /// its whole refresh there).
+    @Test func controlCharactersSpelledAsEscapesReachNoDraft() throws {
+        let path = try Fixture.temporary("controls.json", text: #"""
+            {
+              "version": "https://jsonfeed.org/version/1.1",
+              "title": "Nul\u0000Feed",
+              "home_page_url": "https://controls.example/",
+              "items": [
+                {"id": "c-\u00001", "url": "https://controls.example/\u0000a", "title": "Ti\u0000tle\u0007",
+                 "summary": "sum\u0000mary", "authors": [{"name": "Ada\u0000 L"}],
+                 "content_text": "body\u0000 text\u001b"},
+                {"id": "c-2", "title": "HTML", "content_html": "<p>in\u0000side</p>"}
+              ]
+            }
+            """#)
+        let (drafts, result) = try Fixture.read(atPath: path)
+        #expect(result.skipped == [])
+        #expect(drafts.map(\.guid) == ["c-1", "c-2"])
+        #expect(drafts.first?.title == "Title")
+        #expect(drafts.first?.source.title == "NulFeed")
+        for draft in drafts {
+            let fields = [
+                draft.guid, draft.title, draft.author ?? "", draft.summary ?? "", draft.html, draft.text,
+                draft.url ?? "", draft.source.title ?? "",
+            ]
+            for field in fields {
+                #expect(!field.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, Comment(rawValue: field.debugDescription))
+            }
+        }
+    }
 }
