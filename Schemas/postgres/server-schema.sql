@@ -91,6 +91,14 @@ CREATE TABLE greader_items (
   CONSTRAINT greader_items_article_id_fkey FOREIGN KEY (article_id) REFERENCES articles(id) ON DELETE CASCADE
 );
 
+CREATE TABLE greader_login_failures (
+  name_digest text COLLATE "C" NOT NULL,
+  failures integer NOT NULL,
+  locked_until bigint NOT NULL,
+  touched bigint NOT NULL,
+  CONSTRAINT greader_login_failures_pkey PRIMARY KEY (name_digest)
+);
+
 CREATE TABLE greader_sessions (
   token_hash text COLLATE "C" NOT NULL,
   user_id bigint NOT NULL,
@@ -188,6 +196,8 @@ CREATE INDEX articles_source ON public.articles USING btree (source_id, first_se
 CREATE INDEX changes_tombstones ON public.changes USING btree (changed_at) WHERE deleted;
 
 CREATE INDEX feeds_source ON public.feeds USING btree (source_id);
+
+CREATE INDEX greader_login_failures_touched ON public.greader_login_failures USING btree (touched);
 
 CREATE INDEX greader_sessions_user ON public.greader_sessions USING btree (user_id, created_at);
 

@@ -21,7 +21,7 @@ struct GReaderHandlers: Sendable {
 
     init(repository: any GReaderStorage) {
         self.repository = repository
-        logins = GReaderLoginGuard(nowMillis: { repository.greaderNowMillis() })
+        logins = GReaderLoginGuard(nowMillis: { repository.greaderNowMillis() }, shared: repository)
     }
 
     /// The user `email` and `password` log in as; else throws the answer to send.

@@ -16,10 +16,18 @@ import Synchronization
 /// names exist. They are kept as SHA-256 digests, so a record's size does not depend on
 /// what a client sends. At most `maxNames` are remembered: when full, the names not closed
 /// now are forgotten first, which an attacker can force only by paying a password check
-/// per name. The state is in memory: a restart forgets it.
+/// per name. This memory is the first line, and the only one on an engine one process owns.
+///
+/// With `shared` storage that keeps counts (PostgreSQL, where several instances serve one
+/// database), each check that passes this memory also counts, in one statement, in the
+/// database (`GReaderStorage.greaderLoginBegin`): a name closed by failures on any instance
+/// is closed on all, a guesser gets no more checks from N instances than from one, and a
+/// restart forgets nothing. A lock the database reports is remembered here too, so the
+/// next attempts are refused before any query. When the database cannot answer, the login
+/// is refused as busy, before any password check.
 final class GReaderLoginGuard: Sendable {
-    static let freeFailures = 5
-    static let maxLockSeconds: Int64 = 900
+    static let freeFailures = GReaderLoginLimits.freeFailures
+    static let maxLockSeconds = GReaderLoginLimits.maxLockSeconds
     static let concurrent = 2
     /// Checks waiting for a slot beyond which a login is answered 429 at once: each waiting
     /// login holds its request and connection, and past a few dozen the wait is longer than
@@ -50,9 +58,14 @@ final class GReaderLoginGuard: Sendable {
     /// Password checks begun since start (for tests: which paths reach scrypt).
     let checksStarted = Atomic<Int>(0)
     private let nowMillis: @Sendable () -> Int64
+    private let shared: (any GReaderStorage)?
 
-    init(nowMillis: @escaping @Sendable () -> Int64, concurrent: Int = GReaderLoginGuard.concurrent, maxQueued: Int = GReaderLoginGuard.maxQueued) {
+    init(
+        nowMillis: @escaping @Sendable () -> Int64, shared: (any GReaderStorage)? = nil,
+        concurrent: Int = GReaderLoginGuard.concurrent, maxQueued: Int = GReaderLoginGuard.maxQueued
+    ) {
         self.nowMillis = nowMillis
+        self.shared = shared
         gate = PageGate(permits: concurrent)
         capacity = max(concurrent, 1) + max(maxQueued, 0)
     }
@@ -62,6 +75,11 @@ final class GReaderLoginGuard: Sendable {
 
     private static func key(_ name: String) -> Data {
         Data(SHA256.hash(data: Data(name.utf8)))
+    }
+
+    /// The name as the shared count keeps it: its SHA-256, 64 hex digits.
+    static func digest(_ name: String) -> String {
+        key(name).map { String(format: "%02x", $0) }.joined()
     }
 
     /// Seconds until `name` may try again; nil when it may try now.
@@ -86,12 +104,28 @@ final class GReaderLoginGuard: Sendable {
         guard admitted else { return .busy }
         let outcome: Outcome? = try? await gate.run {
             if let seconds = self.begin(name) { return .locked(seconds: seconds) }
+            if let shared = self.shared {
+                let now = self.nowMillis()
+                do {
+                    if let seconds = try await shared.greaderLoginBegin(digest: Self.digest(name), nowMillis: now, maxRows: Self.maxNames) {
+                        self.lock(name, untilMillis: now + Int64(seconds) * 1000)
+                        return .locked(seconds: seconds)
+                    }
+                } catch {
+                    return .busy
+                }
+            }
             self.checksStarted.wrappingAdd(1, ordering: .relaxed)
             let matched = await withCheckedContinuation { continuation in
                 DispatchQueue.global(qos: .userInitiated).async { continuation.resume(returning: body()) }
             }
             guard matched else { return .failure }
             self.succeeded(name)
+            if let shared = self.shared {
+                // The password was right: a database that cannot forget now only leaves a
+                // count that expires, which is no reason to refuse this login.
+                try? await shared.greaderLoginSucceeded(digest: Self.digest(name))
+            }
             return .success
         }
         return outcome ?? .failure
@@ -124,12 +158,20 @@ final class GReaderLoginGuard: Sendable {
         }
         var record = records[key] ?? Record()
         record.failures += 1
-        let over = record.failures - freeFailures
-        if over > 0 {
-            let seconds = min(Int64(1) << Int64(min(over - 1, 20)), maxLockSeconds)
-            record.lockedUntilMillis = now + seconds * 1000
-        }
+        let seconds = GReaderLoginLimits.lockSeconds(afterFailures: record.failures)
+        if seconds > 0 { record.lockedUntilMillis = now + seconds * 1000 }
         records[key] = record
+    }
+
+    /// Closes `name` here until `untilMillis` (a lock another instance counted).
+    private func lock(_ name: String, untilMillis: Int64) {
+        let key = Self.key(name)
+        records.withLock { records in
+            guard records[key] != nil || records.count < Self.maxNames else { return }
+            var record = records[key] ?? Record()
+            record.lockedUntilMillis = max(record.lockedUntilMillis, untilMillis)
+            records[key] = record
+        }
     }
 
     func succeeded(_ name: String) {

@@ -36,6 +36,16 @@ package protocol GReaderStorage: Sendable {
     /// session idle past `GReaderSession.maxIdleMillis`. A use renews the session at most
     /// once per `GReaderSession.renewAfterMillis`.
     func authenticateGReader(auth token: String) async throws -> UserAccount?
+    /// The failed-login count of every process on this storage, for `GReaderLoginGuard`:
+    /// in one atomic step, the seconds the name with this digest (`GReaderLoginGuard.digest`)
+    /// is still closed for; else counts one failure (closing the name as the guard's
+    /// schedule says) and answers nil. Rows untouched for `GReaderLoginLimits.staleMillis`
+    /// count from zero and go; past `maxRows` the open ones touched longest ago go first.
+    /// The default keeps nothing: an engine that one process owns (SQLite) has the guard's
+    /// memory alone.
+    func greaderLoginBegin(digest: String, nowMillis: Int64, maxRows: Int) async throws -> Int?
+    /// Forgets the failures of the name with this digest (a login succeeded).
+    func greaderLoginSucceeded(digest: String) async throws
 
     // MARK: Lists
 
@@ -98,7 +108,27 @@ package enum GReaderLimits {
     package static let writeChunk = 250
 }
 
+/// The shared failed-login count's bounds (`GReaderStorage.greaderLoginBegin`).
+package enum GReaderLoginLimits {
+    /// Failed logins in a row a name has before it is closed.
+    package static let freeFailures = 5
+    /// The longest a name is closed for, in seconds.
+    package static let maxLockSeconds: Int64 = 900
+    /// A name that has not failed for this long counts from zero again, and its row goes.
+    package static let staleMillis: Int64 = 86_400_000
+    /// The lock, in seconds, after `failures` failures in a row: none up to
+    /// `freeFailures`, then 1, 2, 4 … up to `maxLockSeconds`.
+    package static func lockSeconds(afterFailures failures: Int) -> Int64 {
+        let over = failures - freeFailures
+        guard over > 0 else { return 0 }
+        return min(Int64(1) << Int64(min(over - 1, 20)), maxLockSeconds)
+    }
+}
+
 extension GReaderStorage {
+    package func greaderLoginBegin(digest: String, nowMillis: Int64, maxRows: Int) async throws -> Int? { nil }
+    package func greaderLoginSucceeded(digest: String) async throws {}
+
     /// Sets the API password of the user named `name` (hashed with scrypt at `cost`) and
     /// ends every session logged in with the old one. The native bearer token is unchanged.
     package func setAPIPassword(_ password: String, forUser name: String, cost: GReaderPassword.Cost) async throws {

@@ -89,6 +89,60 @@ extension PostgresSyncRepository: GReaderStorage {
         return UserAccount(id: id, name: name)
     }
 
+    package func greaderLoginBegin(digest: String, nowMillis now: Int64, maxRows: Int) async throws -> Int? {
+        let stale = now - GReaderLoginLimits.staleMillis
+        let free = Int64(GReaderLoginLimits.freeFailures)
+        let ceiling = GReaderLoginLimits.maxLockSeconds
+        let cap = Int64(max(maxRows, 1))
+        return try await write { connection, logger -> Int? in
+            // One statement counts and closes, and only a row that is open now: concurrent
+            // attempts on any instance wait for the row's lock and see each other's count.
+            let rows = try await connection.query("""
+                INSERT INTO greader_login_failures AS g (name_digest, failures, locked_until, touched)
+                VALUES (\(digest), 1, 0, \(now))
+                ON CONFLICT (name_digest) DO UPDATE SET
+                  failures = CASE WHEN g.touched < \(stale) THEN 1 ELSE g.failures + 1 END,
+                  locked_until = CASE
+                    WHEN (CASE WHEN g.touched < \(stale) THEN 1 ELSE g.failures + 1 END) > \(free)
+                    THEN \(now) + 1000 * least(\(ceiling),
+                      (2.0 ^ least((CASE WHEN g.touched < \(stale) THEN 1 ELSE g.failures + 1 END) - \(free) - 1, 20))::bigint)
+                    ELSE 0 END,
+                  touched = \(now)
+                WHERE g.locked_until <= \(now)
+                RETURNING (xmax = 0) AS inserted
+                """, logger: logger)
+            var counted: Bool?
+            for try await inserted in rows.decode(Bool.self) { counted = inserted }
+            guard let inserted = counted else {
+                let locked = try await connection.query(
+                    "SELECT locked_until FROM greader_login_failures WHERE name_digest = \(digest)", logger: logger
+                )
+                var until = now + 1000
+                for try await value in locked.decode(Int64.self) { until = value }
+                return Int(max((until - now + 999) / 1000, 1))
+            }
+            if inserted {
+                // A new name: stale rows go, and past the cap the open rows touched longest
+                // ago. A closed row stays; each took a password check per failure to close.
+                try await connection.query("DELETE FROM greader_login_failures WHERE touched < \(stale)", logger: logger)
+                try await connection.query("""
+                    DELETE FROM greader_login_failures WHERE name_digest IN (
+                      SELECT name_digest FROM greader_login_failures
+                      WHERE locked_until <= \(now) AND name_digest <> \(digest)
+                      ORDER BY touched, name_digest
+                      LIMIT greatest((SELECT count(*) FROM greader_login_failures) - \(cap), 0))
+                    """, logger: logger)
+            }
+            return nil
+        }
+    }
+
+    package func greaderLoginSucceeded(digest: String) async throws {
+        try await write { connection, logger in
+            try await connection.query("DELETE FROM greader_login_failures WHERE name_digest = \(digest)", logger: logger)
+        }
+    }
+
     /// Milliseconds since 1970 of a stored instant; nil for NULL or text that is none.
     static func millis(_ text: String?) -> Int64? {
         text.flatMap(Timestamp.parse).map(Timestamp.millis)

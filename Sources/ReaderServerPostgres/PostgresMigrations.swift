@@ -23,6 +23,7 @@ enum PostgresMigrations {
     static let all: [(name: String, sql: String)] = [
         ("pg1-sync-server", v1),
         ("pg2-library-arrival", v2),
+        ("pg3-greader-login-failures", v3),
     ]
 
     /// Applies the migrations `database` lacks, all in one transaction under an advisory
@@ -244,5 +245,20 @@ enum PostgresMigrations {
         UPDATE library l SET added_at = a.first_seen_at FROM articles a WHERE a.id = l.article_id;
         ALTER TABLE library ALTER COLUMN added_at DROP DEFAULT;
         CREATE INDEX library_user_added ON library (user_id, added_at);
+        """
+
+    /// The Google Reader API's failed-login counts, shared by every instance on the
+    /// database (`GReaderStorage.greaderLoginBegin`): one row per SHA-256 digest of a name
+    /// that failed lately, so a row's size does not depend on what a client sent. Rows
+    /// untouched for `GReaderLoginLimits.staleMillis` count from zero and are pruned, and
+    /// past `maxRows` the open rows touched longest ago go first.
+    static let v3 = """
+        CREATE TABLE greader_login_failures (
+          name_digest text COLLATE "C" PRIMARY KEY,
+          failures integer NOT NULL,
+          locked_until bigint NOT NULL,
+          touched bigint NOT NULL
+        );
+        CREATE INDEX greader_login_failures_touched ON greader_login_failures (touched);
         """
 }

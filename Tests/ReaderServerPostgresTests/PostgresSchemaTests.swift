@@ -87,7 +87,7 @@ struct PostgresSchemaTests {
         await b.close()
         let again = try await PostgresSyncRepository(url: url)
         #expect(try await PostgresMigrations.applied(again.database) == PostgresMigrations.all.map(\.name))
-        #expect(PostgresMigrations.all.map(\.name) == ["pg1-sync-server", "pg2-library-arrival"])
+        #expect(PostgresMigrations.all.map(\.name) == ["pg1-sync-server", "pg2-library-arrival", "pg3-greader-login-failures"])
         await again.close()
     }
 
