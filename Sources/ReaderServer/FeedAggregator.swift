@@ -1,5 +1,6 @@
 import Foundation
 import ReaderCurl
+import ReaderFeeds
 import ReaderFetch
 import ReaderHTTP
 
@@ -126,7 +127,21 @@ private struct ClaimedFeeds: FeedRefreshTarget {
 
     func recordUnusable(_ feed: StoredFeed) async throws { try await repository.recordUnusable(feed) }
 
+    /// A fetched feed the database refuses to store (a value one engine cannot hold, a write
+    /// that fails for this feed alone) is that feed's failure, not the refresh's: it is
+    /// recorded as unreadable, backs off like any failing feed, and the other feeds go on.
+    /// One hostile feed must not stop every user's refresh, pass after pass. When even the
+    /// failure cannot be recorded the database itself is in trouble, and that error ends
+    /// the refresh.
     func record(_ result: Result<FeedFetchResult, FeedFetchError>, for feed: StoredFeed) async throws -> (new: Int, updated: Int) {
-        try await repository.recordFetch(result, for: feed)
+        do {
+            return try await repository.recordFetch(result, for: feed)
+        } catch let error where !(error is CancellationError) {
+            guard case .success(let fetched) = result, fetched.feed != nil else { throw error }
+            let refused = FeedImportError(
+                file: feed.url, reason: "the server could not store this feed: \((error as? RepositoryError)?.message ?? String(describing: error))"
+            )
+            return try await repository.recordFetch(.failure(.malformed(refused)), for: feed)
+        }
     }
 }

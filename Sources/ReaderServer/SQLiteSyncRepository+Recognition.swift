@@ -33,8 +33,8 @@ extension SQLiteSyncRepository {
         guard header.applicationID == 0, header.isWAL, isServerDatabase(path: path) else { throw refused }
     }
 
-    /// Whether the WAL database at `path` has the server's application id or ran the
-    /// server's first migration. The header of the file may not say yet: what was written
+    /// Whether the WAL database at `path` has the server's application id, ran the
+    /// server's first migration, or holds nothing at all yet. The header of the file may not say yet: what was written
     /// since the last checkpoint, the id included, is in the `-wal` file beside it.
     ///
     /// With no `-wal` file, the file is read with SQLite's `immutable` flag, which takes no
@@ -49,6 +49,10 @@ extension SQLiteSyncRepository {
         sqlite3_busy_timeout(connection, 5000)
         return integer(connection, "PRAGMA application_id") == Int64(Int32(bitPattern: applicationID))
             || integer(connection, "SELECT 1 FROM grdb_migrations WHERE identifier = 'v1-sync-server'") == 1
+            // A WAL database with nothing in it yet: another server process creating this
+            // file at the same moment, before its first migration commits. It holds nothing
+            // anyone could lose.
+            || integer(connection, "SELECT count(*) FROM sqlite_schema") == 0
     }
 
     /// The first column of the first row of `sql`; nil when there is none or the query fails.

@@ -76,7 +76,7 @@ public final class SQLiteSyncRepository: SyncRepository {
         var applied = try pool.read { try migrator.appliedIdentifiers($0) }
         while true {
             do {
-                try migrate(pool)
+                try migrator.migrate(pool)
                 return
             } catch {
                 let now = try pool.read { try migrator.appliedIdentifiers($0) }

@@ -82,6 +82,17 @@ struct EngineServer: Sendable {
         return try await repository.importFile(at: path, for: names)
     }
 
+    /// Runs `sqlite` or `postgres`, whichever is this server's engine: for a test that
+    /// plants something (a trigger) in the database behind the repository's back.
+    /// PostgreSQL takes one statement at a time, so `postgres` is a list.
+    func execute(sqlite sqliteSQL: String, postgres postgresSQL: [String]) async throws {
+        if let sqlite {
+            try await sqlite.pool.write { try $0.execute(sql: sqliteSQL) }
+        } else if let postgres {
+            for statement in postgresSQL { try await postgres.database.execute(statement) }
+        }
+    }
+
     /// The ids of every article the server stores.
     func storedArticles() async throws -> Set<String> {
         if let sqlite {

@@ -136,6 +136,52 @@ import Testing
         await harness.server.close()
     }
 
+    /// A feed the database refuses to store (here a trigger refuses one article; in the wild
+    /// a value an engine cannot hold) fails alone: the other feeds are written, and it backs
+    /// off like any failing feed instead of ending the refresh pass after pass.
+    @Test(arguments: FeedEngine.available) func feedTheDatabaseRefusesFailsAloneAndTheOthersAreWritten(engine: FeedEngine) async throws {
+        let poison = RoutedServer.Route.body(
+            Array(TestServer.rss(count: 2, start: 0, revision: " poison", source: "Harm").utf8),
+            contentType: "application/rss+xml", etag: "\"poison\""
+        )
+        let web = try RoutedServer(["/a.xml": Self.rss(1), "/b.xml": Self.rss(1)])
+        let harness = try await Harness(engine)
+        let refused = web.url("/a.xml").absoluteString
+        _ = try await harness.aggregator.add(user: "ada", url: refused)
+        _ = try await harness.aggregator.add(user: "ada", url: web.url("/b.xml").absoluteString)
+        try await harness.server.execute(
+            sqlite: """
+                CREATE TRIGGER refuse_poison_insert BEFORE INSERT ON articles WHEN NEW.title LIKE '%poison%'
+                BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;
+                CREATE TRIGGER refuse_poison_update BEFORE UPDATE ON articles WHEN NEW.title LIKE '%poison%'
+                BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;
+                """,
+            postgres: [
+                """
+                CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN RAISE EXCEPTION 'refused by the test'; END $$
+                """,
+                """
+                CREATE TRIGGER refuse_poison BEFORE INSERT OR UPDATE ON articles FOR EACH ROW
+                WHEN (NEW.title LIKE '%poison%') EXECUTE FUNCTION refuse_poison()
+                """,
+            ]
+        )
+        web.set("/a.xml", poison)
+        web.set("/b.xml", Self.rss(2))
+        let report = try await harness.aggregator.refresh()
+        #expect(report.new == 1)
+
+        let feeds = try await harness.server.repository.feeds()
+        let a = try #require(feeds.first { $0.url == refused })
+        #expect(a.lastError?.contains("could not store") == true && a.consecutiveFailures == 1 && a.nextFetchAt != nil)
+        #expect(feeds.filter { $0.url != refused }.allSatisfy { $0.lastError == nil && $0.consecutiveFailures == 0 })
+        let titles = Self.articles(try await harness.pull().changes).map(\.title)
+        #expect(!titles.contains { $0.contains("poison") })
+        #expect(titles.contains("Article 1"))
+        await harness.server.close()
+    }
+
     @Test(arguments: FeedEngine.available) func unsubscribedFeedIsNotFetched(engine: FeedEngine) async throws {
         let web = try RoutedServer(["/a.xml": Self.rss(1), "/b.xml": Self.rss(1)])
         let harness = try await Harness(engine)
