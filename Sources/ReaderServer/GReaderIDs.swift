@@ -73,7 +73,9 @@ package enum GReaderStream: Hashable, Sendable {
     /// The stream `text` names; `user/<anything>/` is the user's own (`user/-/`), as Google
     /// wrote the user's number there. Nil for a stream this server does not know.
     package init?(_ text: String) {
-        guard !text.isEmpty, text.utf8.count <= Self.maxBytes else { return nil }
+        // No control character names a stream, and PostgreSQL's text refuses NUL (a 500
+        // instead of the 400 an unknown stream gets).
+        guard !text.isEmpty, text.utf8.count <= Self.maxBytes, !text.utf8.contains(where: { $0 < 0x20 }) else { return nil }
         var id = text
         if id.hasPrefix("user/"), let slash = id.dropFirst(5).firstIndex(of: "/") {
             id = "user/-" + id[slash...]

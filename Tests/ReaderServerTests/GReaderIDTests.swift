@@ -22,7 +22,8 @@ import Testing
         #expect(GReaderStream("user/1234/state/com.google/starred") == .starred)
         #expect(GReaderStream("user/-/label/Tech news") == .label("Tech news"))
         #expect(GReaderStream("feed/https://a.example/rss?x=1") == .feed("https://a.example/rss?x=1"))
-        for text in ["", "feed/", "user/-/label/", "user/-/state/com.google/like", "user/-/label/" + String(repeating: "x", count: 65)] {
+        for text in ["", "feed/", "user/-/label/", "user/-/state/com.google/like", "user/-/label/" + String(repeating: "x", count: 65),
+                     "feed/https://a.example/\u{0}rss", "user/-/label/Tab\u{9}bed"] {
             #expect(GReaderStream(text) == nil, "\(text)")
         }
     }
