@@ -25,8 +25,10 @@ import Testing
 /// Review fixes: what a login costs and counts cannot be steered by its size, its password
 /// or by sending many at once.
 @Suite struct GReaderLoginAttemptTests {
-    @Test func anOverlongEmailIsAPlainFailureThatIsNeverCountedOrLockedOut() async throws {
-        let server = try await GReaderTests.server(articles: 0)
+    @Test(arguments: FeedEngine.available)
+    func anOverlongEmailIsAPlainFailureThatIsNeverCountedOrLockedOut(_ engine: FeedEngine) async throws {
+        let server = try await GReaderTests.server(engine, articles: 0)
+        let storage = try #require(server.repository as? any GReaderStorage)
         let long = String(repeating: "a", count: GReaderHandlers.maxEmailBytes + 1)
         try await server.app.test(.router) { client in
             var reader = GReaderTestClient(client)
@@ -35,15 +37,17 @@ import Testing
                 #expect(response.status == .unauthorized, "401, never 429: such a name is not remembered")
             }
         }
-        let handlers = GReaderHandlers(repository: server.repository)
+        let handlers = GReaderHandlers(repository: storage)
         await #expect(throws: GReaderError.self) { try await handlers.login(email: long, password: "guess") }
         #expect(handlers.logins.wait(for: long) == nil)
         #expect(handlers.logins.checksStarted.load(ordering: .relaxed) == 0, "no scrypt for a name no user can have")
+        await server.close()
     }
 
-    @Test func anUnacceptablePasswordIsRefusedAlikeForKnownAndUnknownNames() async throws {
-        let server = try await GReaderTests.server(articles: 0)
-        let handlers = GReaderHandlers(repository: server.repository)
+    @Test(arguments: FeedEngine.available)
+    func anUnacceptablePasswordIsRefusedAlikeForKnownAndUnknownNames(_ engine: FeedEngine) async throws {
+        let server = try await GReaderTests.server(engine, articles: 0)
+        let handlers = GReaderHandlers(repository: try #require(server.repository as? any GReaderStorage))
         for password in [String(repeating: "p", count: GReaderPassword.maxBytes + 1), "ada-pass\r\n"] {
             for name in ["ada", "nobody"] {
                 await #expect(throws: GReaderError.self) { try await handlers.login(email: name, password: password) }
@@ -53,6 +57,31 @@ import Testing
         #expect(handlers.logins.checksStarted.load(ordering: .relaxed) == 0, "neither path reaches a lookup-dependent check")
         #expect(try await handlers.login(email: "ada", password: "ada-pass").name == "ada")
         #expect(handlers.logins.checksStarted.load(ordering: .relaxed) == 1)
+        await server.close()
+    }
+
+    /// A closed name refuses the right password before it is checked, a success opens it
+    /// again on the engine's count too (on PostgreSQL, shared by every instance), and the
+    /// next failure counts from zero.
+    @Test(arguments: FeedEngine.available)
+    func aClosedNameRefusesTheRightPasswordAndASuccessOpensItAgain(_ engine: FeedEngine) async throws {
+        let server = try await GReaderTests.server(engine, articles: 0)
+        let handlers = GReaderHandlers(repository: try #require(server.repository as? any GReaderStorage))
+        for _ in 0...GReaderLoginGuard.freeFailures {
+            await #expect(throws: GReaderError.self) { try await handlers.login(email: "ada", password: "wrong") }
+        }
+        let error = await #expect(throws: GReaderError.self) { try await handlers.login(email: "ada", password: "ada-pass") }
+        guard case .throttled(let seconds) = error?.kind else { Issue.record("not throttled: \(String(describing: error))"); return }
+        #expect(seconds == 1)
+        #expect(handlers.logins.checksStarted.load(ordering: .relaxed) == GReaderLoginGuard.freeFailures + 1)
+        server.clock.advance(days: 1)
+        #expect(try await handlers.login(email: "ada", password: "ada-pass").name == "ada")
+        for _ in 0..<GReaderLoginGuard.freeFailures {
+            await #expect(throws: GReaderError.self) { try await handlers.login(email: "ada", password: "wrong") }
+        }
+        #expect(handlers.logins.wait(for: "ada") == nil, "five failures after a success are free again")
+        #expect(try await handlers.login(email: "ada", password: "ada-pass").name == "ada")
+        await server.close()
     }
 
     @Test func concurrentAttemptsForOneNameGetNoMoreChecksThanSequentialOnes() async {
