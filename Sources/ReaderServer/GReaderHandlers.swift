@@ -28,9 +28,12 @@ struct GReaderHandlers: Sendable {
     ///
     /// What is refused without a password check is refused the same way for every name,
     /// before any lookup, so the time taken tells nothing about which names have an API
-    /// password: an Email no user can have, and a password no user can have set.
+    /// password: an Email no user can have (too long, or with a control character, which
+    /// no user name holds and PostgreSQL's text refuses), and a password no user can have set.
     func login(email: String, password: String) async throws -> UserAccount {
-        guard email.utf8.count <= Self.maxEmailBytes else { throw GReaderError.badToken }
+        guard email.utf8.count <= Self.maxEmailBytes, !email.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else {
+            throw GReaderError.badToken
+        }
         if let seconds = logins.wait(for: email) { throw Self.throttled(seconds) }
         guard GReaderPassword.isAcceptable(password) else {
             logins.failed(email)
