@@ -4,8 +4,13 @@ import ReaderServer
 /// Where a PostgreSQL database is, as `reader-server --database` takes it:
 /// `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE` (or `postgresql://`).
 ///
-/// Only TCP without TLS is spoken yet, so a URL asking for anything else (`sslmode=require`,
-/// a Unix socket) is refused rather than quietly connected some other way.
+/// TLS follows libpq's `sslmode`, as far as postgres-nio can honour it: `disable`, `prefer`
+/// (the default, as in libpq: TLS when the server offers it, no certificate check),
+/// `require` (TLS or no connection, no certificate check), `verify-ca` (the server's
+/// certificate chains to a trusted root) and `verify-full` (and names the host).
+/// `sslrootcert=PATH` names the trusted roots (PEM); without it, or with
+/// `sslrootcert=system`, the system's trust store. `allow`, client certificates and Unix
+/// sockets are refused rather than quietly connected some other way.
 public struct PostgresURL: Hashable, Sendable, CustomStringConvertible {
     /// The host name or address.
     public var host: String
@@ -17,6 +22,24 @@ public struct PostgresURL: Hashable, Sendable, CustomStringConvertible {
     public var password: String?
     /// The database name.
     public var database: String
+    /// How the connection uses TLS (`sslmode`).
+    public var sslMode: SSLMode = .prefer
+    /// The PEM file of trusted roots for `verify-ca` and `verify-full`; nil: the system's.
+    public var sslRootCert: String?
+
+    /// libpq's `sslmode` values that postgres-nio can honour.
+    public enum SSLMode: String, Hashable, Sendable, CaseIterable {
+        /// Plain TCP.
+        case disable
+        /// TLS when the server offers it, without a certificate check; plain otherwise.
+        case prefer
+        /// TLS or no connection, without a certificate check.
+        case require
+        /// TLS with a certificate that chains to a trusted root, whatever host it names.
+        case verifyCA = "verify-ca"
+        /// TLS with a certificate that chains to a trusted root and names the host.
+        case verifyFull = "verify-full"
+    }
 
     /// The URL's parts; refuses what the engine cannot honour, in words a person can act on.
     ///
@@ -35,12 +58,24 @@ public struct PostgresURL: Hashable, Sendable, CustomStringConvertible {
         guard !database.isEmpty, !database.contains("/") else {
             throw RepositoryError("--database needs one database name after the host: postgres://USER@HOST:PORT/DATABASE")
         }
+        let modes = SSLMode.allCases.map(\.rawValue).joined(separator: ", ")
         for item in url.queryItems ?? [] {
             switch (item.name, item.value) {
-            case ("sslmode", "disable"?): continue
-            case ("sslmode", _): throw RepositoryError("--database: only sslmode=disable is supported yet (no TLS to PostgreSQL)")
-            default: throw RepositoryError("--database: unknown parameter \(item.name) (only sslmode=disable is understood)")
+            case ("sslmode", let value?):
+                guard let mode = SSLMode(rawValue: value) else {
+                    throw RepositoryError("--database: sslmode=\(value.prefix(40)) is not supported (use one of \(modes))")
+                }
+                sslMode = mode
+            case ("sslrootcert", let value?) where !value.isEmpty:
+                sslRootCert = value == "system" ? nil : value
+            case ("sslmode", nil), ("sslrootcert", _):
+                throw RepositoryError("--database: \(item.name) needs a value")
+            default:
+                throw RepositoryError("--database: unknown parameter \(item.name.prefix(40)) (only sslmode and sslrootcert are understood)")
             }
+        }
+        if sslRootCert != nil, sslMode != .verifyCA, sslMode != .verifyFull {
+            throw RepositoryError("--database: sslrootcert is only used with sslmode=verify-ca or verify-full")
         }
         self.host = host
         self.port = url.port ?? 5432
