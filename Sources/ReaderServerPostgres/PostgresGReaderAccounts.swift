@@ -139,7 +139,7 @@ extension PostgresSyncRepository: GReaderStorage {
 
     package func greaderLoginSucceeded(digest: String) async throws {
         try await write { connection, logger in
-            try await connection.query("DELETE FROM greader_login_failures WHERE name_digest = \(digest)", logger: logger)
+            _ = try await connection.query("DELETE FROM greader_login_failures WHERE name_digest = \(digest)", logger: logger)
         }
     }
 
@@ -153,7 +153,7 @@ extension PostgresSyncRepository: GReaderStorage {
     func read<Result: Sendable>(_ body: (PostgresConnection, Logger) async throws -> Result) async throws -> Result {
         do {
             let logger = database.logger
-            return try await database.client.withConnection { connection in try await body(connection, logger) }
+            return try await database.lease { connection in try await body(connection, logger) }
         } catch let error as RepositoryError {
             throw error
         } catch {

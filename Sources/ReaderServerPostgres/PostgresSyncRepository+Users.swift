@@ -5,12 +5,14 @@ extension PostgresSyncRepository {
     /// The user whose token hashes to the stored hash; nil for any other token.
     public func authenticate(token: String) async throws -> UserAccount? {
         let hash = BearerToken.hash(token)
-        let rows = try await database.client.query(
-            "SELECT id, name, token_hash FROM users WHERE token_hash = \(hash)", logger: database.logger
-        )
-        var found: (account: UserAccount, hash: String)?
-        for try await (id, name, stored) in rows.decode((Int64, String, String).self) {
-            found = (UserAccount(id: id, name: name), stored)
+        let logger = database.logger
+        let found = try await database.lease { connection -> (account: UserAccount, hash: String)? in
+            let rows = try await connection.query("SELECT id, name, token_hash FROM users WHERE token_hash = \(hash)", logger: logger)
+            var found: (account: UserAccount, hash: String)?
+            for try await (id, name, stored) in rows.decode((Int64, String, String).self) {
+                found = (UserAccount(id: id, name: name), stored)
+            }
+            return found
         }
         // The lookup is by hash, which tells a guesser nothing; the final comparison is in
         // constant time all the same, as on SQLite.
@@ -58,14 +60,15 @@ extension PostgresSyncRepository {
     /// Every user, by name.
     public func users() async throws -> [UserSummary] {
         do {
-            let rows = try await database.client.query(
-                "SELECT name, created_at FROM users ORDER BY name", logger: database.logger
-            )
-            var users: [UserSummary] = []
-            for try await (name, createdAt) in rows.decode((String, String).self) {
-                users.append(UserSummary(name: name, createdAt: createdAt))
+            let logger = database.logger
+            return try await database.lease { connection in
+                let rows = try await connection.query("SELECT name, created_at FROM users ORDER BY name", logger: logger)
+                var users: [UserSummary] = []
+                for try await (name, createdAt) in rows.decode((String, String).self) {
+                    users.append(UserSummary(name: name, createdAt: createdAt))
+                }
+                return users
             }
-            return users
         } catch {
             throw RepositoryError(database.describe(error))
         }
