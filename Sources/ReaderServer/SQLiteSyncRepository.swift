@@ -53,6 +53,11 @@ public final class SQLiteSyncRepository: SyncRepository {
         // while; wait for it rather than fail.
         configuration.busyMode = .timeout(30)
         configuration.label = "reader-server"
+        // Server processes opening the same new file at once (admin commands started
+        // together, `serve` beside `users add`) take turns at recognising, creating and
+        // migrating it: half-created, it looks like nobody's database.
+        let turn = OpeningTurn(folderOf: path)
+        defer { turn.end() }
         try checkOwnership(of: path)
         do {
             let pool = try DatabasePool(path: path, configuration: configuration)
@@ -122,5 +127,30 @@ public final class SQLiteSyncRepository: SyncRepository {
     static func purgedThrough(_ db: Database) throws -> Int64 {
         try String.fetchOne(db, sql: "SELECT value FROM server_state WHERE key = 'purged_through'")
             .flatMap { Int64($0) } ?? 0
+    }
+}
+
+/// An exclusive `flock` on the folder of a database while it is opened, so that processes on
+/// one machine opening it at once take turns. A lock on the folder, not the file: SQLite
+/// holds POSIX locks on the file, and closing any other descriptor of it in this process
+/// would drop them. Best effort: where the folder cannot be locked within 30 seconds (or
+/// opened at all), opening goes on, and the migration's own retry still copes.
+struct OpeningTurn {
+    private let descriptor: Int32
+
+    init(folderOf path: String) {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        let descriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        self.descriptor = descriptor
+        guard descriptor >= 0 else { return }
+        let deadline = ContinuousClock.now + .seconds(30)
+        while flock(descriptor, LOCK_EX | LOCK_NB) != 0, errno == EWOULDBLOCK || errno == EINTR, ContinuousClock.now < deadline {
+            usleep(10_000)
+        }
+    }
+
+    /// Ends the turn (closing the descriptor releases the lock).
+    func end() {
+        if descriptor >= 0 { close(descriptor) }
     }
 }

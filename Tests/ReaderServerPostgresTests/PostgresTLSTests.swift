@@ -18,7 +18,8 @@ struct PostgresTLSTests {
             let rows = try await pool.client.query("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", logger: pool.logger)
             for try await ssl in rows.decode(Bool.self) { found.append(ssl) }
             await pool.close()
-            return try #require(found.first)
+            try #require(found.count == 1, "one row of pg_stat_ssl for this session")
+            return found[0]
         } catch {
             await pool.close()
             throw error
