@@ -79,7 +79,7 @@ import Testing
         for draft in drafts {
             let fields = [
                 draft.guid, draft.title, draft.author ?? "", draft.summary ?? "", draft.html, draft.text,
-                draft.url ?? "", draft.source.title ?? "",
+                draft.url ?? "", draft.source.title,
             ]
             for field in fields {
                 #expect(!field.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, Comment(rawValue: field.debugDescription))
