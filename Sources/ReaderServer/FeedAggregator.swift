@@ -139,7 +139,7 @@ private struct ClaimedFeeds: FeedRefreshTarget {
         } catch let error where !(error is CancellationError) {
             guard case .success(let fetched) = result, fetched.feed != nil else { throw error }
             let refused = FeedImportError(
-                file: feed.url, reason: "the server could not store this feed: \((error as? RepositoryError)?.message ?? String(describing: error))"
+                file: feed.url, reason: "the server could not store this feed: \((error as? RepositoryError)?.message ?? SQLiteSyncRepository.describe(error))"
             )
             return try await repository.recordFetch(.failure(.malformed(refused)), for: feed)
         }
