@@ -162,7 +162,7 @@ CREATE TABLE sync_state (
   server_url TEXT,
   cursor TEXT,
   last_sync_at TEXT
-, token TEXT, resyncing INTEGER NOT NULL DEFAULT 0 CHECK (resyncing IN (0, 1)), api TEXT NOT NULL DEFAULT 'native' CHECK (api IN ('native', 'greader')), api_headers TEXT NOT NULL DEFAULT '{}');
+, token TEXT, resyncing INTEGER NOT NULL DEFAULT 0 CHECK (resyncing IN (0, 1)), api TEXT NOT NULL DEFAULT 'native' CHECK (api IN ('native', 'greader')), api_headers TEXT NOT NULL DEFAULT '{}', backfill_head TEXT, backfill_below TEXT);
 
 CREATE INDEX article_states_starred ON article_states(starred) WHERE starred = 1;
 

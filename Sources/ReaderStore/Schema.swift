@@ -20,6 +20,7 @@ enum Schema {
         migrator.registerMigration("v6-retention", migrate: createRetention)
         migrator.registerMigration("v7-sync-api", migrate: addSyncAPI)
         migrator.registerMigration("v8-text-once", migrate: storeTextOnce)
+        migrator.registerMigration("v9-sync-backfill", migrate: addBackfill)
         return migrator
     }
 
