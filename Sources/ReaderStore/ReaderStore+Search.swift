@@ -45,12 +45,13 @@ extension ReaderStore {
         let limit = max(0, limit)
         let snippet = Snippet(parsed)
         // Rank on the index alone; read the kept rows' text afterwards.
+        // reader_rank is bm25 without counting every match of each term first (`SearchRank`).
         let articleRanks = try Row.fetchAll(db, sql: """
             SELECT rowid, score FROM (
-              SELECT rowid, bm25(articles_fts, 10.0, 4.0, 2.0, 1.0) AS score
+              SELECT rowid, \(SearchRank.functionName)(articles_fts, ?, 10.0, 4.0, 2.0, 1.0) AS score
               FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT ?
             ) ORDER BY score, rowid LIMIT ?
-            """, arguments: [match, Self.searchRankWindow, limit])
+            """, arguments: [parsed.phraseKinds, match, Self.searchRankWindow, limit])
         let noteRanks = parsed.hasColumnFilter ? [] : try Row.fetchAll(db, sql: """
             SELECT f.rowid, bm25(notes_fts, 1.0, 1.0) AS score
             FROM notes_fts f JOIN notes n ON n.seq = f.rowid

@@ -72,6 +72,7 @@ public final class ReaderStore: Sendable {
             if isNew, !db.configuration.readonly { try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL") }
             try db.execute(sql: Self.connectionPragmas)
             db.add(function: ArticleText.function)
+            SearchRank.register(db)
         }
         do {
             pool = try DatabasePool(path: path, configuration: config)

@@ -84,6 +84,12 @@ struct SearchQuery: Equatable, Sendable {
         }
     }
 
+    /// One letter per phrase of `fts`, in its order: `p` for a prefix, `w` for a word or
+    /// phrase (what `reader_rank` takes to weigh them, see `SearchRank`).
+    var phraseKinds: String {
+        String((clauses.joined() + excluded).map { $0.prefix ? "p" : "w" })
+    }
+
     /// The FTS5 MATCH expression.
     var fts: String {
         var expression = clauses.map { clause in

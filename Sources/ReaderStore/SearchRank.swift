@@ -1,0 +1,153 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// `reader_rank(articles_fts, kinds, weight...)`: FTS5's `bm25()` with the same k1, b and
+/// column weights, except for how it learns how many articles hold each term.
+///
+/// `bm25()` counts every article that holds each phrase of the query (its inverse document
+/// frequency) before it scores the first row: at a million articles, a common word's count
+/// reads hundreds of thousands of entries, and a prefix (`mark*`) merges the lists of every
+/// word it starts a second time, after the query itself did. `reader_rank` counts a phrase
+/// only once a row holds it, and stops at `countCap` articles, estimating the total from how
+/// far the count got through the articles (they are counted oldest first, and articles are
+/// spread evenly enough over their row ids for an estimate). A prefix is not counted at all:
+/// it is weighted as a word in one article in a hundred (`kinds` has a `p` at its place).
+/// A query of one word or one prefix ranks exactly as `bm25()` ranks it, since its weight
+/// scales every score alike; a query of several weighs them by these estimates.
+enum SearchRank {
+    static let functionName = "reader_rank"
+    /// Articles a phrase is counted up to before its total is estimated.
+    static let countCap: Int64 = 2_000
+    /// The share of articles a prefix is taken to be in.
+    static let prefixShare = 0.01
+
+    /// Adds the function to a connection; once per connection, as FTS5 keeps a list.
+    static func register(_ db: Database) {
+        let api = FTS5.api(db)
+        _ = api.pointee.xCreateFunction(UnsafeMutablePointer(mutating: api), functionName, nil, rankFunction, nil)
+    }
+
+    /// The estimated share of the `rows` articles that hold a phrase whose capped count
+    /// reached `count` articles, the first at row id `first` and the last at `last`.
+    static func estimatedHits(count: Int64, first: Int64, last: Int64, rows: Int64) -> Double {
+        guard count >= countCap, last > first else { return Double(count) }
+        let span = Double(last - first + 1)
+        return min(Double(rows), Double(count) / span * Double(rows))
+    }
+
+    /// bm25's inverse document frequency, never below a small positive value (as in FTS5).
+    static func idf(hits: Double, rows: Int64) -> Double {
+        let value = log((Double(rows) - hits + 0.5) / (hits + 0.5))
+        return value > 0 ? value : 1e-6
+    }
+}
+
+/// What one MATCH query's rank calls share: the average row length and each phrase's weight,
+/// found at its first need. FTS5 owns it through xSetAuxdata and frees it with the query.
+private final class RankData {
+    let rows: Int64
+    let averageLength: Double
+    var idf: [Double?]
+    var frequency: [Double]
+
+    init(rows: Int64, averageLength: Double, phrases: Int) {
+        self.rows = rows
+        self.averageLength = averageLength
+        idf = Array(repeating: nil, count: phrases)
+        frequency = Array(repeating: 0, count: phrases)
+    }
+}
+
+/// The state of one capped count, passed through xQueryPhrase's user data.
+private struct PhraseCount {
+    var count: Int64 = 0
+    var first: Int64 = 0
+    var last: Int64 = 0
+}
+
+private let countCallback: @convention(c) (
+    UnsafePointer<Fts5ExtensionApi>?, OpaquePointer?, UnsafeMutableRawPointer?
+) -> Int32 = { api, fts, user in
+    guard let api, let user, let rowid = api.pointee.xRowid?(fts) else { return SQLITE_ERROR }
+    let state = user.assumingMemoryBound(to: PhraseCount.self)
+    if state.pointee.count == 0 { state.pointee.first = rowid }
+    state.pointee.count += 1
+    state.pointee.last = rowid
+    return state.pointee.count >= SearchRank.countCap ? SQLITE_DONE : SQLITE_OK
+}
+
+private let releaseRankData: @convention(c) (UnsafeMutableRawPointer?) -> Void = { pointer in
+    guard let pointer else { return }
+    Unmanaged<RankData>.fromOpaque(pointer).release()
+}
+
+private let rankFunction: @convention(c) (
+    UnsafePointer<Fts5ExtensionApi>?, OpaquePointer?, OpaquePointer?, Int32, UnsafeMutablePointer<OpaquePointer?>?
+) -> Void = { api, fts, context, argumentCount, arguments in
+    guard let api = api?.pointee else { return }
+    func fail(_ code: Int32) { sqlite3_result_error_code(context, code) }
+    let data: RankData
+    if let stored = api.xGetAuxdata?(fts, 0) {
+        data = Unmanaged<RankData>.fromOpaque(stored).takeUnretainedValue()
+    } else {
+        var rows: Int64 = 0
+        var tokens: Int64 = 0
+        guard api.xRowCount?(fts, &rows) == SQLITE_OK, api.xColumnTotalSize?(fts, -1, &tokens) == SQLITE_OK else {
+            return fail(SQLITE_ERROR)
+        }
+        let phrases = Int(api.xPhraseCount?(fts) ?? 0)
+        data = RankData(rows: rows, averageLength: rows > 0 ? Double(tokens) / Double(rows) : 1, phrases: phrases)
+        let retained = Unmanaged.passRetained(data).toOpaque()
+        guard api.xSetAuxdata?(fts, retained, releaseRankData) == SQLITE_OK else { return fail(SQLITE_NOMEM) }
+    }
+    // Arguments: the phrase kinds ("w" or "p" each), then one weight per column.
+    let kinds: [UInt8] = argumentCount > 0 && arguments?[0] != nil
+        ? Array(UnsafeBufferPointer(start: sqlite3_value_text(arguments?[0]), count: Int(sqlite3_value_bytes(arguments?[0]))))
+        : []
+    func weight(_ column: Int32) -> Double {
+        let index = Int(column) + 1
+        return index < Int(argumentCount) ? sqlite3_value_double(arguments?[index]) : 1
+    }
+
+    for index in data.frequency.indices { data.frequency[index] = 0 }
+    var instances: Int32 = 0
+    guard api.xInstCount?(fts, &instances) == SQLITE_OK else { return fail(SQLITE_ERROR) }
+    for instance in 0..<instances {
+        var phrase: Int32 = 0
+        var column: Int32 = 0
+        var offset: Int32 = 0
+        guard api.xInst?(fts, instance, &phrase, &column, &offset) == SQLITE_OK else { return fail(SQLITE_ERROR) }
+        data.frequency[Int(phrase)] += weight(column)
+    }
+    var length: Int32 = 0
+    guard api.xColumnSize?(fts, -1, &length) == SQLITE_OK else { return fail(SQLITE_ERROR) }
+
+    let k1 = 1.2
+    let b = 0.75
+    let norm = k1 * (1 - b + b * Double(length) / data.averageLength)
+    var score = 0.0
+    for phrase in data.frequency.indices where data.frequency[phrase] > 0 {
+        let idf: Double
+        if let known = data.idf[phrase] {
+            idf = known
+        } else if phrase < kinds.count, kinds[phrase] == UInt8(ascii: "p") {
+            idf = SearchRank.idf(hits: SearchRank.prefixShare * Double(data.rows), rows: data.rows)
+            data.idf[phrase] = idf
+        } else {
+            var count = PhraseCount()
+            let code = withUnsafeMutablePointer(to: &count) { pointer in
+                api.xQueryPhrase?(fts, Int32(phrase), pointer, countCallback) ?? SQLITE_ERROR
+            }
+            guard code == SQLITE_OK else { return fail(code) }
+            idf = SearchRank.idf(
+                hits: SearchRank.estimatedHits(count: count.count, first: count.first, last: count.last, rows: data.rows),
+                rows: data.rows
+            )
+            data.idf[phrase] = idf
+        }
+        let frequency = data.frequency[phrase]
+        score += idf * (frequency * (k1 + 1)) / (frequency + norm)
+    }
+    sqlite3_result_double(context, -score)
+}
