@@ -39,14 +39,14 @@ extension FeedFetcher {
             requests.append(request)
         }
         progress(done)
-        try await refresh(requests, maxConcurrent: maxConcurrent) { request, result in
+        try await refresh(requests, maxConcurrent: maxConcurrent, prepare: Self.prepared(for: Target.self)) { request, result in
             try Task.checkCancellation()
             guard let feed = feeds[request.url] else { return }
-            let counts = try await target.record(result, for: feed)
+            let counts = try await target.record(result.map(\.prepared), for: feed)
             switch result {
             case .success(let fetched):
-                if fetched.feed == nil { report.notModified += 1 } else { report.fetched += 1 }
-                if fetched.newURL != nil { report.moved += 1 }
+                if fetched.notModified { report.notModified += 1 } else { report.fetched += 1 }
+                if fetched.moved { report.moved += 1 }
             case .failure:
                 report.failed += 1
             }
@@ -71,14 +71,27 @@ extension FeedFetcher {
         maxConcurrent: Int = FeedFetcher.defaultConcurrency,
         each: (FeedFetchRequest, Result<FeedFetchResult, FeedFetchError>) async throws -> Void
     ) async throws {
+        try await refresh(requests, maxConcurrent: maxConcurrent, prepare: { $0 }, each: each)
+    }
+
+    /// `refresh(_:maxConcurrent:each:)` with `prepare` run on each successful fetch in the
+    /// fetch's own task, so that it overlaps `each` working on the feeds before it. Beside the
+    /// one `each` holds, at most `maxConcurrent` feeds are fetched, prepared or waiting.
+    func refresh<Prepared: Sendable>(
+        _ requests: [FeedFetchRequest],
+        maxConcurrent: Int,
+        prepare: @escaping @Sendable (FeedFetchResult) -> Prepared,
+        each: (FeedFetchRequest, Result<Prepared, FeedFetchError>) async throws -> Void
+    ) async throws {
         let width = max(1, maxConcurrent)
-        try await withThrowingTaskGroup(of: (FeedFetchRequest, Result<FeedFetchResult, FeedFetchError>).self) { group in
+        try await withThrowingTaskGroup(of: (FeedFetchRequest, Result<Prepared, FeedFetchError>).self) { group in
             var pending = requests[...]
             func start() {
                 guard let request = pending.popFirst() else { return }
                 group.addTask {
                     do throws(FeedFetchError) {
-                        return (request, .success(try await fetch(request)))
+                        let fetched = try await fetch(request)
+                        return (request, .success(prepare(fetched)))
                     } catch {
                         return (request, .failure(error))
                     }
@@ -91,6 +104,22 @@ extension FeedFetcher {
             }
         }
     }
+
+    /// A target's preparation, with what the refresh's counts need kept beside it.
+    private static func prepared<Target: FeedRefreshTarget>(
+        for target: Target.Type
+    ) -> @Sendable (FeedFetchResult) -> PreparedFetch<Target.Prepared> {
+        { fetched in
+            PreparedFetch(prepared: Target.prepare(fetched), notModified: fetched.feed == nil, moved: fetched.newURL != nil)
+        }
+    }
+}
+
+/// A prepared fetch and the two facts about it the refresh counts.
+private struct PreparedFetch<Prepared: Sendable>: Sendable {
+    var prepared: Prepared
+    var notModified: Bool
+    var moved: Bool
 }
 
 private extension Duration {

@@ -21,10 +21,24 @@ public protocol FeedRefreshTarget {
     /// Marks a feed whose URL no fetch can use as failed.
     func recordUnusable(_ feed: Feed) async throws
 
+    /// What a successful fetch becomes before it is recorded: the fetch itself unless the
+    /// target has work to do on it that needs none of its state.
+    associatedtype Prepared: Sendable = FeedFetchResult
+
+    /// Readies a successful fetch for `record`, in the fetch's own task: it runs while
+    /// `record` writes the feeds that came before, so work done here (hashing, deciding
+    /// what to store) is taken off the one writer.
+    static func prepare(_ fetched: FeedFetchResult) -> Prepared
+
     /// Writes one fetch's outcome: the articles and the new state on success (following a
     /// move), the error and a backoff on failure.
     /// - Returns: How many articles were new and how many changed.
-    func record(_ result: Result<FeedFetchResult, FeedFetchError>, for feed: Feed) async throws -> (new: Int, updated: Int)
+    func record(_ result: Result<Prepared, FeedFetchError>, for feed: Feed) async throws -> (new: Int, updated: Int)
+}
+
+extension FeedRefreshTarget where Prepared == FeedFetchResult {
+    /// The fetch as it is: nothing to prepare.
+    public static func prepare(_ fetched: FeedFetchResult) -> FeedFetchResult { fetched }
 }
 
 /// What one refresh of the subscribed feeds did: the counts of `FeedFetcher.refresh(into:)`,

@@ -10,7 +10,7 @@ import ReaderFeeds
 /// SQL reads the text through `reader_article_text(html, text)`, a function every store
 /// connection registers: the search index's content view and its triggers use it, so a
 /// connection without it (the `sqlite3` shell) can read articles but not change them.
-enum ArticleText {
+package enum ArticleText {
     /// The SQL function's name.
     static let functionName = "reader_article_text"
 
@@ -23,6 +23,26 @@ enum ArticleText {
     /// the HTML gives the text back exactly.
     static func stored(_ text: String, html: String) -> String? {
         HTMLText.sanitize(html).text == text ? nil : text
+    }
+
+    /// What `articles.text` holds for a row, when that was decided before the writer (a
+    /// `PreparedArticle`): the writer then does not sanitise the HTML again to find out.
+    package enum Column: Sendable, Hashable {
+        /// Not decided yet: the writer compares the text with what the HTML reads as.
+        case undecided
+        /// NULL: the HTML gives the text back exactly.
+        case derived
+        /// The text itself: the HTML reads as something else.
+        case stored
+
+        /// The value for `articles.text`.
+        func value(_ text: String, html: String) -> String? {
+            switch self {
+            case .undecided: ArticleText.stored(text, html: html)
+            case .derived: nil
+            case .stored: text
+            }
+        }
     }
 
     /// `reader_article_text(html, text)`: `text` when it is not NULL, else the text `html`

@@ -35,6 +35,10 @@ struct ArticleWriter {
     private let upsertSource: Statement
     private let index: Statement
     private let findPruned: Statement
+    /// Whether any article was pruned here at all: a refresh into a store that never
+    /// pruned skips the look-up for every new article. Only a pruning, a transaction of its
+    /// own, adds to `pruned_articles`, so the answer holds for this writer's transaction.
+    private let anyPruned: Bool
 
     init(db: Database, now: String) throws {
         self.db = db
@@ -58,11 +62,27 @@ struct ArticleWriter {
             """)
         index = try db.cachedStatement(sql: "INSERT INTO articles_fts (rowid, title, author, summary, text) VALUES (?, ?, ?, ?, ?)")
         findPruned = try db.cachedStatement(sql: "SELECT content_hash, first_seen_at FROM pruned_articles WHERE article_id = ?")
+        anyPruned = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM pruned_articles)") ?? false
     }
 
     /// Saves `draft`, or skips it when a draft with its id was saved before in this transaction.
     mutating func save(_ draft: ArticleDraft) throws {
-        guard try savedArticles.insert(draft.id, db: db) else {
+        try save(draft, id: draft.id, contentHash: draft.contentHash, url: draft.url, urlChecked: false, text: .undecided)
+    }
+
+    /// Saves a prepared draft, trusting what was worked out for it (`PreparedArticle`), or
+    /// skips it when a draft with its id was saved before in this transaction.
+    mutating func save(_ article: PreparedArticle) throws {
+        try save(
+            article.draft, id: article.id, contentHash: article.contentHash, url: article.url, urlChecked: true,
+            text: article.text
+        )
+    }
+
+    private mutating func save(
+        _ draft: ArticleDraft, id: String, contentHash: String, url: String?, urlChecked: Bool, text: ArticleText.Column
+    ) throws {
+        guard try savedArticles.insert(id, db: db) else {
             duplicates += 1
             return
         }
@@ -77,9 +97,10 @@ struct ArticleWriter {
         try saveSource(id: sourceID, key: source.key, kind: source.kind, title: source.title,
                        siteURL: source.siteURL, feedURL: source.feedURL)
         try saveRow(ArticleRow(
-            id: draft.id, sourceID: sourceID, guid: draft.guid, url: draft.url, title: draft.title, author: draft.author,
+            id: id, sourceID: sourceID, guid: draft.guid, url: url, title: draft.title, author: draft.author,
             published: draft.published.map(Timestamp.format), updated: draft.updated.map(Timestamp.format),
-            summary: draft.summary, html: draft.html, text: draft.text, contentHash: draft.contentHash, firstSeenAt: now
+            summary: draft.summary, html: draft.html, text: draft.text, contentHash: contentHash, firstSeenAt: now,
+            urlChecked: urlChecked, textColumn: text
         ))
     }
 
@@ -113,6 +134,10 @@ struct ArticleWriter {
         var id: String, sourceID: String, guid: String, url: String?, title: String, author: String?
         var published: String?, updated: String?, summary: String?, html: String, text: String
         var contentHash: String, firstSeenAt: String
+        /// Whether `url` is known to be one a `URL` can hold (a `PreparedArticle`'s is).
+        var urlChecked = false
+        /// What `articles.text` holds, when decided before the writer.
+        var textColumn = ArticleText.Column.undecided
     }
 
     enum Saved { case new, updated, unchanged }
@@ -122,7 +147,7 @@ struct ArticleWriter {
         var row = row
         // A link no URL can hold (empty, a broken host) is not kept: `Article.url` is a URL,
         // and a stored link it cannot read would make the article unreadable.
-        if let link = row.url, URL(string: link) == nil { row.url = nil }
+        if !row.urlChecked, let link = row.url, URL(string: link) == nil { row.url = nil }
         switch try String.fetchOne(findHash, arguments: [row.id]) {
         case row.contentHash?:
             unchanged += 1
@@ -130,13 +155,13 @@ struct ArticleWriter {
         case _?:
             try update.execute(arguments: [
                 row.url, row.title, row.author, row.published, row.updated,
-                row.summary, row.html, ArticleText.stored(row.text, html: row.html), row.contentHash, row.published, row.id,
+                row.summary, row.html, row.textColumn.value(row.text, html: row.html), row.contentHash, row.published, row.id,
             ])
             updated += 1
             change.noteArticle(row.id, source: row.sourceID)
             return .updated
         case nil:
-            let pruned = try Row.fetchOne(findPruned, arguments: [row.id])
+            let pruned = anyPruned ? try Row.fetchOne(findPruned, arguments: [row.id]) : nil
             if let pruned {
                 // Pruned here: the same copy again is not stored again, or the policy would
                 // prune it after every refresh of a feed that still carries it.
@@ -149,7 +174,7 @@ struct ArticleWriter {
             }
             try insert.execute(arguments: [
                 row.id, row.sourceID, row.guid, row.url, row.title, row.author, row.published, row.updated,
-                row.summary, row.html, ArticleText.stored(row.text, html: row.html), row.contentHash, row.firstSeenAt,
+                row.summary, row.html, row.textColumn.value(row.text, html: row.html), row.contentHash, row.firstSeenAt,
                 row.published ?? row.firstSeenAt,
             ])
             try index.execute(arguments: [db.lastInsertedRowID, row.title, row.author, row.summary, row.text])

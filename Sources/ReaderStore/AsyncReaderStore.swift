@@ -142,6 +142,16 @@ public struct AsyncReaderStore: Sendable {
         return report
     }
 
+    /// Imports a fetched feed's articles, prepared off the writer, and saves its fetch state
+    /// in one transaction; see ``ReaderStore/importFetchedFeed(_:state:)``.
+    @discardableResult
+    package func importFetchedFeed(_ articles: [PreparedArticle], state: FeedFetchState) async throws -> ImportReport {
+        let store = store
+        let (report, change) = try await store.asyncWrite { db in try store.importing(articles, state: state, db) }
+        store.notify(change, origin: .refresh)
+        return report
+    }
+
     // MARK: Edits
 
     /// Applies a user edit with its outbox row in one transaction; see ``ReaderStore/apply(_:)``.

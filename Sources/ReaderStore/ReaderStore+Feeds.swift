@@ -135,18 +135,38 @@ extension ReaderStore {
 
     /// The transaction of `importFetchedFeed`, shared with its async form.
     func importing(_ entries: [ArticleDraft], state: FeedFetchState, _ db: Database) throws -> (ImportReport, StoreChange) {
+        try importing(entries, state: state, db) { writer, draft in
+            try writer.save(draft)
+            return draft
+        }
+    }
+
+    /// The transaction of `importFetchedFeed` for articles prepared off the writer.
+    func importing(_ articles: [PreparedArticle], state: FeedFetchState, _ db: Database) throws -> (ImportReport, StoreChange) {
+        try importing(articles, state: state, db) { writer, article in
+            try writer.save(article)
+            return article.draft
+        }
+    }
+
+    private func importing<Entry>(
+        _ entries: [Entry], state: FeedFetchState, _ db: Database,
+        save: (inout ArticleWriter, Entry) throws -> ArticleDraft
+    ) throws -> (ImportReport, StoreChange) {
         var writer = try ArticleWriter(db: db, now: nowText())
         var reanchored: Set<String> = []
-        for draft in entries {
+        var format: SourceKind?
+        for entry in entries {
             let updatedBefore = writer.updated
-            try writer.save(draft)
+            let draft = try save(&writer, entry)
+            format = format ?? draft.source.kind
             if writer.updated > updatedBefore { reanchored.formUnion(try db.reanchorNotes(articleID: draft.id, text: draft.text)) }
         }
         try state.save(db)
         var change = writer.change
         change.noteIDs = reanchored
         return (ImportReport(
-            file: state.url, format: entries.first?.source.kind,
+            file: state.url, format: format,
             new: writer.new, updated: writer.updated, unchanged: writer.unchanged, duplicates: writer.duplicates
         ), change)
     }

@@ -73,7 +73,8 @@ public struct FeedRefresher: Sendable {
             url: finalURL, title: existing?.title ?? result.feed?.title, tags: allTags, sourceKey: sourceKey
         )
         let state = try await store.async.feedFetchState(url: finalURL) ?? FeedFetchState(url: finalURL)
-        let report = try await Self.record(.success(result.subscribed(sourceKey: sourceKey)), state: state, in: store, now: now())
+        let prepared = PreparedFetch(result.subscribed(sourceKey: sourceKey))
+        let report = try await Self.record(.success(prepared), state: state, in: store, now: now())
         return FeedAddResult(
             id: state.id, url: result.url, title: result.feed?.title,
             discoveredFrom: finalURL == address.absoluteString ? nil : address,
@@ -85,7 +86,7 @@ public struct FeedRefresher: Sendable {
     /// subscription when the feed moved), the error and the backoff on failure.
     /// - Returns: What importing the articles did; nil for a 304 or a failure.
     static func record(
-        _ result: Result<FeedFetchResult, FeedFetchError>, state old: FeedFetchState, in store: ReaderStore, now: Date
+        _ result: Result<PreparedFetch, FeedFetchError>, state old: FeedFetchState, in store: ReaderStore, now: Date
     ) async throws -> ImportReport? {
         var state = old
         state.lastFetchAt = now
@@ -97,7 +98,8 @@ public struct FeedRefresher: Sendable {
             state.nextFetchAt = FeedBackoff.nextFetch(after: state.consecutiveFailures, at: now, retryAfter: error.retryAfter)
             try await store.async.saveFeedFetchState(state)
             return nil
-        case .success(let fetched):
+        case .success(let prepared):
+            let fetched = prepared.fetched
             if let moved = fetched.newURL?.absoluteString, moved != old.url {
                 try await store.async.moveFeed(from: old.url, to: moved)
                 state.url = moved
@@ -114,8 +116,28 @@ public struct FeedRefresher: Sendable {
             }
             state.title = feed.title ?? state.title
             state.siteURL = feed.siteURL ?? state.siteURL
-            return try await store.async.importFetchedFeed(feed.entries, state: state)
+            return try await store.async.importFetchedFeed(prepared.articles, state: state)
         }
+    }
+}
+
+/// A fetch with its articles prepared for the store's writer (`PreparedArticle`): made in
+/// the fetch's own task, while the writer writes the feeds fetched before it.
+struct PreparedFetch: Sendable {
+    /// The fetch, its parsed feed without the entries (they are in `articles`).
+    var fetched: FeedFetchResult
+    /// The feed's entries, ready for the writer.
+    var articles: [PreparedArticle]
+
+    init(_ fetched: FeedFetchResult) {
+        self.fetched = fetched
+        guard case .fetched(var feed) = fetched.outcome else {
+            articles = []
+            return
+        }
+        articles = feed.entries.map(PreparedArticle.init)
+        feed.entries = []
+        self.fetched.outcome = .fetched(feed)
     }
 }
 
@@ -145,8 +167,12 @@ private struct StoreFeeds: FeedRefreshTarget {
         try await store.async.saveFeedFetchState(state)
     }
 
+    static func prepare(_ fetched: FeedFetchResult) -> PreparedFetch {
+        PreparedFetch(fetched)
+    }
+
     func record(
-        _ result: Result<FeedFetchResult, FeedFetchError>, for feed: FeedSubscription
+        _ result: Result<PreparedFetch, FeedFetchError>, for feed: FeedSubscription
     ) async throws -> (new: Int, updated: Int) {
         let report = try await FeedRefresher.record(result, state: feed.state, in: store, now: now())
         return (report?.new ?? 0, report?.updated ?? 0)
