@@ -71,7 +71,8 @@ extension ReaderStore {
             switch hit.kind {
             case .article:
                 return try Row.fetchOne(articleRow, arguments: [hit.rowid]).map { row in
-                    let fields: [String] = [row["title"], row["author"] ?? "", row["summary"] ?? "", row.articleText()]
+                    let stored: [String] = [row["title"], row["author"] ?? "", row["summary"] ?? ""]
+                    let fields = (0...stored.count).lazy.map { $0 < stored.count ? stored[$0] : row.articleText() }
                     return SearchHit(kind: .article, id: row["id"], articleID: row["id"], title: row["title"],
                                      snippet: snippet.make(fields, open: highlight.open, close: highlight.close), score: hit.score)
                 }

@@ -26,8 +26,10 @@ struct Snippet {
     }
 
     /// A window of about `length` words around the first match in the first field that has
-    /// one, with the matches between `open` and `close`; `…` marks text left out.
-    func make(_ fields: [String], open: String, close: String, length: Int = 16) -> String {
+    /// one, with the matches between `open` and `close`; `…` marks text left out. A lazy
+    /// sequence of fields is read only as far as the first match (an article's text is
+    /// derived from its HTML only when its title, author and summary hold none).
+    func make<Fields: Sequence<String>>(_ fields: Fields, open: String, close: String, length: Int = 16) -> String {
         for field in fields where !field.isEmpty {
             // Tokens are read only as far as the window needs: most matches come early.
             var first: Int?
