@@ -5,8 +5,9 @@ import Foundation
 /// runs the one refresh loop over it.
 ///
 /// The refresh calls these methods on its own task, one at a time, so an implementation
-/// can write without locking.
-public protocol FeedRefreshTarget {
+/// can write without locking; only the static `prepare` runs in the fetches' own tasks
+/// (hence `SendableMetatype`).
+public protocol FeedRefreshTarget: SendableMetatype {
     /// A subscribed feed as the target stores it.
     associatedtype Feed
 
