@@ -164,6 +164,11 @@ enum FeedsBench {
             "every feed 304; refresh itself \(Report.fixed(second.summary["seconds"] as? Double ?? 0, 3)) s",
             goal: Goal(text: "< 0.15 s", met: second.seconds < 0.15)
         )
+        Report.line(
+            "feeds", articles, "write-ahead log peak, first run", Report.megabytes(first.walPeakBytes),
+            "the -wal file's largest size seen during the refresh (polled every 2 ms); the no-change run's \(Report.megabytes(second.walPeakBytes))",
+            goal: Goal(text: "< 64 MB", met: first.walPeakBytes < 64 << 20)
+        )
         let peak = max(first.peakBytes, second.peakBytes)
         Report.line(
             "feeds", articles, "peak RSS of reader refresh", Report.megabytes(peak),
@@ -173,17 +178,49 @@ enum FeedsBench {
     }
 
     /// Runs `reader refresh --json` once: wall-clock seconds from launch to exit (what a
-    /// person waits for), its peak RSS, and the summary it printed.
-    private static func refreshOnce(_ reader: String, database: String) throws -> (seconds: Double, peakBytes: Int, summary: [String: Any]) {
+    /// person waits for), its peak RSS, the write-ahead log's peak size, and the summary it printed.
+    private static func refreshOnce(
+        _ reader: String, database: String
+    ) throws -> (seconds: Double, peakBytes: Int, walPeakBytes: Int, summary: [String: Any]) {
+        let wal = WALWatch(path: database + "-wal")
         let started = ContinuousClock.now
         let child = try ChildProcess(reader, ["refresh", "--json", "--db", database], captureStdout: true)
         var output = ""
         while case let line = child.firstLine(), !line.isEmpty { output += line }
         let (status, peak) = child.wait()
         let seconds = (ContinuousClock.now - started).seconds
+        let walPeak = wal.stop()
         guard status == 0 else { throw BenchError("reader refresh failed with status \(status)") }
         let summary = (try? JSONSerialization.jsonObject(with: Data(output.utf8))) as? [String: Any] ?? [:]
-        return (seconds, peak, summary)
+        return (seconds, peak, walPeak, summary)
+    }
+}
+
+/// Watches a file's size from a thread of its own, every 2 ms, until stopped: the largest
+/// size the write-ahead log reached while a child process wrote.
+final class WALWatch: Sendable {
+    private let state = Mutex((stopped: false, peak: 0))
+    private let done = DispatchSemaphore(value: 0)
+
+    init(path: String) {
+        Thread { [self] in
+            var info = stat()
+            while !state.withLock({ $0.stopped }) {
+                if stat(path, &info) == 0 {
+                    let size = Int(info.st_size)
+                    state.withLock { $0.peak = max($0.peak, size) }
+                }
+                usleep(2000)
+            }
+            done.signal()
+        }.start()
+    }
+
+    /// Stops watching; the largest size seen.
+    func stop() -> Int {
+        state.withLock { $0.stopped = true }
+        done.wait()
+        return state.withLock { $0.peak }
     }
 }
 
