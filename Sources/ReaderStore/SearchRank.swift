@@ -11,10 +11,13 @@ import GRDBSQLite
 /// word it starts a second time, after the query itself did. `reader_rank` counts a phrase
 /// only once a row holds it, and stops at `countCap` articles, estimating the total from how
 /// far the count got through the articles (they are counted oldest first, and articles are
-/// spread evenly enough over their row ids for an estimate). A prefix is not counted at all:
-/// it is weighted as a word in one article in a hundred (`kinds` has a `p` at its place).
-/// A query of one word or one prefix ranks exactly as `bm25()` ranks it, since its weight
-/// scales every score alike; a query of several weighs them by these estimates.
+/// spread evenly enough over their row ids for an estimate). A prefix (`kinds` has a `p` at
+/// its place) and a phrase of several words are not counted at all: counting them would run
+/// them a second time, a merge of every word the prefix starts or a check of the words'
+/// positions in every article that holds them all, which is what the query itself costs.
+/// They are weighted as a word in one article in a hundred. A query of one word, one prefix
+/// or one phrase ranks exactly as `bm25()` ranks it, since its weight scales every score
+/// alike; a query of several weighs them by these estimates.
 enum SearchRank {
     static let functionName = "reader_rank"
     /// Articles a phrase is counted up to before its total is estimated.
@@ -131,7 +134,7 @@ private let rankFunction: @convention(c) (
         let idf: Double
         if let known = data.idf[phrase] {
             idf = known
-        } else if phrase < kinds.count, kinds[phrase] == UInt8(ascii: "p") {
+        } else if phrase < kinds.count && kinds[phrase] == UInt8(ascii: "p") || (api.xPhraseSize?(fts, Int32(phrase)) ?? 1) > 1 {
             idf = SearchRank.idf(hits: SearchRank.prefixShare * Double(data.rows), rows: data.rows)
             data.idf[phrase] = idf
         } else {

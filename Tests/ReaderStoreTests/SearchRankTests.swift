@@ -58,6 +58,19 @@ import Testing
         }
     }
 
+    @Test func aPhraseRanksAsBM25RanksItWithoutBeingCounted() throws {
+        let test = try Self.seeded()
+        let ranks = try Self.ranks(test, "\"lantern ferry\"", kinds: "w")
+        #expect(ranks.count == 50)
+        let ours = ranks.sorted { ($0.1, $0.0) < ($1.1, $1.0) }.map(\.0)
+        let theirs = ranks.sorted { ($0.2, $0.0) < ($1.2, $1.0) }.map(\.0)
+        #expect(ours == theirs)
+        let ratio = SearchRank.idf(hits: 25, rows: 2_500) / SearchRank.idf(hits: 50, rows: 2_500)
+        for (_, ours, theirs) in ranks {
+            #expect(abs(ours / theirs - ratio) < 1e-9)
+        }
+    }
+
     @Test func countsPastTheCapAreEstimatedFromHowFarTheyGot() {
         #expect(SearchRank.estimatedHits(count: 12, first: 5, last: 900, rows: 1_000) == 12)
         let cap = SearchRank.countCap
