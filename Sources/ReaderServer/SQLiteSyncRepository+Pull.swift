@@ -19,31 +19,8 @@ extension SQLiteSyncRepository {
                     """,
                 arguments: [user.id, cursor, limit + 1]
             )
-            let page: [ChangeRow] = try rows.prefix(limit).map { row in
-                try ChangeRow(
-                    seq: row[0], entity: UnreadableStoredValue.decode(row[2], as: ChangeEntity.self, table: "changes", column: "entity"),
-                    id: row[3], deleted: row[4]
-                )
-            }
-            var changes: [SequencedChange] = []
-            var bytes = 0
-            var read = 0
-            // The seq of the last row read, kept or left out: where the next page starts.
-            var through = cursor
-            reading: while read < page.count {
-                let chunk = Array(page[read..<min(read + Self.recordChunk, page.count)])
-                for change in try Self.records(for: chunk, user: user.id, db) {
-                    read += 1
-                    through = change.seq
-                    // A record stored before the contract's limits that breaks them (an id
-                    // with a space, a note of megabytes) is left out: every client would
-                    // refuse the page that carried it, and sync would stop for good.
-                    guard (try? change.change.check()) != nil else { continue }
-                    changes.append(change)
-                    bytes += ChangePageJSON.textBytes(change)
-                    if bytes >= maxBytes { break reading }
-                }
-            }
+            let page = try Self.changeRows(rows.prefix(limit))
+            let (changes, read, through) = try Self.read(page, from: cursor, user: user.id, maxBytes: maxBytes, db)
             let hasMore = read < page.count || rows.count > limit
             // At the end of the feed the cursor moves to the newest seq of all (other users'
             // changes and purged tombstones included), so it never trails the purge horizon.
@@ -54,6 +31,86 @@ extension SQLiteSyncRepository {
             return (changes, hasMore, next, remaining)
         } }
         return ChangePage(changes: changes, nextCursor: String(next), hasMore: hasMore, serverHLC: clock.tick(), remaining: remaining)
+    }
+
+    /// The changes of `user`'s library below `before` (nil: the whole feed), newest first:
+    /// a newest-first page, which a device with nothing yet pulls first so its newest
+    /// articles are there within a page (docs/SYNC.md, "The first sync"). Built as an
+    /// oldest-first page is, in one read transaction and to the same budgets; `head` is the
+    /// newest seq of all in that transaction, the cursor an oldest-first pull continues from
+    /// once the device has every page below it, and `nextCursor` is the `before` of the next
+    /// page (the last change read). A `before` beyond the newest seq was never issued: 410.
+    public func changes(for user: UserAccount, before: Int64?, limit: Int, maxBytes: Int) async throws -> ChangePage {
+        let limit = max(limit, 1)
+        let (changes, hasMore, next, remaining, head) = try await SyncMetrics.measure(.read, "pull") { try await pool.read { db in
+            let head = try Self.lastSeq(db)
+            if let before {
+                if before < 1 { throw ServerError(.badRequest, "before must be a whole number of 1 or more") }
+                if before > head + 1 {
+                    throw ServerError(.cursorExpired, "the cursor is not one this server issued; pull again from the start")
+                }
+            }
+            let below = before ?? head + 1
+            // On `changes_user_seq`, walked backwards.
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT seq, user_id, entity, entity_id, deleted FROM changes
+                    WHERE user_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?
+                    """,
+                arguments: [user.id, below, limit + 1]
+            )
+            let page = try Self.changeRows(rows.prefix(limit))
+            let (changes, read, through) = try Self.read(page, from: below, user: user.id, maxBytes: maxBytes, db)
+            let hasMore = read < page.count || rows.count > limit
+            let remaining = hasMore
+                ? try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM changes WHERE user_id = ? AND seq < ?", arguments: [user.id, through]
+                ) ?? 0
+                : 0
+            return (changes, hasMore, hasMore ? through : 0, remaining, head)
+        } }
+        return ChangePage(
+            changes: changes, nextCursor: String(next), hasMore: hasMore, serverHLC: clock.tick(), remaining: remaining,
+            head: String(head)
+        )
+    }
+
+    static func changeRows(_ rows: ArraySlice<Row>) throws -> [ChangeRow] {
+        try rows.map { row in
+            try ChangeRow(
+                seq: row[0], entity: UnreadableStoredValue.decode(row[2], as: ChangeEntity.self, table: "changes", column: "entity"),
+                id: row[3], deleted: row[4]
+            )
+        }
+    }
+
+    /// Reads the records of `page` in order, a chunk at a time, until their text passes
+    /// `maxBytes`; returns the changes kept, how many rows were read, and the seq of the
+    /// last row read (kept or left out), or `start` when none was: where the next page starts.
+    static func read(
+        _ page: [ChangeRow], from start: Int64, user: Int64, maxBytes: Int, _ db: Database
+    ) throws -> (changes: [SequencedChange], read: Int, through: Int64) {
+        var changes: [SequencedChange] = []
+        var bytes = 0
+        var read = 0
+        // The seq of the last row read, kept or left out: where the next page starts.
+        var through = start
+        reading: while read < page.count {
+            let chunk = Array(page[read..<min(read + Self.recordChunk, page.count)])
+            for change in try Self.records(for: chunk, user: user, db) {
+                read += 1
+                through = change.seq
+                // A record stored before the contract's limits that breaks them (an id
+                // with a space, a note of megabytes) is left out: every client would
+                // refuse the page that carried it, and sync would stop for good.
+                guard (try? change.change.check()) != nil else { continue }
+                changes.append(change)
+                bytes += ChangePageJSON.textBytes(change)
+                if bytes >= maxBytes { break reading }
+            }
+        }
+        return (changes, read, through)
     }
 
     /// The user's change rows after `seq`: a range count on the covering index

@@ -18,6 +18,15 @@ public protocol SyncRepository: Sendable {
     ///   tombstone horizon.
     func changes(for user: UserAccount, since cursor: Int64, limit: Int, maxBytes: Int) async throws -> ChangePage
 
+    /// The changes of `user`'s library below `before` (nil: the whole feed), newest first,
+    /// to the same limits, with `head`: the newest seq of the feed when the page was read,
+    /// from which an oldest-first pull carries on once every page below it is applied.
+    /// `nextCursor` is the `before` of the next page; `remaining` counts the rows below it.
+    ///
+    /// - Throws: `ServerError` `cursor_expired` for a `before` beyond the newest seq,
+    ///   `bad_request` for one below 1.
+    func changes(for user: UserAccount, before: Int64?, limit: Int, maxBytes: Int) async throws -> ChangePage
+
     /// Applies a push in one transaction and returns one stored result per mutation, in
     /// order. A mutation already applied for this user and client gets its stored result,
     /// byte for byte, and changes nothing.

@@ -78,11 +78,33 @@ struct SyncHandlers: Sendable {
             }
             limit = min(Int(text) ?? .max, limits.maxPage)
         }
-        let (repository, limits, responder, since, count) = (repository, limits, responder, cursor, limit)
+        let newestFirst = try Self.isNewestFirst(query)
+        if newestFirst, query["since"] != nil {
+            throw ServerError(.badRequest, "since is for order=oldest_first; a newest-first page takes before")
+        }
+        var before: Int64?
+        if let text = query["before"].map(String.init) {
+            guard newestFirst else { throw ServerError(.badRequest, "before is for order=newest_first") }
+            guard Self.isDigits(text) else { throw ServerError(.badRequest, "before must be a cursor this server returned") }
+            // More digits than any seq has is a cursor this server never issued: 410 below.
+            before = Int64(text) ?? .max
+        }
+        let (repository, limits, responder, since, below, count) = (repository, limits, responder, cursor, before, limit)
         return try await pages.run {
-            let page = try await repository.changes(for: user, since: since, limit: count, maxBytes: limits.maxPageBytes)
+            let page = newestFirst
+                ? try await repository.changes(for: user, before: below, limit: count, maxBytes: limits.maxPageBytes)
+                : try await repository.changes(for: user, since: since, limit: count, maxBytes: limits.maxPageBytes)
             SyncMetrics.recordPull(changes: page.changes.count)
             return responder.respond(ChangePageJSON.encode(page, budget: limits.maxPageBytes), to: request)
+        }
+    }
+
+    /// `order=oldest_first` (the default) or `order=newest_first`; anything else is a 400.
+    private static func isNewestFirst(_ query: Parameters) throws -> Bool {
+        switch query["order"].map(String.init) {
+        case nil, "oldest_first": false
+        case "newest_first": true
+        default: throw ServerError(.badRequest, "order must be oldest_first or newest_first")
         }
     }
 

@@ -33,6 +33,15 @@ extension AsyncReaderStore {
         return report.pageReport
     }
 
+    /// See `ReaderStore.applyNewestFirst(_:head:)`.
+    @discardableResult
+    package func applyNewestFirst(_ page: ChangePage, head: String?) async throws -> PageReport {
+        let now = store.environment.now()
+        let report = try await store.asyncWrite { db in try ReaderStore.applyNewestFirst(db, page, head: head, now: now) }
+        store.notify(report.changes, origin: .server)
+        return report.pageReport
+    }
+
     /// See `ReaderStore.beginResync()`.
     package func beginResync() async throws {
         try await store.asyncWrite(ReaderStore.beginResync)

@@ -16,6 +16,24 @@ public struct SyncSettings: Hashable, Sendable {
     public var lastSyncAt: Date?
     /// True while a full resync is under way (it survives a crash and resumes).
     public var resyncing: Bool
+    /// Where a newest-first first pull stands; nil when none is under way.
+    public var backfill: SyncBackfill?
+}
+
+/// How far a first sync's newest-first pull has got (docs/SYNC.md, "The first sync"): the
+/// device holds every change of the server's feed from `below` up to `head`, and pulls the
+/// rest below `below`, newest first, then everything after `head` oldest first.
+public struct SyncBackfill: Hashable, Sendable {
+    /// The newest change of the feed when the pull began: the cursor once it is done.
+    public var head: String
+    /// The lowest change applied so far: the next page is asked for below it.
+    public var below: String
+
+    /// The place of a pull that began at `head` and has applied down to `below`.
+    public init(head: String, below: String) {
+        self.head = head
+        self.below = below
+    }
 }
 
 /// A mutation the server refused, kept with its reason.
@@ -53,8 +71,17 @@ extension ReaderStore {
         }
         return SyncSettings(
             deviceID: row["device_id"], serverURL: try row.storedURL("server_url", in: "sync_state"), token: row["token"],
-            cursor: row["cursor"], lastSyncAt: try row.storedDate("last_sync_at", in: "sync_state"), resyncing: row["resyncing"]
+            cursor: row["cursor"], lastSyncAt: try row.storedDate("last_sync_at", in: "sync_state"), resyncing: row["resyncing"],
+            backfill: try backfill(row)
         )
+    }
+
+    private static func backfill(_ row: Row) throws -> SyncBackfill? {
+        switch (row["backfill_head"] as String?, row["backfill_below"] as String?) {
+        case (nil, nil): return nil
+        case (let head?, let below?): return SyncBackfill(head: head, below: below)
+        default: throw StoreError.database("sync_state holds half a backfill position; run reader sync again after a resync")
+        }
     }
 
     /// Stores (or with nil, forgets) the server and token. Changing the server starts the
@@ -67,7 +94,9 @@ extension ReaderStore {
         let url = address?.absoluteString
         let current = try String.fetchOne(db, sql: "SELECT server_url FROM sync_state WHERE id = 1")
         if current != url {
-            try db.execute(sql: "UPDATE sync_state SET cursor = NULL, last_sync_at = NULL WHERE id = 1")
+            try db.execute(sql: """
+                UPDATE sync_state SET cursor = NULL, last_sync_at = NULL, backfill_head = NULL, backfill_below = NULL WHERE id = 1
+                """)
         }
         try db.execute(sql: "UPDATE sync_state SET server_url = ?, token = ? WHERE id = 1", arguments: [url, token])
     }
@@ -188,10 +217,48 @@ extension ReaderStore {
         for change in page.changes { try sync.apply(change.change) }
         try sync.retryDeferred()
         try sync.see(page.serverHLC)
-        try db.execute(sql: "UPDATE sync_state SET cursor = ? WHERE id = 1", arguments: [page.nextCursor])
+        // An oldest-first page read from the start also ends a newest-first pull a server
+        // stopped answering (one downgraded mid-way): it holds everything the pull had.
+        try db.execute(sql: """
+            UPDATE sync_state SET cursor = ?, backfill_head = NULL, backfill_below = NULL WHERE id = 1
+            """, arguments: [page.nextCursor])
         if !page.hasMore {
             try sync.endResyncIfRunning()
             try db.execute(sql: "UPDATE sync_state SET last_sync_at = ? WHERE id = 1", arguments: [sync.now])
+        }
+        try sync.finish()
+        return sync.report
+    }
+
+    /// Applies one newest-first page (one with a `head`) and stores the pull's place in the
+    /// same transaction: the head of the first page, kept until the pull ends, and the
+    /// page's `nextCursor` as the lowest change applied. The page with no more below it
+    /// ends the pull: the cursor becomes the head, and oldest-first pulls carry on from there.
+    /// `head` is the one stored with the first page (nil for the first page itself).
+    ///
+    /// A page holding a clock stamp too far ahead is refused whole, as ``applyChanges(_:)``
+    /// refuses one, and the stored place stays.
+    @discardableResult
+    package func applyNewestFirst(_ page: ChangePage, head stored: String?) throws -> PageReport {
+        let now = environment.now()
+        let report = try write { db in try Self.applyNewestFirst(db, page, head: stored, now: now) }
+        notify(report.changes, origin: .server)
+        return report.pageReport
+    }
+
+    static func applyNewestFirst(_ db: Database, _ page: ChangePage, head stored: String?, now: Date) throws -> SyncSession.Report {
+        guard let head = stored ?? page.head else { throw StoreError.database("a newest-first page came without its head") }
+        var sync = try SyncSession(db: db, now: now)
+        try sync.refuseStampsTooFarAhead(page.stamps)
+        for change in page.changes { try sync.apply(change.change) }
+        try sync.retryDeferred()
+        try sync.see(page.serverHLC)
+        if page.hasMore {
+            try db.execute(sql: "UPDATE sync_state SET cursor = NULL, backfill_head = ?, backfill_below = ? WHERE id = 1",
+                           arguments: [head, page.nextCursor])
+        } else {
+            try db.execute(sql: "UPDATE sync_state SET cursor = ?, backfill_head = NULL, backfill_below = NULL WHERE id = 1",
+                           arguments: [head])
         }
         try sync.finish()
         return sync.report
@@ -205,7 +272,7 @@ extension ReaderStore {
 
     static func beginResync(_ db: Database) throws {
         try db.execute(sql: """
-            UPDATE sync_state SET cursor = NULL, resyncing = 1 WHERE id = 1;
+            UPDATE sync_state SET cursor = NULL, resyncing = 1, backfill_head = NULL, backfill_below = NULL WHERE id = 1;
             DELETE FROM resync_seen;
             """)
     }

@@ -50,8 +50,20 @@ public struct NativeSyncBackend: SyncBackend {
     }
 
     public func pull(after cursor: String?, limit: Int) async throws(SyncError) -> SyncPullAnswer {
+        try await pull([URLQueryItem(name: "since", value: cursor ?? "0"), URLQueryItem(name: "limit", value: String(limit))])
+    }
+
+    /// `order=newest_first`: a server older than it ignores the parameter and answers from
+    /// the start, oldest first, without `head`, which the engine takes as such.
+    public func pullNewestFirst(before cursor: String?, limit: Int) async throws(SyncError) -> SyncPullAnswer {
+        var query = [URLQueryItem(name: "order", value: "newest_first"), URLQueryItem(name: "limit", value: String(limit))]
+        if let cursor { query.append(URLQueryItem(name: "before", value: cursor)) }
+        return try await pull(query)
+    }
+
+    private func pull(_ query: [URLQueryItem]) async throws(SyncError) -> SyncPullAnswer {
         var components = URLComponents(url: endpoint("v1/changes"), resolvingAgainstBaseURL: false)
-        components?.queryItems = [URLQueryItem(name: "since", value: cursor ?? "0"), URLQueryItem(name: "limit", value: String(limit))]
+        components?.queryItems = query
         guard let url = components?.url else { throw .protocolViolation("cannot build the pull URL") }
         let response = try await send(
             HTTPRequest(url: url, headers: headers(), timeouts: configuration.timeouts), maxBodyBytes: WireLimits.maxChangePageBytes

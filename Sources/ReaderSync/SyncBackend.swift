@@ -34,4 +34,18 @@ public protocol SyncBackend: Sendable {
 
     /// The changes after `cursor` (nil: from the start), at most `limit` of them.
     func pull(after cursor: String?, limit: Int) async throws(SyncError) -> SyncPullAnswer
+
+    /// The changes below `cursor` (nil: from the newest), newest first, at most `limit` of
+    /// them: a page with a `head` (docs/SYNC.md, "The first sync"). A service that cannot
+    /// answer newest first answers an oldest-first page from the start (no `head`), which
+    /// the engine takes as such; that is what this requirement does unless a backend
+    /// implements it.
+    func pullNewestFirst(before cursor: String?, limit: Int) async throws(SyncError) -> SyncPullAnswer
+}
+
+extension SyncBackend {
+    /// No newest-first pages: the first page of an oldest-first pull.
+    public func pullNewestFirst(before cursor: String?, limit: Int) async throws(SyncError) -> SyncPullAnswer {
+        try await pull(after: nil, limit: limit)
+    }
 }

@@ -130,36 +130,74 @@ public actor SyncEngine {
 
     // MARK: Pull
 
+    /// Pulls to the end of the change feed. A device with no cursor (a first sync, or a
+    /// resync) pulls newest first until it holds everything below the head the first page
+    /// named, then oldest first from that head (docs/SYNC.md, "The first sync"); each page
+    /// is applied with its place in one transaction, so a pull killed at any point resumes.
     private func pull(into report: inout SyncReport) async throws(SyncError) {
-        var cursor: String?
-        do { cursor = try await store.async.syncSettings().cursor } catch { throw .wrap(error) }
+        var cursor: String?, backfill: SyncBackfill?
+        do {
+            let settings = try await store.async.syncSettings()
+            (cursor, backfill) = (settings.cursor, settings.backfill)
+        } catch { throw .wrap(error) }
         while true {
             if Task.isCancelled { throw .cancelled }
+            let answer = cursor == nil
+                ? try await backend.pullNewestFirst(before: backfill?.below, limit: pageSize)
+                : try await backend.pull(after: cursor, limit: pageSize)
             let page: ChangePage
-            switch try await backend.pull(after: cursor, limit: pageSize) {
+            switch answer {
             case .cursorExpired:
                 guard !report.resynced else { throw .protocolViolation("the server expired the cursor of a resync") }
                 do { try await store.async.beginResync() } catch { throw .wrap(error) }
                 report.resynced = true
-                cursor = nil
+                (cursor, backfill) = (nil, nil)
                 progressContinuation.yield(.resyncing)
                 continue
             case .page(let answer):
                 page = answer
             }
             do { try page.check() } catch { throw .protocolViolation("a pulled page breaks the contract: \(error)") }
+            if cursor == nil, let head = page.head {
+                try await applyNewestFirst(page, head: head, backfill: &backfill, cursor: &cursor, report: &report)
+                continue
+            }
             do { try await store.async.applyChanges(page) } catch { throw .wrap(error) }
-            report.pulled += page.changes.count
-            report.pages += 1
-            // The last page leaves nothing, whatever an older server did not say.
-            let remaining = page.hasMore ? page.remaining : 0
-            progressContinuation.yield(.pulling(changes: report.pulled, pages: report.pages, remaining: remaining))
+            backfill = nil
+            count(page, into: &report)
             if !page.hasMore { break }
             guard page.nextCursor != cursor || !page.changes.isEmpty else {
                 throw .protocolViolation("the server said there is more but did not move the cursor")
             }
             cursor = page.nextCursor
         }
+    }
+
+    /// One newest-first page: applied with the pull's place; the last one makes the head
+    /// the cursor, from which the pull carries on oldest first.
+    private func applyNewestFirst(
+        _ page: ChangePage, head: String, backfill: inout SyncBackfill?, cursor: inout String?, report: inout SyncReport
+    ) async throws(SyncError) {
+        let stored = backfill?.head
+        do { try await store.async.applyNewestFirst(page, head: stored) } catch { throw .wrap(error) }
+        count(page, into: &report)
+        let pullHead = stored ?? head
+        if !page.hasMore {
+            (cursor, backfill) = (pullHead, nil)
+            return
+        }
+        guard page.nextCursor != backfill?.below || !page.changes.isEmpty else {
+            throw .protocolViolation("the server said there is more but did not move the cursor")
+        }
+        backfill = SyncBackfill(head: pullHead, below: page.nextCursor)
+    }
+
+    private func count(_ page: ChangePage, into report: inout SyncReport) {
+        report.pulled += page.changes.count
+        report.pages += 1
+        // The last page leaves nothing, whatever an older server did not say.
+        let remaining = page.hasMore ? page.remaining : 0
+        progressContinuation.yield(.pulling(changes: report.pulled, pages: report.pages, remaining: remaining))
     }
 
     private func deviceID() async throws(SyncError) -> String {

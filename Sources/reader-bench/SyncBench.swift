@@ -4,8 +4,9 @@ import ReaderStore
 /// `reader-bench sync [--articles N] [--edits E] [--seed S] [--workdir DIR]`: the client's
 /// sync against a real `reader-server` on loopback, each process measured on its own:
 /// the initial sync of N articles (`reader sync`, wall time and peak RSS) beside the raw
-/// SQLite floor with FTS5 for the same rows, a no-op sync end to end, and pushing E note
-/// edits.
+/// SQLite floor with FTS5 for the same rows; a second first sync watched by a read-only
+/// reader, for how soon the newest articles can be listed and the WAL's peak; a no-op sync
+/// end to end, and pushing E note edits.
 enum SyncBench {
     static let command = "sync"
     static let ratioGoal = 1.5
@@ -66,6 +67,11 @@ enum SyncBench {
                     goal: Goal(text: "≤ \(Report.fixed(ratioGoal, 1))x", met: initial.seconds / floor <= ratioGoal))
         Report.line("sync", articles, "peak RSS of reader sync", Report.megabytes(initial.peakBytes),
                     goal: Goal(text: "< \(Report.megabytes(peakGoalBytes))", met: initial.peakBytes < peakGoalBytes))
+
+        let watchedClient = workdir.path + "/client-first-use.sqlite"
+        sync()
+        try firstUse(reader: reader, url: url, token: token, path: watchedClient, articles: articles)
+        removeDatabase(at: watchedClient)
 
         var noop: [Double] = []
         for _ in 0..<21 { noop.append(try ChildProcess.run(reader, syncArguments).seconds) }

@@ -50,6 +50,9 @@ private struct StuckReadiness: SyncRepository {
     func changes(for user: UserAccount, since cursor: Int64, limit: Int, maxBytes: Int) async throws -> ChangePage {
         try await base.changes(for: user, since: cursor, limit: limit, maxBytes: maxBytes)
     }
+    func changes(for user: UserAccount, before: Int64?, limit: Int, maxBytes: Int) async throws -> ChangePage {
+        try await base.changes(for: user, before: before, limit: limit, maxBytes: maxBytes)
+    }
     func push(_ request: PushRequest, for user: UserAccount) async throws -> PushOutcome { try await base.push(request, for: user) }
     func serverStamp() async -> HLC { await base.serverStamp() }
     func addUser(named name: String) async throws -> String { try await base.addUser(named: name) }

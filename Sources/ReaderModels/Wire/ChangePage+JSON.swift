@@ -13,7 +13,7 @@ package enum ChangePageJSON {
         var page = page
         // What follows the changes: the members after them, with the longest cursor.
         let trailer = 64 + String(Int64.max).utf8.count + page.serverHLC.description.utf8.count
-            + (page.remaining == nil ? 0 : 13 + String(Int.max).utf8.count)
+            + (page.remaining == nil ? 0 : 13 + String(Int.max).utf8.count) + (page.head.map { 10 + $0.utf8.count } ?? 0)
         writer.beginObject()
         writer.key("changes")
         writer.beginArray()
@@ -39,6 +39,10 @@ package enum ChangePageJSON {
         if let remaining = page.remaining {
             writer.key("remaining")
             writer.int(remaining)
+        }
+        if let head = page.head {
+            writer.key("head")
+            writer.string(head)
         }
         writer.endObject()
         return writer.bytes

@@ -103,6 +103,11 @@ public struct SequencedChange: Hashable, Sendable, Codable {
 /// One page of the change feed (`GET /v1/changes?since=CURSOR&limit=N`). The client
 /// applies a page and stores `nextCursor` in one transaction, and asks again while
 /// `hasMore` is true. Cursors are opaque to the client.
+///
+/// A newest-first page (`GET /v1/changes?order=newest_first[&before=CURSOR]`) carries the
+/// feed below a cursor, newest first, and its `head`; its `nextCursor` is the `before` of
+/// the next page. A page without `head` is an oldest-first page, whatever was asked: a
+/// server older than newest-first pages answers every pull from the start.
 public struct ChangePage: Hashable, Sendable, Codable {
     public var changes: [SequencedChange]
     public var nextCursor: String
@@ -113,16 +118,22 @@ public struct ChangePage: Hashable, Sendable, Codable {
     /// built: 0 when `hasMore` is false. For a progress display only (changes made
     /// meanwhile add to it). Nil from a server that does not send it (older than this field).
     public var remaining: Int?
+    /// On a newest-first page only: the newest change of the feed when the page was read,
+    /// the cursor from which an oldest-first pull carries on once the pages below it are in.
+    public var head: String?
 
-    public init(changes: [SequencedChange], nextCursor: String, hasMore: Bool, serverHLC: HLC, remaining: Int? = nil) {
+    public init(
+        changes: [SequencedChange], nextCursor: String, hasMore: Bool, serverHLC: HLC, remaining: Int? = nil, head: String? = nil
+    ) {
         self.changes = changes
         self.nextCursor = nextCursor
         self.hasMore = hasMore
         self.serverHLC = serverHLC
         self.remaining = remaining
+        self.head = head
     }
 
     enum CodingKeys: String, CodingKey {
-        case changes, nextCursor = "next_cursor", hasMore = "has_more", serverHLC = "server_hlc", remaining
+        case changes, nextCursor = "next_cursor", hasMore = "has_more", serverHLC = "server_hlc", remaining, head
     }
 }

@@ -16,6 +16,7 @@ extension ChangePage {
     package func check() throws(WireViolation) {
         guard WireText.isID(nextCursor) else { throw WireViolation("next_cursor is not a cursor") }
         if let remaining, remaining < 0 { throw WireViolation("remaining is below 0") }
+        if let head, !WireText.isID(head) { throw WireViolation("head is not a cursor") }
         for sequenced in changes {
             try sequenced.change.check()
         }
