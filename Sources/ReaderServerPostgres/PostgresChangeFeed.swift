@@ -40,7 +40,7 @@ enum PostgresChangeFeed {
     static func lock(users: [Int64], _ connection: PostgresConnection, _ logger: Logger) async throws {
         let ids = Array(Set(users)).sorted()
         guard !ids.isEmpty else { return }
-        try await connection.query("""
+        try await connection.run("""
             SELECT user_id FROM change_feeds WHERE user_id = ANY(\(ids)) ORDER BY user_id FOR UPDATE
             """, logger: logger)
     }

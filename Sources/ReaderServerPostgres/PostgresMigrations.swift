@@ -31,7 +31,7 @@ enum PostgresMigrations {
     static func migrate(_ database: PostgresPool) async throws {
         try await database.transaction { connection, logger in
             // Any constant both sides agree on: it names "reader-server migrations".
-            try await connection.query("SELECT pg_advisory_xact_lock(1381192278)", logger: logger)
+            try await connection.run("SELECT pg_advisory_xact_lock(1381192278)", logger: logger)
             try await connection.query("""
                 CREATE TABLE IF NOT EXISTS schema_migrations (
                   name text PRIMARY KEY,

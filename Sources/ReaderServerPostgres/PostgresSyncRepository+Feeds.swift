@@ -30,7 +30,7 @@ extension PostgresSyncRepository: FeedRepository {
     /// with a change row so the user's devices pull it.
     public func subscribe(user name: String, to result: FeedFetchResult, given: String) async throws -> FeedAddReport {
         let url = result.url.absoluteString
-        return try await write { connection, logger in
+        return try await writeRetrying { connection, logger in
             guard let user = try await Self.feedUserID(named: name, connection, logger) else {
                 throw RepositoryError.unknownUser(name)
             }
@@ -46,6 +46,13 @@ extension PostgresSyncRepository: FeedRepository {
             try await connection.query("""
                 INSERT INTO feeds (url, source_key, source_id) VALUES (\(url), \(sourceKey), \(sourceID)) ON CONFLICT (url) DO NOTHING
                 """, logger: logger)
+            // The key was read before any lock: a refresh on another instance may have moved
+            // a feed to this URL since, keeping its own key. The insert waited for that move
+            // to commit, so the row read now is the one to write under.
+            for try await key in try await connection.query("SELECT source_key FROM feeds WHERE url = \(url)", logger: logger)
+                .decode(String.self) where key != sourceKey {
+                throw TransactionRetry(description: "the feed at \(url) moved while it was being subscribed to; try again")
+            }
             let current = try await PostgresRecords.subscriptions(user: user, [url], connection, logger)[url]
             let already = current?.subscribed == true
             if !already {
@@ -141,7 +148,7 @@ extension PostgresSyncRepository: FeedRepository {
 
     /// Writes one fetch's outcome in one transaction; see `record(_:for:_:_:)`.
     public func recordFetch(_ result: Result<FeedFetchResult, FeedFetchError>, for feed: StoredFeed) async throws -> (new: Int, updated: Int) {
-        try await write { connection, logger in
+        try await writeRetrying { connection, logger in
             if case .success(let fetched) = result {
                 var urls = [feed.url]
                 if let moved = fetched.newURL?.absoluteString { urls.append(moved) }
@@ -184,7 +191,7 @@ extension PostgresSyncRepository: FeedRepository {
     ) async throws {
         for sourceID in sources {
             let key = "source " + sourceID
-            try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\(key), 0))", logger: logger)
+            try await connection.run("SELECT pg_advisory_xact_lock(hashtextextended(\(key), 0))", logger: logger)
         }
         var audience = Set(users)
         for try await user in try await connection.query("""

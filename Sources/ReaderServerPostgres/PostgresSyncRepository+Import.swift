@@ -42,7 +42,7 @@ extension PostgresSyncRepository {
             // other. A push takes no source lock, so no cycle of waits can form.
             for sourceID in sources {
                 let key = "source " + sourceID
-                try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\(key), 0))", logger: logger)
+                try await connection.run("SELECT pg_advisory_xact_lock(hashtextextended(\(key), 0))", logger: logger)
             }
             for sourceID in sources {
                 audience.formUnion(try await writer.library.subscribers(ofSource: sourceID))

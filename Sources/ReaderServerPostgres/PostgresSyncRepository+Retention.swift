@@ -74,7 +74,7 @@ extension PostgresSyncRepository {
         )
         for sourceID in sources {
             let key = "source " + sourceID
-            try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\(key), 0))", logger: logger)
+            try await connection.run("SELECT pg_advisory_xact_lock(hashtextextended(\(key), 0))", logger: logger)
         }
         // Each holder judged again: a keeper keeps it, everyone else gets a tombstone.
         var byUser: [Int64: [String]] = [:]

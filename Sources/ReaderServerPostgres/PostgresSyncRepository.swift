@@ -23,6 +23,8 @@ public final class PostgresSyncRepository: Sendable {
     /// When this instance last saw a purge done (wall millis), so a push asks the database
     /// at most once an hour whether one is due.
     let lastPurge = Mutex<Int64>(0)
+    /// How many transactions `writeRetrying` ran again since this instance started.
+    let transactionsRunAgain = Mutex<Int>(0)
 
     static let purgeInterval: Int64 = 3_600_000
 
@@ -84,6 +86,48 @@ public final class PostgresSyncRepository: Sendable {
             throw RepositoryError(database.describe(error))
         }
     }
+
+    /// `write`, run again from the start when the transaction was undone for a reason that
+    /// a second run clears: PostgreSQL chose it as a deadlock's victim (40P01) or could not
+    /// serialise it (40001), or `body` found what it read before locking has changed
+    /// (`TransactionRetry`). At most `attempts` runs in all; the last failure is thrown as
+    /// `write` throws it.
+    ///
+    /// Only for a body whose every effect is in the transaction (no state outside it that a
+    /// second run would add to): the fetch writers, whose lock order can meet a subscription
+    /// committed between their reads (docs/POSTGRES.md).
+    func writeRetrying<Result: Sendable>(
+        attempts: Int = 3, _ body: (PostgresConnection, Logger) async throws -> Result
+    ) async throws -> Result {
+        var run = 1
+        while true {
+            do {
+                return try await database.transaction(body)
+            } catch let error as RepositoryError {
+                throw error
+            } catch where run < attempts && Self.undoneForRetry(error) {
+                run += 1
+                transactionsRunAgain.withLock { $0 += 1 }
+            } catch let error as TransactionRetry {
+                throw RepositoryError(error.description)
+            } catch {
+                throw RepositoryError(database.describe(error))
+            }
+        }
+    }
+
+    /// Whether `error` undid a transaction that a second run may carry through.
+    static func undoneForRetry(_ error: any Error) -> Bool {
+        if error is TransactionRetry { return true }
+        let state = PostgresPool.sqlState(of: error)
+        return state == "40P01" || state == "40001"
+    }
+}
+
+/// Thrown inside `writeRetrying` when what the transaction read before taking its locks
+/// changed before it held them: the run is undone and made again.
+struct TransactionRetry: Error, CustomStringConvertible {
+    var description: String
 }
 
 /// Every method of the protocol is here, each tested against a real cluster.
