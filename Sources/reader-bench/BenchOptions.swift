@@ -15,9 +15,11 @@ struct BenchOptions {
     var workdir: String?
     /// Queries the search benchmark runs.
     var queries = 1_000
+    /// The search benchmark's database, kept: used as it is when it exists, else built there.
+    var database: String?
 
     static let usage = """
-        usage: reader-bench [import|search|all] [--articles N,N] [--seed S] [--queries Q] [--workdir DIR]
+        usage: reader-bench [import|search|all] [--articles N,N] [--seed S] [--queries Q] [--workdir DIR] [--database PATH]
                reader-bench http [--megabytes M] [--requests N] [--rounds R]
                reader-bench sync [--articles N] [--edits E] [--seed S] [--workdir DIR]
                reader-bench greader-sync [--articles N] [--seed S] [--workdir DIR]
@@ -28,7 +30,9 @@ struct BenchOptions {
                reader-bench load [--devices N] [--seconds S] [--pause-ms M] [--engines sqlite,postgres,postgres-2] [--postgres URL]
 
           import     import N generated articles (a ~3 KB RSS file) against the raw SQLite floor
-          search     search latency over the largest N articles against raw FTS5 queries
+          search     search latency over the largest N articles against raw FTS5 queries, then the
+                     first page of `reader articles list --unread` and `reader status` over the same
+                     database (needs release reader)
           all        both (the default), search reusing the import's database
           http       the HTTP client on loopback: a large download against the curl CLI, and
                      small sequential requests on a reused connection
@@ -52,6 +56,9 @@ struct BenchOptions {
           --queries Q      search queries to time (default 1000)
           --workdir DIR    where files go (default a temporary folder, removed at the end);
                            generated files are removed either way
+          --database PATH  search's database, kept: used as it is when the file exists (it
+                           must hold the generated articles of the same --articles and --seed),
+                           else built there
         """
 
     init(arguments: [String]) throws {
@@ -83,6 +90,8 @@ struct BenchOptions {
                 self.queries = queries
             case "--workdir":
                 workdir = try value()
+            case "--database":
+                database = try value()
             default:
                 throw BenchError("unknown argument \(option)\n\n\(Self.usage)")
             }

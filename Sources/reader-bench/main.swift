@@ -1,6 +1,6 @@
 import Foundation
 
-/// `reader-bench [import|search|all] [--articles N,N] [--seed S] [--queries Q] [--workdir DIR]`:
+/// `reader-bench [import|search|all] [--articles N,N] [--seed S] [--queries Q] [--workdir DIR] [--database PATH]`:
 /// release-build benchmarks, one line per figure, each beside its goal when it has one.
 /// Wall-clock figures live here, never in tests.
 func runBenchmarks(_ arguments: [String]) throws {
