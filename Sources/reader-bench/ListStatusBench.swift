@@ -77,7 +77,7 @@ enum ListStatusBench {
     /// The counts `ReaderStore.status` reads.
     static let statusSQL = """
         SELECT
-          (SELECT count(*) FROM articles),
+          (SELECT count(*) FROM articles INDEXED BY articles_source),
           (SELECT count(*) FROM article_states WHERE read = 1),
           (SELECT count(*) FROM article_states WHERE starred = 1),
           (SELECT count(*) FROM notes WHERE deleted = 0),
