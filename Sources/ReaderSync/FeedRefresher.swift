@@ -45,9 +45,12 @@ public struct FeedRefresher: Sendable {
         force: Bool = false, progress: (FeedRefreshProgress) -> Void = { _ in }
     ) async throws -> FeedRefreshReport {
         let started = ContinuousClock.now
-        var report = try await fetcher.refresh(
-            into: StoreFeeds(store: store, now: now, start: now()), force: force, maxConcurrent: maxConcurrent, progress: progress
-        )
+        // The write-ahead log is copied into the database beside the writer, on the other core.
+        var report = try await store.checkpointingBeside {
+            try await fetcher.refresh(
+                into: StoreFeeds(store: store, now: now, start: now()), force: force, maxConcurrent: maxConcurrent, progress: progress
+            )
+        }
         report.pruned = try await store.async.prune().removed
         let elapsed = ContinuousClock.now - started
         report.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
