@@ -274,6 +274,7 @@ extension ReaderStore {
         try db.execute(sql: """
             UPDATE sync_state SET cursor = NULL, resyncing = 1, backfill_head = NULL, backfill_below = NULL WHERE id = 1;
             DELETE FROM resync_seen;
+            DELETE FROM sync_deferred WHERE entity IN ('note', 'article_state');
             """)
     }
 }

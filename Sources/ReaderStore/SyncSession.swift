@@ -113,8 +113,10 @@ struct SyncSession {
         }
         switch change {
         case .source(let record):
+            try forgetDropped(.source, id: record.id)
             try withWriter { try $0.save(record) }
         case .article(let record):
+            try forgetDropped(.article, id: record.id)
             if try withWriter({ try $0.save(record) }) {
                 try reanchorNotes(articleID: record.id, text: record.text)
             }
@@ -122,9 +124,11 @@ struct SyncSession {
             report.changes.articleIDs.insert(record.id)
         case .articleState(let record):
             report.pageReport.states += 1
+            try forgetDeferred(.articleState, id: record.articleID)
             try saveState(record)
         case .note(let record):
             report.pageReport.notes += 1
+            try forgetDeferred(.note, id: record.id)
             if try pendingCount(.note, record.id) == 0 { try saveNote(record) }
             try see(record.bodyHLC); try see(record.anchorHLC)
         case .subscription(let record):
@@ -135,10 +139,58 @@ struct SyncSession {
         }
     }
 
-    /// Notes and state that arrived before their article, tried again now.
+    /// A copy of an entity pulled later is never older than one waiting for its article (a
+    /// change only moves up the feed), so the waiting one goes: applied after it, it would
+    /// put the older version back. Newest first, a note or state usually arrives before its
+    /// article, and the article can then come in the same forward page as a newer copy.
+    private func forgetDeferred(_ entity: ChangeEntity, id: String) throws {
+        try db.execute(sql: "DELETE FROM sync_deferred WHERE entity = ? AND id = ?", arguments: [entity.rawValue, id])
+    }
+
+    /// The marks `sync_deferred` keeps for an article or a source whose tombstone was applied
+    /// while something here still held it (`markDropped`).
+    private static func droppedMark(_ entity: ChangeEntity) -> String { "dropped " + entity.rawValue }
+
+    /// An article the server dropped while a note here still hangs on it, or a source while
+    /// articles here are still of it, is kept, and marked: when what held it goes, a later
+    /// page removes it (`sweepDropped`). Oldest first, the note's tombstone came before the
+    /// article's; newest first (a first sync, a resync) the article's comes first.
+    private func markDropped(_ entity: ChangeEntity, id: String) throws {
+        try db.execute(sql: "INSERT OR REPLACE INTO sync_deferred (entity, id, article_id, record) VALUES (?, ?, ?, '')",
+                       arguments: [Self.droppedMark(entity), id, entity == .article ? id : ""])
+    }
+
+    /// A live record of a marked article or source: the server has it again.
+    private func forgetDropped(_ entity: ChangeEntity, id: String) throws {
+        try db.execute(sql: "DELETE FROM sync_deferred WHERE entity = ? AND id = ?", arguments: [Self.droppedMark(entity), id])
+    }
+
+    /// Removes the marked articles no note holds any more, then the marked sources no
+    /// article is of, and their marks.
+    mutating func sweepDropped() throws {
+        let article = Self.droppedMark(.article), source = Self.droppedMark(.source)
+        let freed = try String.fetchAll(db, sql: """
+            SELECT d.id FROM sync_deferred d
+            WHERE d.entity = ? AND NOT EXISTS (SELECT 1 FROM notes n WHERE n.article_id = d.id)
+            """, arguments: [article])
+        for id in freed {
+            try db.execute(sql: "DELETE FROM articles WHERE id = ?", arguments: [id])
+            if db.changesCount > 0 { report.changes.articleIDs.insert(id) }
+            try forgetDropped(.article, id: id)
+        }
+        try db.execute(sql: """
+            DELETE FROM sources WHERE id IN (SELECT d.id FROM sync_deferred d WHERE d.entity = ?)
+              AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.source_id = sources.id);
+            DELETE FROM sync_deferred WHERE entity = ? AND NOT EXISTS (SELECT 1 FROM sources s WHERE s.id = sync_deferred.id)
+            """, arguments: [source, source])
+    }
+
+    /// Notes and state that arrived before their article, tried again now; then what the
+    /// server dropped and nothing here holds any more goes (`sweepDropped`).
     mutating func retryDeferred() throws {
         let rows = try Row.fetchAll(db, sql: """
             SELECT d.entity, d.id, d.record FROM sync_deferred d JOIN articles a ON a.id = d.article_id
+            WHERE d.entity IN ('note', 'article_state')
             """)
         let decoder = JSONDecoder()
         for row in rows {
@@ -151,6 +203,7 @@ struct SyncSession {
                 try saveState(try decoder.decode(ArticleStateRecord.self, from: Data(json.utf8)))
             }
         }
+        try sweepDropped()
     }
 
     /// At the end of a full resync, notes the server no longer has (their tombstones were
@@ -164,6 +217,7 @@ struct SyncSession {
             DELETE FROM resync_seen;
             UPDATE sync_state SET resyncing = 0 WHERE id = 1;
             """)
+        try sweepDropped()
     }
 
     private mutating func applyTombstone(_ entity: ChangeEntity, id: String) throws {
@@ -175,13 +229,19 @@ struct SyncSession {
             if try !db.exists("notes WHERE article_id = ?", [id]) {
                 try db.execute(sql: "DELETE FROM articles WHERE id = ?", arguments: [id])
                 report.changes.articleIDs.insert(id)
+            } else {
+                try markDropped(.article, id: id)
             }
+            // Its state and notes waiting for it wait for nothing now.
+            try db.execute(sql: "DELETE FROM sync_deferred WHERE article_id = ? AND entity IN ('note', 'article_state')", arguments: [id])
             try forgetPruned(articleID: id)
         case .source:
             // A source that left the user's library on the server; one still holding
             // articles here (kept by a note) stays.
             if try !db.exists("articles WHERE source_id = ?", [id]) {
                 try db.execute(sql: "DELETE FROM sources WHERE id = ?", arguments: [id])
+            } else {
+                try markDropped(.source, id: id)
             }
         case .articleState, .subscription:
             break // never deleted on the server: a state reset or an unsubscribe is a set

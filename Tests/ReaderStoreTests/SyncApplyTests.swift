@@ -65,4 +65,60 @@ import Testing
         let mutation = try #require(try test.store.apply(.setRead(articleIDs: [id], read: true)).mutations.first)
         #expect(mutation.hlc > future, "a local edit after seeing a stamp is later than it")
     }
+
+    /// Newest first (a first sync, a resync), an article's tombstone comes before that of the
+    /// note that kept it, and a source's before its articles': each is kept while held,
+    /// then goes once what held it has gone, as it does oldest first.
+    @Test func anArticleDroppedWhileANoteHeldItGoesWithTheNoteNewestFirst() throws {
+        let test = try TestStore()
+        let source = Source(id: "5ource000003", key: "k3", kind: .rss, title: "S", siteURL: nil, feedURL: nil)
+        let id = "a000000000000003"
+        let note = NoteRecord(
+            id: "n3", articleID: id, anchor: nil, body: "kept", createdAt: "2026-11-20T10:00:00.000Z",
+            updatedAt: "2026-11-20T10:00:00.000Z", revision: 1, conflicted: false, bodyHLC: Self.hlc, anchorHLC: nil
+        )
+        try test.store.applyChanges(ChangePage(changes: [
+            SequencedChange(seq: 1, change: .source(source)), SequencedChange(seq: 2, change: .article(Self.article(id, source: source.id))),
+            SequencedChange(seq: 3, change: .note(note)),
+        ], nextCursor: "3", hasMore: false, serverHLC: Self.hlc))
+        try test.store.beginResync()
+        // The server's feed after the note was deleted elsewhere: the note's tombstone, then
+        // the article's and the source's, which it freed; read newest first.
+        try test.store.applyNewestFirst(ChangePage(changes: [
+            SequencedChange(seq: 9, change: .tombstone(.source, id: source.id)),
+            SequencedChange(seq: 8, change: .tombstone(.article, id: id)),
+        ], nextCursor: "8", hasMore: true, serverHLC: Self.hlc, head: "9"), head: nil)
+        #expect(try test.store.articles().map(\.id) == [id], "held by the note still")
+        try test.store.applyNewestFirst(ChangePage(changes: [
+            SequencedChange(seq: 7, change: .tombstone(.note, id: "n3")),
+        ], nextCursor: "7", hasMore: false, serverHLC: Self.hlc, head: "9"), head: "9")
+        try test.store.applyChanges(ChangePage(changes: [], nextCursor: "9", hasMore: false, serverHLC: Self.hlc))
+        #expect(try test.store.notes().isEmpty)
+        #expect(try test.store.articles().isEmpty, "freed by the note's tombstone")
+        #expect(try test.store.sources().isEmpty, "freed with its last article")
+    }
+
+    /// A state that waited for its article during a newest-first pull is replaced by a newer
+    /// copy of it pulled later, and is not applied over it when the article comes in the same
+    /// page.
+    @Test func aWaitingStateGivesWayToANewerCopyPulledLater() throws {
+        let test = try TestStore()
+        let source = Source(id: "5ource000004", key: "k4", kind: .rss, title: "S", siteURL: nil, feedURL: nil)
+        let id = "a000000000000004"
+        let older = ArticleStateRecord(articleID: id, read: false, starred: false, progress: 0, tags: [],
+                                       hlc: StateStamps(starred: Self.hlc))
+        let later = HLC(wallMillis: Self.hlc.wallMillis + 60_000, counter: 0, node: "phone")
+        let newer = ArticleStateRecord(articleID: id, read: false, starred: true, progress: 0, tags: [],
+                                       hlc: StateStamps(starred: later))
+        try test.store.applyNewestFirst(ChangePage(changes: [
+            SequencedChange(seq: 990, change: .articleState(older)), SequencedChange(seq: 10, change: .source(source)),
+        ], nextCursor: "10", hasMore: false, serverHLC: Self.hlc, head: "1000"), head: nil)
+        #expect(try test.store.syncSettings().cursor == "1000")
+        // The article moved above the head (its content changed), then the user starred it.
+        try test.store.applyChanges(ChangePage(changes: [
+            SequencedChange(seq: 1005, change: .article(Self.article(id, source: source.id))),
+            SequencedChange(seq: 1006, change: .articleState(newer)),
+        ], nextCursor: "1006", hasMore: false, serverHLC: later))
+        #expect(try test.store.article(id: id).state.starred, "the newer copy stands")
+    }
 }
