@@ -15,6 +15,7 @@ func runBenchmarks(_ arguments: [String]) throws {
     if arguments.first == RetentionBench.command { return try RetentionBench.run(Array(arguments.dropFirst())) }
     if arguments.first == JSONBench.command { return try JSONBench.run(Array(arguments.dropFirst())) }
     if arguments.first == LoadBench.command { return try LoadBench.run(Array(arguments.dropFirst())) }
+    if arguments.first == StartBench.command { return try StartBench.run(Array(arguments.dropFirst())) }
     if arguments.first == ImportChild.command {
         try ImportChild.main(Array(arguments.dropFirst()))
         return
