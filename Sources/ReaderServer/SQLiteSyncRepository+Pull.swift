@@ -68,7 +68,8 @@ extension SQLiteSyncRepository {
                     db, sql: "SELECT COUNT(*) FROM changes WHERE user_id = ? AND seq < ?", arguments: [user.id, through]
                 ) ?? 0
                 : 0
-            return (changes, hasMore, hasMore ? through : 0, remaining, head)
+            // The last page's cursor is the head: everything up to it is in the device's hands.
+            return (changes, hasMore, hasMore ? through : head, remaining, head)
         } }
         return ChangePage(
             changes: changes, nextCursor: String(next), hasMore: hasMore, serverHLC: clock.tick(), remaining: remaining,

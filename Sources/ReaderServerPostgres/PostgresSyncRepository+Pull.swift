@@ -63,7 +63,7 @@ extension PostgresSyncRepository {
             )
             for try await count in counted.decode(Int64.self) { remaining = Int(count) }
         }
-        return (Page(changes: changes, hasMore: hasMore, next: hasMore ? through : 0, remaining: remaining), head)
+        return (Page(changes: changes, hasMore: hasMore, next: hasMore ? through : head, remaining: remaining), head)
     }
 
     /// Records read per query while a page is built, as on SQLite.

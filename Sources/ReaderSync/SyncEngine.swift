@@ -189,6 +189,11 @@ public actor SyncEngine {
         guard page.nextCursor != backfill?.below || !page.changes.isEmpty else {
             throw .protocolViolation("the server said there is more but did not move the cursor")
         }
+        // Newest first, each page is below the one before: a cursor that does not go down
+        // would ask for the same pages for ever.
+        if let below = backfill.flatMap({ Int64($0.below) }), let next = Int64(page.nextCursor), next >= below {
+            throw .protocolViolation("a newest-first page's cursor \(next) is not below the one before, \(below)")
+        }
         backfill = SyncBackfill(head: pullHead, below: page.nextCursor)
     }
 

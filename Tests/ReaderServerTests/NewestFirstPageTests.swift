@@ -41,6 +41,8 @@ import Testing
             #expect(pulled.map(\.seq) == pulled.map(\.seq).sorted(by: >))
             #expect(pages >= 4)
             #expect(heads.count == 1)
+            // The last page's cursor is the head, to pull oldest first from.
+            #expect(before == heads.first)
             let (oldest, _) = try await client.pullAll(token: token, since: "0", limit: 1000)
             #expect(oldest.count == pulled.count)
         }
