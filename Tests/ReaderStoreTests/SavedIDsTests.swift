@@ -55,20 +55,23 @@ import Testing
     }
 
     /// The temporary table outlives the transaction on its connection: the next set that
-    /// moves there must not find the ids of the one before.
+    /// moves there must not find the ids of the one before, whether they come before or
+    /// after the move.
     @Test func aLaterTransactionDoesNotSeeTheIDsOfAnEarlierOne() throws {
         let database = try Self.database()
-        let ids = (1...7).map { String(format: "%016x", $0) }
+        let ids = (1...8).map { String(format: "%016x", $0) }
         let first = try database.write { db in
             var saved = ArticleWriter.SavedIDs(limit: 2)
             return (try Self.insert(Array(ids[0..<5]), into: &saved, db), saved.isSpilled)
         }
         let second = try database.write { db in
             var saved = ArticleWriter.SavedIDs(limit: 2)
-            return (try Self.insert(Array(ids[2..<7] + ids[2..<7]), into: &saved, db), saved.isSpilled)
+            // Three new ids move the set to the table, then the first transaction's come.
+            let order = Array(ids[5..<8] + ids[0..<5])
+            return (try Self.insert(order + order, into: &saved, db), saved.isSpilled)
         }
         #expect(first.0 == Array(repeating: true, count: 5) && first.1)
-        #expect(second.0 == Array(repeating: true, count: 5) + Array(repeating: false, count: 5) && second.1)
+        #expect(second.0 == Array(repeating: true, count: 8) + Array(repeating: false, count: 8) && second.1)
     }
 
     /// One import of more drafts than the set keeps in memory: a guid repeated after the ids
