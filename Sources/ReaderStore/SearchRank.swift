@@ -51,12 +51,18 @@ enum SearchRank {
 private final class RankData {
     let rows: Int64
     let averageLength: Double
+    /// Whether each phrase is a prefix, from the `kinds` argument.
+    let prefix: [Bool]
+    /// The weight of each column, from the arguments after `kinds`.
+    let weights: [Double]
     var idf: [Double?]
     var frequency: [Double]
 
-    init(rows: Int64, averageLength: Double, phrases: Int) {
+    init(rows: Int64, averageLength: Double, phrases: Int, prefix: [Bool], weights: [Double]) {
         self.rows = rows
         self.averageLength = averageLength
+        self.prefix = prefix
+        self.weights = weights
         idf = Array(repeating: nil, count: phrases)
         frequency = Array(repeating: 0, count: phrases)
     }
@@ -100,17 +106,18 @@ private let rankFunction: @convention(c) (
             return fail(SQLITE_ERROR)
         }
         let phrases = Int(api.xPhraseCount?(fts) ?? 0)
-        data = RankData(rows: rows, averageLength: rows > 0 ? Double(tokens) / Double(rows) : 1, phrases: phrases)
+        // Arguments: the phrase kinds ("w" or "p" each), then one weight per column; read
+        // once per query, as they are the same for every row.
+        let kinds: [UInt8] = argumentCount > 0 && arguments?[0] != nil
+            ? Array(UnsafeBufferPointer(start: sqlite3_value_text(arguments?[0]), count: Int(sqlite3_value_bytes(arguments?[0]))))
+            : []
+        let prefix = (0..<phrases).map { $0 < kinds.count && kinds[$0] == UInt8(ascii: "p") }
+        let columns = Int(api.xColumnCount?(fts) ?? 0)
+        let weights = (0..<columns).map { $0 + 1 < Int(argumentCount) ? sqlite3_value_double(arguments?[$0 + 1]) : 1 }
+        data = RankData(rows: rows, averageLength: rows > 0 ? Double(tokens) / Double(rows) : 1, phrases: phrases,
+                        prefix: prefix, weights: weights)
         let retained = Unmanaged.passRetained(data).toOpaque()
         guard api.xSetAuxdata?(fts, retained, releaseRankData) == SQLITE_OK else { return fail(SQLITE_NOMEM) }
-    }
-    // Arguments: the phrase kinds ("w" or "p" each), then one weight per column.
-    let kinds: [UInt8] = argumentCount > 0 && arguments?[0] != nil
-        ? Array(UnsafeBufferPointer(start: sqlite3_value_text(arguments?[0]), count: Int(sqlite3_value_bytes(arguments?[0]))))
-        : []
-    func weight(_ column: Int32) -> Double {
-        let index = Int(column) + 1
-        return index < Int(argumentCount) ? sqlite3_value_double(arguments?[index]) : 1
     }
 
     for index in data.frequency.indices { data.frequency[index] = 0 }
@@ -121,7 +128,7 @@ private let rankFunction: @convention(c) (
         var column: Int32 = 0
         var offset: Int32 = 0
         guard api.xInst?(fts, instance, &phrase, &column, &offset) == SQLITE_OK else { return fail(SQLITE_ERROR) }
-        data.frequency[Int(phrase)] += weight(column)
+        data.frequency[Int(phrase)] += Int(column) < data.weights.count ? data.weights[Int(column)] : 1
     }
     var length: Int32 = 0
     guard api.xColumnSize?(fts, -1, &length) == SQLITE_OK else { return fail(SQLITE_ERROR) }
@@ -134,7 +141,7 @@ private let rankFunction: @convention(c) (
         let idf: Double
         if let known = data.idf[phrase] {
             idf = known
-        } else if phrase < kinds.count && kinds[phrase] == UInt8(ascii: "p") || (api.xPhraseSize?(fts, Int32(phrase)) ?? 1) > 1 {
+        } else if data.prefix[phrase] || (api.xPhraseSize?(fts, Int32(phrase)) ?? 1) > 1 {
             idf = SearchRank.idf(hits: SearchRank.prefixShare * Double(data.rows), rows: data.rows)
             data.idf[phrase] = idf
         } else {
