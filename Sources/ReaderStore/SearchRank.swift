@@ -22,7 +22,7 @@ enum SearchRank {
     static let functionName = "reader_rank"
     /// Articles a phrase is counted up to before its total is estimated.
     static let countCap: Int64 = 2_000
-    /// The share of articles a prefix is taken to be in.
+    /// The share of articles a prefix, or a phrase of several words, is taken to be in.
     static let prefixShare = 0.01
 
     /// Adds the function to a connection; once per connection, as FTS5 keeps a list.
@@ -31,8 +31,8 @@ enum SearchRank {
         _ = api.pointee.xCreateFunction(UnsafeMutablePointer(mutating: api), functionName, nil, rankFunction, nil)
     }
 
-    /// The estimated share of the `rows` articles that hold a phrase whose capped count
-    /// reached `count` articles, the first at row id `first` and the last at `last`.
+    /// How many of the `rows` articles hold a phrase, estimated from its capped count:
+    /// `count` articles, the first at row id `first` and the last at `last`.
     static func estimatedHits(count: Int64, first: Int64, last: Int64, rows: Int64) -> Double {
         guard count >= countCap, last > first else { return Double(count) }
         let span = Double(last - first + 1)
