@@ -116,6 +116,8 @@ let package = Package(
             dependencies: [
                 "ReaderStore", "ReaderFeeds", "ReaderModels", "ReaderSync", "ReaderFetch", "ReaderHTTP", "ReaderCurl",
                 "CAllocator", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // SQLite's process-wide memory budget (Reader.main).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             exclude: ["Samples"],
             swiftSettings: strict

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CAllocator
 import Foundation
+import GRDBSQLite
 import ReaderFeeds
 import ReaderStore
 
@@ -34,6 +35,13 @@ struct Reader: AsyncParsableCommand {
         // One malloc arena (glibc): a refresh allocates on three threads, and a third arena
         // held 8-10 MB more at peak for the same work; one arena measured no slower.
         _ = reader_limit_malloc_arenas(1)
+        // SQLite keeps its memory, page caches included, near 3 MB for the whole process
+        // (a soft limit: it recycles cached pages rather than allocate more). A first
+        // refresh of 50 feeds peaked at 55.5 MB instead of 61.4, an import of 20,000
+        // articles at 38.7 MB instead of 44.5 (SQLite's own peak 4.8 MB instead of 10.8),
+        // in about the same time. The process's setting, so the CLI's, not the store's:
+        // an app sets its own.
+        _ = sqlite3_soft_heap_limit64(3_000_000)
         do {
             var command = try parseAsRoot(Self.movingLeadingGlobalOptions(Array(CommandLine.arguments.dropFirst())))
             if var command = command as? any AsyncParsableCommand {
