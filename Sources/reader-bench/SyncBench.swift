@@ -9,7 +9,9 @@ import ReaderStore
 /// end to end, and pushing E note edits.
 enum SyncBench {
     static let command = "sync"
-    static let ratioGoal = 1.5
+    /// Issue 16: the whole first sync, search index included, within 1.3x of the floor,
+    /// newest first as it is.
+    static let ratioGoal = 1.3
     static let peakGoalBytes = 64 * 1_048_576
     static let noopGoalSeconds = 0.050
 
