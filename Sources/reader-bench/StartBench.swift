@@ -9,8 +9,9 @@ import Foundation
 /// another scratch path, with a `reader-bench` beside it, to compare a static build.
 ///
 /// The peak RSS is the child's `VmHWM`, read every 2 ms while it runs (`PeakSampler`), so
-/// it may miss the last 2 ms of growth. `wait4`'s `ru_maxrss` cannot stand in for it: at
-/// `exec` Linux folds this process's own peak (about 30 MB, the same libraries) into it.
+/// it may miss the last 2 ms of growth, or a whole run on a busy machine (that run has no
+/// figure). `wait4`'s `ru_maxrss` cannot stand in for it: at `exec` Linux folds this
+/// process's own peak (about 30 MB, the same libraries) into it.
 enum StartBench {
     static let command = "start"
 
@@ -64,10 +65,14 @@ enum StartBench {
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: reader)[.size] as? Int) ?? 0
         for (command, result) in zip(commands, results) {
-            let peaks = result.peakBytes.sorted()
+            // A run that ended before the sampler's first reading has no figure.
+            let peaks = result.peakBytes.filter { $0 > 0 }.sorted()
+            let memory = peaks.isEmpty ? "peak RSS not sampled"
+                : "peak RSS \(Report.megabytes(peaks[peaks.count / 2])) (\(Report.megabytes(peaks[0]))–"
+                + "\(Report.megabytes(peaks[peaks.count - 1])), \(peaks.count) runs sampled)"
             Report.line(
                 "start", nil, command.label, Report.fixed(median(result.seconds) * 1000, 1) + " ms",
-                "median of \(runs); peak RSS \(Report.megabytes(peaks[peaks.count / 2])) (\(Report.megabytes(peaks[0]))–\(Report.megabytes(peaks[peaks.count - 1])))"
+                "median of \(runs); " + memory
             )
         }
         Report.line("start", nil, "reader binary", Report.megabytes(size), ldd(reader))
