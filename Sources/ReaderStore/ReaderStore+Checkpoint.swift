@@ -26,28 +26,41 @@ extension ReaderStore {
     }
 
     /// `checkpointingBeside` with a given checkpointer, which a test can ask what it did.
+    ///
+    /// The hook is put in place and taken away outside any transaction, in tasks of their
+    /// own: neither waits for the write lock nor sees the caller's cancellation, so they run
+    /// whatever happens to `body`. The checkpointer's thread and connection end on every
+    /// path; only `body`'s own failure is thrown.
     func checkpointing<T>(with checkpointer: WALCheckpointer, _ body: () async throws -> T) async throws -> T {
-        try await asyncWrite { db in checkpointer.install(db) }
+        let pool = self.pool
+        let installed = (try? await Task { try await pool.writeWithoutTransaction { db in checkpointer.install(db) } }.value) != nil
+        guard installed else {
+            await checkpointer.stopped()
+            return try await body()
+        }
+        let result: T
         do {
-            let result = try await body()
-            try await finish(checkpointer)
-            return result
+            result = try await body()
         } catch {
-            try? await finish(checkpointer)
+            await finish(checkpointer)
             throw error
         }
+        await finish(checkpointer)
+        return result
     }
 
     /// The log's size in pages at which the writer checkpoints by itself, as
     /// `connectionPragmas` sets it.
     static let autocheckpointPages: Int32 = 8192
 
-    /// Gives the writer its own checkpoint back and ends the thread. It runs in a task of its
-    /// own, so that a cancelled refresh still does it; should it fail, the hook keeps the
-    /// checkpointer (it holds a reference) and the log stays bounded all the same.
-    private func finish(_ checkpointer: WALCheckpointer) async throws {
-        try await Task { try await asyncWrite { db in checkpointer.uninstall(db) } }.value
-        checkpointer.stop()
+    /// Gives the writer its own checkpoint back, then ends the thread. Should the hand-back
+    /// fail (the store closed meanwhile), the hook keeps the checkpointer (it holds a
+    /// reference), which without its thread still checkpoints from the writer at
+    /// `writerPages`: the log stays bounded, and the refresh's outcome stands.
+    private func finish(_ checkpointer: WALCheckpointer) async {
+        let pool = self.pool
+        _ = try? await Task { try await pool.writeWithoutTransaction { db in checkpointer.uninstall(db) } }.value
+        await checkpointer.stopped()
     }
 }
 
@@ -130,10 +143,21 @@ final class WALCheckpointer: @unchecked Sendable {
         Unmanaged.passUnretained(self).release()
     }
 
-    /// Ends the thread after any checkpoint asked for has run.
-    func stop() {
+    /// Ends the thread after any checkpoint asked for has run, and closes its connection.
+    /// The wait is on a thread of its own, not on one of the tasks' shared threads.
+    func stopped() async {
+        await withCheckedContinuation { (finished: CheckedContinuation<Void, Never>) in
+            Thread { [self] in
+                stop()
+                finished.resume()
+            }.start()
+        }
+    }
+
+    private func stop() {
         state.withLock { $0.stopping = true }
         wake.signal()
         done.wait()
+        try? connection.close()
     }
 }
