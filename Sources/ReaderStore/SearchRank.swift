@@ -36,7 +36,9 @@ enum SearchRank {
     static func estimatedHits(count: Int64, first: Int64, last: Int64, rows: Int64) -> Double {
         guard count >= countCap, last > first else { return Double(count) }
         let span = Double(last - first + 1)
-        return min(Double(rows), Double(count) / span * Double(rows))
+        // Never fewer than were counted (row ids spread wider than `rows`, after pruning),
+        // never more than there are.
+        return min(Double(rows), max(Double(count), Double(count) / span * Double(rows)))
     }
 
     /// bm25's inverse document frequency, never below a small positive value (as in FTS5).

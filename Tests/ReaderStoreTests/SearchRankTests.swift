@@ -78,6 +78,8 @@ import Testing
         #expect(SearchRank.estimatedHits(count: cap, first: 1, last: 2 * cap, rows: 4 * cap) == Double(2 * cap))
         // Never more than every row.
         #expect(SearchRank.estimatedHits(count: cap, first: 1, last: cap, rows: cap / 2) == Double(cap / 2))
+        // Row ids spread wider than the rows (pruned articles leave gaps): never fewer than counted.
+        #expect(SearchRank.estimatedHits(count: cap, first: 1, last: 4 * cap, rows: 2 * cap) == Double(cap))
     }
 
     @Test func theStoreRanksWithItAndKindsFollowThePhrases() throws {
