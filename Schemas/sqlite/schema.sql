@@ -166,6 +166,8 @@ CREATE TABLE sync_state (
 
 CREATE INDEX article_states_starred ON article_states(starred) WHERE starred = 1;
 
+CREATE INDEX articles_first_seen ON articles(first_seen_at);
+
 CREATE INDEX articles_sort ON articles(sort_at);
 
 CREATE INDEX articles_source ON articles(source_id);

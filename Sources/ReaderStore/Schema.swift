@@ -21,6 +21,7 @@ enum Schema {
         migrator.registerMigration("v7-sync-api", migrate: addSyncAPI)
         migrator.registerMigration("v8-text-once", migrate: storeTextOnce)
         migrator.registerMigration("v9-sync-backfill", migrate: addBackfill)
+        migrator.registerMigration("v10-retention-index", migrate: indexArrival)
         return migrator
     }
 
