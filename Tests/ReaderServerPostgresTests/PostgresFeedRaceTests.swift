@@ -14,16 +14,9 @@ import Testing
 ///   chosen as a deadlock's victim (40P01) and is run again, not recorded as a failure;
 /// - a subscription racing a refresh that moves another feed to the same URL writes its
 ///   articles under the moved feed's source, not under a second one.
-@Suite(.enabled(if: PostgresTestCluster.canRun, PostgresTestCluster.absent))
+@Suite(.enabled(if: PostgresTestCluster.canRun, PostgresTestCluster.absent), .serialized)
 struct PostgresFeedRaceTests {
-    static func rss(_ name: String) -> RoutedServer.Route {
-        let body = """
-            <?xml version="1.0"?><rss version="2.0"><channel><title>\(name)</title><link>https://example.org/</link>
-            <item><title>\(name) one</title><guid>\(name)-1</guid><link>https://example.org/\(name)/1</link></item>
-            </channel></rss>
-            """
-        return .body(Array(body.utf8), contentType: "application/rss+xml", etag: "\"\(name)\"")
-    }
+    static func rss(_ name: String) -> RoutedServer.Route { PostgresFeedRefreshTests.rss(name) }
 
     /// Runs `body` in a transaction on a connection of its own, outside the repository's pool.
     static func holding<T: Sendable>(
@@ -42,11 +35,15 @@ struct PostgresFeedRaceTests {
         }
     }
 
-    /// Waits until another backend waits for a lock (a bounded number of looks, 20 ms apart).
+    /// Waits until another backend of this test's database waits for a lock (a bounded
+    /// number of looks, 20 ms apart); other tests' databases share the cluster.
     static func untilSomeoneWaits(_ connection: PostgresConnection, _ logger: Logger) async throws {
         for _ in 0..<1500 {
             for try await waiting in try await connection.query(
-                "SELECT count(*) FROM pg_locks WHERE NOT granted AND pid <> pg_backend_pid()", logger: logger
+                """
+                SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+                WHERE NOT l.granted AND a.datname = current_database() AND l.pid <> pg_backend_pid()
+                """, logger: logger
             ).decode(Int64.self) where waiting > 0 { return }
             try await Task.sleep(for: .milliseconds(20))
         }
