@@ -139,6 +139,12 @@ CREATE TABLE sources (
   created_at TEXT NOT NULL
 );
 
+CREATE TABLE store_counts (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  articles INTEGER NOT NULL,
+  read INTEGER NOT NULL
+);
+
 CREATE TABLE subscriptions (
   url TEXT PRIMARY KEY NOT NULL,
   title TEXT,

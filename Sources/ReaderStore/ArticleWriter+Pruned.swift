@@ -14,6 +14,10 @@ extension ArticleWriter {
     /// becomes its state again, so it does not come back unread.
     func restorePrunedState(articleID id: String) throws {
         try db.cachedStatement(sql: """
+            UPDATE store_counts SET read = read + (SELECT count(*) FROM pruned_articles WHERE article_id = ? AND has_state = 1 AND read = 1)
+            WHERE id = 1
+            """).execute(arguments: [id])
+        try db.cachedStatement(sql: """
             INSERT INTO article_states (article_id, read, read_hlc, starred, starred_hlc, progress, progress_hlc, tags, tags_hlc)
             SELECT article_id, read, read_hlc, starred, starred_hlc, progress, progress_hlc, tags, tags_hlc
             FROM pruned_articles WHERE article_id = ? AND has_state = 1

@@ -178,6 +178,7 @@ struct ArticleWriter {
                 row.published ?? row.firstSeenAt,
             ])
             try index.execute(arguments: [db.lastInsertedRowID, row.title, row.author, row.summary, row.text])
+            try StoreCounts.add(db, articles: 1)
             if pruned != nil {
                 try restorePrunedState(articleID: row.id)
                 updated += 1

@@ -27,6 +27,7 @@ extension EditSession {
             """)
         for id in ids {
             let hlc = tick()
+            if field == .read, case .bool(let read) = value { try StoreCounts.willSetRead(db, articleID: id, to: read) }
             try statement.execute(arguments: [id, stored, hlc.description])
             try record(.articleState, id, op: .set, baseRevision: nil, fields: [column: value], hlc: hlc)
         }

@@ -125,6 +125,11 @@ extension ReaderStore {
                 report.articleIDs.append(row["id"])
                 if row["read"] as Bool { report.read += 1 } else { report.unread += 1 }
             }
+            try db.execute(sql: """
+                UPDATE store_counts SET articles = articles - (SELECT count(*) FROM prune_batch),
+                  read = read - (SELECT count(*) FROM prune_batch WHERE read = 1)
+                WHERE id = 1
+                """)
             // The state rows go with their articles (ON DELETE CASCADE), the search rows by trigger.
             try db.execute(sql: "DELETE FROM articles WHERE id IN (SELECT id FROM prune_batch); DELETE FROM prune_batch;")
         }

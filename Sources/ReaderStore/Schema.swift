@@ -22,6 +22,7 @@ enum Schema {
         migrator.registerMigration("v8-text-once", migrate: storeTextOnce)
         migrator.registerMigration("v9-sync-backfill", migrate: addBackfill)
         migrator.registerMigration("v10-retention-index", migrate: indexArrival)
+        migrator.registerMigration("v11-status-counts", migrate: keepStatusCounts)
         return migrator
     }
 

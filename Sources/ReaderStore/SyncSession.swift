@@ -174,6 +174,7 @@ struct SyncSession {
             WHERE d.entity = ? AND NOT EXISTS (SELECT 1 FROM notes n WHERE n.article_id = d.id)
             """, arguments: [article])
         for id in freed {
+            try StoreCounts.willDelete(db, articleID: id)
             try db.execute(sql: "DELETE FROM articles WHERE id = ?", arguments: [id])
             if db.changesCount > 0 { report.changes.articleIDs.insert(id) }
             try forgetDropped(.article, id: id)
@@ -227,6 +228,7 @@ struct SyncSession {
         case .article:
             // Content the server dropped goes, unless a note still hangs on it.
             if try !db.exists("notes WHERE article_id = ?", [id]) {
+                try StoreCounts.willDelete(db, articleID: id)
                 try db.execute(sql: "DELETE FROM articles WHERE id = ?", arguments: [id])
                 report.changes.articleIDs.insert(id)
             } else {
@@ -313,6 +315,7 @@ struct SyncSession {
         ]
         try db.execute(sql: "INSERT OR IGNORE INTO article_states (article_id) VALUES (?)", arguments: [record.articleID])
         for (column, value, hlc) in values where !pendingFields.contains(column) {
+            if column == "read" { try StoreCounts.willSetRead(db, articleID: record.articleID, to: record.read) }
             try db.execute(sql: "UPDATE article_states SET \(column) = ?, \(column)_hlc = ? WHERE article_id = ?",
                            arguments: [value, hlc?.description, record.articleID])
             try see(hlc)

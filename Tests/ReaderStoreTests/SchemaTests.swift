@@ -39,7 +39,7 @@ import Testing
     @Test func migrationsAreNamedAndAllApplied() throws {
         let test = try TestStore()
         let applied = try test.store.pool.read { db in try Schema.migrator.appliedIdentifiers(db) }
-        #expect(applied == ["v1-content", "v1-user-state", "v1-outbox-and-sync", "v1-search", "v2-batched-article-index", "v3-sync", "v3-feeds", "v4-search-merges", "v5-application-id", "v6-retention", "v7-sync-api", "v8-text-once", "v9-sync-backfill", "v10-retention-index"])
+        #expect(applied == ["v1-content", "v1-user-state", "v1-outbox-and-sync", "v1-search", "v2-batched-article-index", "v3-sync", "v3-feeds", "v4-search-merges", "v5-application-id", "v6-retention", "v7-sync-api", "v8-text-once", "v9-sync-backfill", "v10-retention-index", "v11-status-counts"])
     }
 
     @Test func searchIndexMergesEightSegmentsAtATimeAndTheWALWaitsFor8192Pages() throws {

@@ -54,6 +54,23 @@ struct TestStore {
     func count(_ sql: String) throws -> Int {
         try store.pool.read { db in try Int.fetchOne(db, sql: sql) ?? 0 }
     }
+
+    /// A database file in a fresh folder named `name`, migrated only up to `migration`, as an
+    /// earlier version left it, for a test to fill and then open with the store.
+    static func database(_ name: String, migratedUpTo migration: String) throws -> (old: DatabaseQueue, path: String) {
+        let folder = TestFolder.url(name)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let path = folder.appendingPathComponent("reader.sqlite").path
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        // v8 moves the text with the store's own function.
+        config.prepareDatabase { db in db.add(function: ArticleText.function) }
+        let old = try DatabaseQueue(path: path, configuration: config)
+        // As the store makes every new file since v6.
+        try old.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL") }
+        try Schema.migrator.migrate(old, upTo: migration)
+        return (old, path)
+    }
 }
 
 import GRDB

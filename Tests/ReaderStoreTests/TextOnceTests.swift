@@ -114,15 +114,7 @@ import Testing
     /// A database made by the previous schema (v7), with articles, state and a note, opens,
     /// migrates, and reads and searches as it did; the text it can derive is dropped.
     @Test func aVersion7DatabaseMigrates() throws {
-        let folder = TestFolder.url("v7")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let path = folder.appendingPathComponent("reader.sqlite").path
-        var config = Configuration()
-        config.foreignKeysEnabled = true
-        let old = try DatabaseQueue(path: path, configuration: config)
-        // As the store makes every new file since v6.
-        try old.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL") }
-        try Schema.migrator.migrate(old, upTo: "v7-sync-api")
+        let (old, path) = try TestStore.database("v7", migratedUpTo: "v7-sync-api")
         let now = Timestamp.format(Date(timeIntervalSince1970: 1_764_000_000))
         try old.write { db in
             try db.execute(sql: "INSERT INTO sources (id, key, kind, title, created_at) VALUES (?, ?, 'rss', ?, ?)",
