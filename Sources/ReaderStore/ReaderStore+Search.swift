@@ -41,7 +41,7 @@ extension ReaderStore {
     static func search(
         _ db: Database, _ parsed: SearchQuery, limit: Int, highlight: (open: String, close: String)
     ) throws -> [SearchHit] {
-        let match = parsed.fts
+        let expansions = try PrefixExpansion.expansions(db, parsed)
         let limit = max(0, limit)
         let snippet = Snippet(parsed)
         // Rank on the index alone; read the kept rows' text afterwards.
@@ -51,12 +51,13 @@ extension ReaderStore {
               SELECT rowid, \(SearchRank.functionName)(articles_fts, ?, 10.0, 4.0, 2.0, 1.0) AS score
               FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT ?
             ) ORDER BY score, rowid LIMIT ?
-            """, arguments: [parsed.phraseKinds, match, Self.searchRankWindow, limit])
+            """, arguments: [parsed.phraseKinds(expanding: { expansions[$0] }), parsed.fts(expanding: { expansions[$0] }),
+                             Self.searchRankWindow, limit])
         let noteRanks = parsed.hasColumnFilter ? [] : try Row.fetchAll(db, sql: """
             SELECT f.rowid, bm25(notes_fts, 1.0, 1.0) AS score
             FROM notes_fts f JOIN notes n ON n.seq = f.rowid
             WHERE notes_fts MATCH ? AND n.deleted = 0 ORDER BY score LIMIT ?
-            """, arguments: [match, limit])
+            """, arguments: [parsed.fts, limit])
         var ranked: [(kind: SearchHit.Kind, rowid: Int64, score: Double)] =
             articleRanks.map { (.article, $0["rowid"], $0["score"]) } + noteRanks.map { (.note, $0["rowid"], $0["score"]) }
         ranked.sort { ($0.score, $0.kind == .note ? 0 : 1, $0.rowid) < ($1.score, $1.kind == .note ? 0 : 1, $1.rowid) }

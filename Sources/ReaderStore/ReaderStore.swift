@@ -73,6 +73,7 @@ public final class ReaderStore: Sendable {
             try db.execute(sql: Self.connectionPragmas)
             db.add(function: ArticleText.function)
             SearchRank.register(db)
+            try PrefixExpansion.register(db)
         }
         do {
             pool = try DatabasePool(path: path, configuration: config)

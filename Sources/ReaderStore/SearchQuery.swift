@@ -11,15 +11,30 @@ struct SearchQuery: Equatable, Sendable {
     var clauses: [[Term]] = []
     var excluded: [Term] = []
 
-    struct Term: Equatable {
+    struct Term: Hashable {
         var text: String
         var prefix: Bool
         /// An article field to look in, from `title:` or `author:`.
         var column: String? = nil
 
-        var fts: String {
-            (column.map { "{\($0)} : " } ?? "")
-                + "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" + (prefix ? " *" : "")
+        var fts: String { fts(expandedTo: nil) }
+
+        /// The term in FTS5 syntax; a prefix given the `words` it starts becomes those words
+        /// joined by OR.
+        func fts(expandedTo words: [String]?) -> String {
+            let column = column.map { "{\($0)} : " } ?? ""
+            guard prefix, let words, !words.isEmpty else { return column + Self.quoted(text) + (prefix ? " *" : "") }
+            return column + (words.count == 1 ? Self.quoted(words[0]) : "(" + words.map(Self.quoted).joined(separator: " OR ") + ")")
+        }
+
+        /// The number of FTS5 phrases `fts(expandedTo:)` makes of the term.
+        func phraseCount(expandedTo words: [String]?) -> Int {
+            guard prefix, let words, !words.isEmpty else { return 1 }
+            return words.count
+        }
+
+        private static func quoted(_ text: String) -> String {
+            "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
     }
 
@@ -86,16 +101,28 @@ struct SearchQuery: Equatable, Sendable {
 
     /// One letter per phrase of `fts`, in its order: `p` for a prefix, `w` for a word or
     /// phrase (what `reader_rank` takes to weigh them, see `SearchRank`).
-    var phraseKinds: String {
-        String((clauses.joined() + excluded).map { $0.prefix ? "p" : "w" })
+    var phraseKinds: String { phraseKinds(expanding: { _ in nil }) }
+
+    /// `phraseKinds` for `fts(expanding:)`: each word a prefix was expanded to counts as a
+    /// prefix.
+    func phraseKinds(expanding words: (Term) -> [String]?) -> String {
+        String((clauses.joined() + excluded).flatMap { term in
+            Array(repeating: Character(term.prefix ? "p" : "w"), count: term.phraseCount(expandedTo: words(term)))
+        })
     }
 
     /// The FTS5 MATCH expression.
-    var fts: String {
+    var fts: String { fts(expanding: { _ in nil }) }
+
+    /// The FTS5 MATCH expression with each prefix term for which `words` gives a list
+    /// replaced by those words (see `PrefixExpansion`).
+    func fts(expanding words: (Term) -> [String]?) -> String {
         var expression = clauses.map { clause in
-            clause.count == 1 ? clause[0].fts : "(" + clause.map(\.fts).joined(separator: " OR ") + ")"
+            clause.count == 1
+                ? clause[0].fts(expandedTo: words(clause[0]))
+                : "(" + clause.map { $0.fts(expandedTo: words($0)) }.joined(separator: " OR ") + ")"
         }.joined(separator: " AND ")
-        for term in excluded { expression += " NOT " + term.fts }
+        for term in excluded { expression += " NOT " + term.fts(expandedTo: words(term)) }
         return expression
     }
 

@@ -1,0 +1,85 @@
+import Foundation
+@testable import ReaderStore
+import Testing
+
+/// `word*` in an article search is expanded into the indexed words it starts
+/// (`PrefixExpansion`): the results must be those of FTS5's own prefix query.
+@Suite struct PrefixExpansionTests {
+    static let articles: [(title: String, text: String)] = [
+        ("Market day", "Stalls fill the square before the market bell."),
+        ("Marked trail", "The path up the hill is marked with white posts."),
+        ("A remark", "Someone made a remark about the weather."),
+        ("Marker pens", "The school ordered marker pens and a mark sheet."),
+        ("Marl pits", "Old marl pits flooded and became ponds."),
+        ("Harbour log", "The harbour master keeps a log; the marina is full."),
+    ]
+
+    /// The ids FTS5's own prefix query finds, newest first.
+    static func unexpanded(_ test: TestStore, _ query: String) throws -> Set<String> {
+        let parsed = try SearchQuery(query)
+        return try test.store.read { db in
+            Set(try String.fetchAll(db, sql: """
+                SELECT a.id FROM articles_fts f JOIN articles a ON a.seq = f.rowid WHERE articles_fts MATCH ?
+                """, arguments: [parsed.fts]))
+        }
+    }
+
+    @Test func aPrefixBecomesTheIndexedWordsItStarts() throws {
+        let test = try TestStore()
+        _ = try test.seed(Self.articles)
+        let words = try test.store.read { db in try PrefixExpansion.words(db, for: SearchQuery("MARK*").clauses[0][0]) }
+        #expect(words == ["mark", "marked", "marker", "market"])
+        let expanded = try test.store.read { db in try SearchQuery("mark*").fts(expanding: { try? PrefixExpansion.words(db, for: $0) }) }
+        #expect(expanded == #"("mark" OR "marked" OR "marker" OR "market")"#)
+    }
+
+    @Test func searchesFindWhatFTS5sOwnPrefixFinds() throws {
+        let test = try TestStore()
+        let ids = try test.seed(Self.articles)
+        for query in ["mark*", "MAR*", "title:mark*", "mar* -mark*", "marl* OR harb*", "pe* mark*", "remark*", "ma* NOT title:marl*"] {
+            let found = Set(try test.store.search(query, limit: 50).filter { $0.kind == .article }.map(\.id))
+            #expect(found == (try Self.unexpanded(test, query)), "\(query)")
+            #expect(!found.isEmpty, "\(query)")
+        }
+        #expect(Set(try test.store.search("mark*").map(\.id)) == [ids[0], ids[1], ids[3]])
+        #expect(Set(try test.store.search("title:mark*").map(\.id)) == [ids[0], ids[1], ids[3]])
+        #expect(Set(try test.store.search("mar* -mark*").map(\.id)) == [ids[4], ids[5]])
+    }
+
+    @Test func prefixesThatWouldNotPayAreLeftToFTS5() throws {
+        let test = try TestStore()
+        // 4,001 words starting "zq" in one article: one more than the limit.
+        let many = (0...PrefixExpansion.wordLimit).map { "zq\($0)" }.joined(separator: " ")
+        let ids = try test.seed(Self.articles + [("Many words", many), ("Crème", "Crèmerie and crémant on the quay.")])
+        func words(_ query: String) throws -> [String]? {
+            let term = try SearchQuery(query).clauses[0][0]
+            return try test.store.read { db in try PrefixExpansion.words(db, for: term) }
+        }
+        for query in ["m*", "zq*", "crè*", "mark-ed*", "nothingstartsthis*"] {
+            let found = try words(query)
+            #expect(found == nil, "\(query)")
+        }
+        #expect(try words("zq399*")?.count == 11)
+        // Each is still answered, by FTS5's own prefix.
+        #expect(try test.store.search("zq*").map(\.id) == [ids[6]])
+        #expect(try test.store.search("crè*").map(\.id) == [ids[7]])
+        #expect(try test.store.search("nothingstartsthis*").isEmpty)
+        #expect(Set(try test.store.search("m*", limit: 50).map(\.id)) == (try Self.unexpanded(test, "m*")))
+    }
+
+    @Test func expandedWordsAreWeighedAsPrefixes() throws {
+        let query = try SearchQuery("harbour mark* -marl*")
+        let kinds = query.phraseKinds(expanding: { $0.text == "mark" ? ["mark", "market"] : nil })
+        #expect(kinds == "wppp")
+        #expect(query.fts(expanding: { $0.text == "mark" ? ["mark", "market"] : nil })
+            == #""harbour" AND ("mark" OR "market") NOT "marl" *"#)
+    }
+
+    @Test func notesKeepFTS5sPrefix() throws {
+        let test = try TestStore()
+        let ids = try test.seed(Self.articles)
+        let note = try test.store.addNote(articleID: ids[5], body: "Marzipan from the stall by the pier", quote: nil)
+        let hits = try test.store.search("marz*")
+        #expect(hits.map(\.id) == [note.id])
+    }
+}
