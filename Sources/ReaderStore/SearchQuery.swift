@@ -103,11 +103,11 @@ struct SearchQuery: Equatable, Sendable {
     /// phrase (what `reader_rank` takes to weigh them, see `SearchRank`).
     var phraseKinds: String { phraseKinds(expanding: { _ in nil }) }
 
-    /// `phraseKinds` for `fts(expanding:)`: each word a prefix was expanded to counts as a
-    /// prefix.
+    /// `phraseKinds` for `fts(expanding:)`: the words a prefix was expanded into are a `p`
+    /// and a `+` for each after the first, so the rank scores them as the one prefix.
     func phraseKinds(expanding words: (Term) -> [String]?) -> String {
         String((clauses.joined() + excluded).flatMap { term in
-            Array(repeating: Character(term.prefix ? "p" : "w"), count: term.phraseCount(expandedTo: words(term)))
+            (term.prefix ? "p" : "w") + String(repeating: "+", count: term.phraseCount(expandedTo: words(term)) - 1)
         })
     }
 

@@ -5,6 +5,11 @@ import GRDBSQLite
 /// `reader_rank(articles_fts, kinds, weight...)`: FTS5's `bm25()` with the same k1, b and
 /// column weights, except for how it learns how many articles hold each term.
 ///
+/// `kinds` has a letter per phrase of the query, in order: `w` for a word or a phrase of
+/// words, `p` for a prefix, and `+` for another of the words a prefix was expanded into
+/// (`PrefixExpansion`): the words of one prefix are scored together, as the one prefix
+/// FTS5 would have matched.
+///
 /// `bm25()` counts every article that holds each phrase of the query (its inverse document
 /// frequency) before it scores the first row: at a million articles, a common word's count
 /// reads hundreds of thousands of entries, and a prefix (`mark*`) merges the lists of every
@@ -16,8 +21,8 @@ import GRDBSQLite
 /// them a second time, a merge of every word the prefix starts or a check of the words'
 /// positions in every article that holds them all, which is what the query itself costs.
 /// They are weighted as a word in one article in a hundred. A query of one word, one prefix
-/// or one phrase ranks exactly as `bm25()` ranks it, since its weight scales every score
-/// alike; a query of several weighs them by these estimates.
+/// (expanded or not) or one phrase ranks exactly as `bm25()` ranks it, since its weight
+/// scales every score alike; a query of several weighs them by these estimates.
 enum SearchRank {
     static let functionName = "reader_rank"
     /// Articles a phrase is counted up to before its total is estimated.
@@ -53,20 +58,38 @@ enum SearchRank {
 private final class RankData {
     let rows: Int64
     let averageLength: Double
-    /// Whether each phrase is a prefix, from the `kinds` argument.
+    /// The term each phrase belongs to: phrases are scored by term, and a term is one
+    /// phrase except for a prefix expanded into several words.
+    let termOf: [Int]
+    /// The first phrase of each term.
+    let firstPhrase: [Int]
+    /// Whether each term is a prefix, from the `kinds` argument.
     let prefix: [Bool]
     /// The weight of each column, from the arguments after `kinds`.
     let weights: [Double]
     var idf: [Double?]
     var frequency: [Double]
 
-    init(rows: Int64, averageLength: Double, phrases: Int, prefix: [Bool], weights: [Double]) {
+    init(rows: Int64, averageLength: Double, phrases: Int, kinds: [UInt8], weights: [Double]) {
         self.rows = rows
         self.averageLength = averageLength
-        self.prefix = prefix
         self.weights = weights
-        idf = Array(repeating: nil, count: phrases)
-        frequency = Array(repeating: 0, count: phrases)
+        var termOf: [Int] = []
+        var firstPhrase: [Int] = []
+        var prefix: [Bool] = []
+        for phrase in 0..<phrases {
+            let kind = phrase < kinds.count ? kinds[phrase] : UInt8(ascii: "w")
+            if kind != UInt8(ascii: "+") || prefix.isEmpty {
+                firstPhrase.append(phrase)
+                prefix.append(kind != UInt8(ascii: "w"))
+            }
+            termOf.append(prefix.count - 1)
+        }
+        self.termOf = termOf
+        self.firstPhrase = firstPhrase
+        self.prefix = prefix
+        idf = Array(repeating: nil, count: prefix.count)
+        frequency = Array(repeating: 0, count: prefix.count)
     }
 }
 
@@ -113,11 +136,10 @@ private let rankFunction: @convention(c) (
         let kinds: [UInt8] = argumentCount > 0 && arguments?[0] != nil
             ? Array(UnsafeBufferPointer(start: sqlite3_value_text(arguments?[0]), count: Int(sqlite3_value_bytes(arguments?[0]))))
             : []
-        let prefix = (0..<phrases).map { $0 < kinds.count && kinds[$0] == UInt8(ascii: "p") }
         let columns = Int(api.xColumnCount?(fts) ?? 0)
         let weights = (0..<columns).map { $0 + 1 < Int(argumentCount) ? sqlite3_value_double(arguments?[$0 + 1]) : 1 }
         data = RankData(rows: rows, averageLength: rows > 0 ? Double(tokens) / Double(rows) : 1, phrases: phrases,
-                        prefix: prefix, weights: weights)
+                        kinds: kinds, weights: weights)
         let retained = Unmanaged.passRetained(data).toOpaque()
         guard api.xSetAuxdata?(fts, retained, releaseRankData) == SQLITE_OK else { return fail(SQLITE_NOMEM) }
     }
@@ -130,7 +152,7 @@ private let rankFunction: @convention(c) (
         var column: Int32 = 0
         var offset: Int32 = 0
         guard api.xInst?(fts, instance, &phrase, &column, &offset) == SQLITE_OK else { return fail(SQLITE_ERROR) }
-        data.frequency[Int(phrase)] += Int(column) < data.weights.count ? data.weights[Int(column)] : 1
+        data.frequency[data.termOf[Int(phrase)]] += Int(column) < data.weights.count ? data.weights[Int(column)] : 1
     }
     var length: Int32 = 0
     guard api.xColumnSize?(fts, -1, &length) == SQLITE_OK else { return fail(SQLITE_ERROR) }
@@ -139,13 +161,14 @@ private let rankFunction: @convention(c) (
     let b = 0.75
     let norm = k1 * (1 - b + b * Double(length) / data.averageLength)
     var score = 0.0
-    for phrase in data.frequency.indices where data.frequency[phrase] > 0 {
+    for term in data.frequency.indices where data.frequency[term] > 0 {
+        let phrase = data.firstPhrase[term]
         let idf: Double
-        if let known = data.idf[phrase] {
+        if let known = data.idf[term] {
             idf = known
-        } else if data.prefix[phrase] || (api.xPhraseSize?(fts, Int32(phrase)) ?? 1) > 1 {
+        } else if data.prefix[term] || (api.xPhraseSize?(fts, Int32(phrase)) ?? 1) > 1 {
             idf = SearchRank.idf(hits: SearchRank.prefixShare * Double(data.rows), rows: data.rows)
-            data.idf[phrase] = idf
+            data.idf[term] = idf
         } else {
             var count = PhraseCount()
             let code = withUnsafeMutablePointer(to: &count) { pointer in
@@ -156,9 +179,9 @@ private let rankFunction: @convention(c) (
                 hits: SearchRank.estimatedHits(count: count.count, first: count.first, last: count.last, rows: data.rows),
                 rows: data.rows
             )
-            data.idf[phrase] = idf
+            data.idf[term] = idf
         }
-        let frequency = data.frequency[phrase]
+        let frequency = data.frequency[term]
         score += idf * (frequency * (k1 + 1)) / (frequency + norm)
     }
     sqlite3_result_double(context, -score)

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 @testable import ReaderStore
 import Testing
 
@@ -70,9 +71,49 @@ import Testing
     @Test func expandedWordsAreWeighedAsPrefixes() throws {
         let query = try SearchQuery("harbour mark* -marl*")
         let kinds = query.phraseKinds(expanding: { $0.text == "mark" ? ["mark", "market"] : nil })
-        #expect(kinds == "wppp")
+        #expect(kinds == "wp+p")
         #expect(query.fts(expanding: { $0.text == "mark" ? ["mark", "market"] : nil })
             == #""harbour" AND ("mark" OR "market") NOT "marl" *"#)
+    }
+
+    /// The words of one expanded prefix are scored together: a query of one prefix ranks as
+    /// bm25 ranks FTS5's own prefix, every score scaled alike by the prefix's weight.
+    @Test func anExpandedPrefixRanksAsBM25RanksThePrefix() throws {
+        let test = try TestStore()
+        _ = try test.seed((0..<60).map { index in
+            let words = ["lantern", "lanterns", "lanternfish"].enumerated().flatMap { kind, word in
+                Array(repeating: word, count: (index / (kind + 1)) % 4)
+            }
+            return (title: "Quay \(index)", text: (words + ["quay", "night"] + Array(repeating: "filler", count: index % 5)).joined(separator: " "))
+        })
+        let expanded = try SearchQuery("lant*")
+        let words = try test.store.read { db in try PrefixExpansion.expansions(db, expanded) }
+        #expect(words.values.first == ["lantern", "lanternfish", "lanterns"])
+        func ranks(kinds: String) throws -> [(Int64, Double, Double)] {
+            try test.store.pool.read { db in try Row.fetchAll(db, sql: """
+                SELECT e.rowid, e.ours, b.theirs FROM (
+                  SELECT rowid, reader_rank(articles_fts, ?, 10.0, 4.0, 2.0, 1.0) AS ours FROM articles_fts WHERE articles_fts MATCH ?
+                ) e JOIN (
+                  SELECT rowid, bm25(articles_fts, 10.0, 4.0, 2.0, 1.0) AS theirs FROM articles_fts WHERE articles_fts MATCH ?
+                ) b ON b.rowid = e.rowid ORDER BY e.rowid
+                """, arguments: [kinds, expanded.fts(expanding: { words[$0] }), expanded.fts])
+                .map { row -> (Int64, Double, Double) in (row[0], row[1], row[2]) }
+            }
+        }
+        let kinds = expanded.phraseKinds(expanding: { words[$0] })
+        #expect(kinds == "p++")
+        let rows = try ranks(kinds: kinds)
+        let matching = try Self.unexpanded(test, "lant*").count
+        #expect(rows.count == matching)
+        #expect(rows.count > 30)
+        let ratio = rows[0].1 / rows[0].2
+        for (rowid, ours, theirs) in rows {
+            #expect(abs(ours / theirs - ratio) < 1e-9, "row \(rowid): \(ours) against bm25 \(theirs)")
+        }
+        // Scored as three prefixes, an article holding two of the words scores otherwise.
+        let apart = try ranks(kinds: "ppp")
+        let apartRatio = apart[0].1 / apart[0].2
+        #expect(apart.contains { row in abs(row.1 / row.2 - apartRatio) > 1e-6 })
     }
 
     @Test func notesKeepFTS5sPrefix() throws {
