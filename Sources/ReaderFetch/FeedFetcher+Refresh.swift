@@ -1,11 +1,13 @@
 import Foundation
+import ReaderHTTP
 
 extension FeedFetcher {
     /// How many feeds a refresh fetches at once by default: enough to hide network latency,
-    /// few enough that parsing does not crowd out everything else on a small machine. Each
-    /// feed done waits, parsed, for the caller's one writer (the slowest stage: about 3,000
-    /// articles/s into the store with its search index), so more in flight buys no speed and
-    /// costs memory: 8 took a 50-feed refresh past 64 MB.
+    /// few enough that parsing does not crowd out everything else on a small machine (at most
+    /// `parsedAhead` of them are parsed at once). Each feed done waits for the caller's one
+    /// writer (the slowest stage: about 3,000 articles/s into the store with its search
+    /// index), so more in flight buys no speed and costs memory: 8 took a 50-feed refresh
+    /// past 64 MB.
     public static let defaultConcurrency = 4
 
     /// Fetches every feed of `target` that is due (every one with `force`), at most
@@ -74,9 +76,15 @@ extension FeedFetcher {
         try await refresh(requests, maxConcurrent: maxConcurrent, prepare: { $0 }, each: each)
     }
 
-    /// `refresh(_:maxConcurrent:each:)` with `prepare` run on each successful fetch in the
-    /// fetch's own task, so that it overlaps `each` working on the feeds before it. Beside the
-    /// one `each` holds, at most `maxConcurrent` feeds are fetched, prepared or waiting.
+    /// How many feeds are parsed and prepared ahead of `each` at most. Parsing and preparing
+    /// use both cores while `each` writes; a parsed feed is several times its body in memory,
+    /// so the feeds that are downloaded before a parse can start wait as bodies.
+    static let parsedAhead = 2
+
+    /// `refresh(_:maxConcurrent:each:)` with `prepare` run on each successful fetch in its
+    /// own task, so that it overlaps `each` working on the feeds before it. Beside the one
+    /// `each` holds, at most `maxConcurrent` feeds are downloading, parsing or waiting, and at
+    /// most `parsedAhead` of them are parsed or being parsed.
     func refresh<Prepared: Sendable>(
         _ requests: [FeedFetchRequest],
         maxConcurrent: Int,
@@ -84,23 +92,59 @@ extension FeedFetcher {
         each: (FeedFetchRequest, Result<Prepared, FeedFetchError>) async throws -> Void
     ) async throws {
         let width = max(1, maxConcurrent)
-        try await withThrowingTaskGroup(of: (FeedFetchRequest, Result<Prepared, FeedFetchError>).self) { group in
+        let parseWidth = min(width, Self.parsedAhead)
+        try await withThrowingTaskGroup(of: RefreshStep<Prepared>.self) { group in
             var pending = requests[...]
-            func start() {
-                guard let request = pending.popFirst() else { return }
-                group.addTask {
-                    do throws(FeedFetchError) {
-                        let fetched = try await fetch(request)
-                        return (request, .success(prepare(fetched)))
-                    } catch {
-                        return (request, .failure(error))
+            var bodies: [(FeedFetchRequest, HTTPResponse)] = []
+            var downloading = 0  // downloads in flight, and bodies waiting for a parse
+            var parsing = 0  // parses in flight, and parsed feeds waiting for `each`
+            func startParses() {
+                while parsing < parseWidth, !bodies.isEmpty {
+                    let (request, response) = bodies.removeFirst()
+                    downloading -= 1
+                    parsing += 1
+                    group.addTask {
+                        do throws(FeedFetchError) {
+                            return .parsed(request, .success(prepare(try parse(response, for: request))))
+                        } catch {
+                            return .parsed(request, .failure(error))
+                        }
                     }
                 }
             }
-            for _ in 0..<width { start() }
-            while let (request, result) = try await group.next() {
-                start()
-                try await each(request, result)
+            func startDownloads() {
+                while downloading + parsing < width, let request = pending.popFirst() {
+                    downloading += 1
+                    group.addTask {
+                        do throws(FeedFetchError) {
+                            return .downloaded(request, .success(try await download(request)))
+                        } catch {
+                            return .downloaded(request, .failure(error))
+                        }
+                    }
+                }
+            }
+            startDownloads()
+            while let step = try await group.next() {
+                switch step {
+                case .downloaded(let request, .success(.body(let response))):
+                    bodies.append((request, response))
+                    startParses()
+                    startDownloads()
+                case .downloaded(let request, .success(.finished(let result))):
+                    downloading -= 1
+                    startDownloads()
+                    try await each(request, .success(prepare(result)))
+                case .downloaded(let request, .failure(let error)):
+                    downloading -= 1
+                    startDownloads()
+                    try await each(request, .failure(error))
+                case .parsed(let request, let result):
+                    parsing -= 1
+                    startParses()
+                    startDownloads()
+                    try await each(request, result)
+                }
             }
         }
     }
@@ -113,6 +157,12 @@ extension FeedFetcher {
             PreparedFetch(prepared: Target.prepare(fetched), notModified: fetched.feed == nil, moved: fetched.newURL != nil)
         }
     }
+}
+
+/// What one task of a refresh finished: a download, or a parse and its preparation.
+private enum RefreshStep<Prepared: Sendable>: Sendable {
+    case downloaded(FeedFetchRequest, Result<FeedFetcher.Download, FeedFetchError>)
+    case parsed(FeedFetchRequest, Result<Prepared, FeedFetchError>)
 }
 
 /// A prepared fetch and the two facts about it the refresh counts.

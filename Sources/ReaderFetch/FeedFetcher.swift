@@ -31,22 +31,43 @@ public struct FeedFetcher: Sendable {
     ///     the result's `newURL`). For a new subscription; a refresh passes false, so that a
     ///     feed that turned into a web page is reported rather than silently replaced.
     public func fetch(_ request: FeedFetchRequest, discover: Bool = false) async throws(FeedFetchError) -> FeedFetchResult {
+        switch try await download(request) {
+        case .finished(let result):
+            return result
+        case .body(let response):
+            if discover, FeedDocument.kind(of: response.body, contentType: response.head.headers["Content-Type"]) == .html {
+                return try await fetchDiscovered(in: response, for: request)
+            }
+            return try parse(response, for: request)
+        }
+    }
+
+    /// What `download(_:)` got: a result with nothing to parse (304 Not Modified), or a body.
+    enum Download: Sendable {
+        case finished(FeedFetchResult)
+        case body(HTTPResponse)
+    }
+
+    /// The first half of `fetch`: the GET, its status checked; the body is not parsed.
+    func download(_ request: FeedFetchRequest) async throws(FeedFetchError) -> Download {
         let response = try await send(request.url, validators: request.validators)
         let head = response.head
-        let moved = head.permanentRedirectURL
         if head.isNotModified {
-            return FeedFetchResult(
+            return .finished(FeedFetchResult(
                 request: request, outcome: .notModified, status: head.status,
-                validators: request.validators.updated(by: head), newURL: moved
-            )
+                validators: request.validators.updated(by: head), newURL: head.permanentRedirectURL
+            ))
         }
         guard head.isSuccess else {
             throw .status(head.status, url: head.url, retryAfter: RetryAfter.parse(head.headers["Retry-After"]))
         }
+        return .body(response)
+    }
+
+    /// The second half of `fetch`: a downloaded body parsed as a feed.
+    func parse(_ response: HTTPResponse, for request: FeedFetchRequest) throws(FeedFetchError) -> FeedFetchResult {
+        let head = response.head
         let contentType = head.headers["Content-Type"]
-        if discover, FeedDocument.kind(of: response.body, contentType: contentType) == .html {
-            return try await fetchDiscovered(in: response, for: request)
-        }
         let feed: ParsedFeed
         do {
             feed = try FeedDocument.parse(
@@ -63,7 +84,7 @@ public struct FeedFetcher: Sendable {
         }
         return FeedFetchResult(
             request: request, outcome: .fetched(feed), status: head.status,
-            validators: HTTPValidators(head), newURL: moved, byteCount: response.body.count
+            validators: HTTPValidators(head), newURL: head.permanentRedirectURL, byteCount: response.body.count
         )
     }
 
