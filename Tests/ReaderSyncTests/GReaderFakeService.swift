@@ -59,7 +59,10 @@ final class GReaderFakeCore: Sendable {
         var override: [String: (status: Int, body: String)] = [:]
         /// The `AppId` header of every request ("" when it had none), as Inoreader reads it.
         var appIDs: Set<String> = []
-        /// Paths whose requests are held unanswered until taken out of the set (or 20 s).
+        /// Paths whose requests are held unanswered until taken out of the set, or for 50 s:
+        /// under the client's 60 s limit, and long enough that a test whose task waits behind
+        /// others on a busy machine still finds the request held (with 20 s, a CI run at load
+        /// 13 found the sync finished instead of killed).
         var hold: Set<String> = []
         /// How many requests have been held so far.
         var held = 0
@@ -116,7 +119,7 @@ final class GReaderFakeCore: Sendable {
         if let override { return connection.respond(override.status, [("Content-Type", "text/html")], text: override.body) }
         if state.withLock({ $0.hold.contains(path) }) {
             state.withLock { $0.held += 1 }
-            for _ in 0..<2000 where state.withLock({ $0.hold.contains(path) }) { Thread.sleep(forTimeInterval: 0.01) }
+            for _ in 0..<5000 where state.withLock({ $0.hold.contains(path) }) { Thread.sleep(forTimeInterval: 0.01) }
         }
         func value(_ key: String) -> String? { form.first { $0.0 == key }?.1 }
         func values(_ key: String) -> [String] { form.filter { $0.0 == key }.map(\.1) }
