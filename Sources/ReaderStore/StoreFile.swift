@@ -30,16 +30,36 @@ enum StoreFile {
            type != .typeRegular {
             throw refused
         }
-        guard let handle = FileHandle(forReadingAtPath: path) else { return }
-        let bytes = [UInt8]((try? handle.read(upToCount: SQLiteFileHeader.size)) ?? Data())
-        try? handle.close()
-        if bytes.isEmpty { return }
+        guard let size = (try? FileManager.default.attributesOfItem(atPath: target))?[.size] as? NSNumber else { return }
+        if size.intValue == 0 { return }
+        guard let bytes = header(of: path, count: min(size.intValue, SQLiteFileHeader.size)) else { throw refused }
         guard let header = SQLiteFileHeader(bytes) else { throw refused }
         if header.applicationID == applicationID { return }
         // Earlier versions opened every database as a pool, which switched it to WAL: a
         // file in another journal mode, or with another program's id, is not ours.
         guard header.applicationID == 0, header.isWAL else { throw refused }
         guard isReaderDatabase(path: path) else { throw refused }
+    }
+
+    /// The first `count` bytes of the file at `path`, read through SQLite's own handle on it
+    /// (opened read-only, no statement run, so nothing is written and no `-wal` or `-shm`
+    /// file is made). Not through a `FileHandle`: closing a descriptor of the process's own
+    /// on a file drops every POSIX lock the process holds on it, SQLite's included, and with
+    /// another store open on the file in the process, a connection closing later took itself
+    /// for the last one and removed the WAL under the other (`reader-bench search
+    /// --database` left a corrupt file). SQLite's Unix VFS keeps such a descriptor open
+    /// until the file's locks are gone.
+    static func header(of path: String, count: Int) -> [UInt8]? {
+        let uri = URL(fileURLWithPath: path).absoluteString + "?mode=ro"
+        var connection: OpaquePointer?
+        defer { sqlite3_close(connection) }
+        guard sqlite3_open_v2(uri, &connection, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nil) == SQLITE_OK else { return nil }
+        var file: UnsafeMutablePointer<sqlite3_file>?
+        guard sqlite3_file_control(connection, "main", SQLITE_FCNTL_FILE_POINTER, &file) == SQLITE_OK,
+              let file, let read = file.pointee.pMethods?.pointee.xRead else { return nil }
+        var bytes = [UInt8](repeating: 0, count: count)
+        let code = bytes.withUnsafeMutableBytes { read(file, $0.baseAddress, Int32(count), 0) }
+        return code == SQLITE_OK ? bytes : nil
     }
 
     /// Whether the WAL database at `path` has the reader's application id or ran the

@@ -90,4 +90,27 @@ import Testing
         }
         #expect(!FileManager.default.fileExists(atPath: folder.deletingLastPathComponent().path))
     }
+
+    /// A second store opened and dropped on a file while the first is open leaves the first's
+    /// locks alone: reading the header through a descriptor of its own dropped them, so a
+    /// `reader` process closing next took itself for the last user of the file, moved the WAL
+    /// into it and removed it under the first store (the pattern of `reader-bench search`).
+    @Test func aSecondStoreOnTheSameFileLeavesItSound() throws {
+        let test = try TestStore()
+        let path = test.folder.appendingPathComponent("reader.sqlite").path
+        try test.seed((0..<300).map { (title: "Tide table \($0)", text: "Harbour notes for day \($0), ferries and tides.") })
+        _ = try ReaderStore(path: path).status()
+        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        while !FileManager.default.isExecutableFile(atPath: folder.appendingPathComponent("reader").path), folder.path != "/" {
+            folder = folder.deletingLastPathComponent()
+        }
+        let reader = try ChildProcess(folder.appendingPathComponent("reader"), ["status", "--db", path])
+        #expect(reader.wait() == .exited(0))
+        try test.seed((300..<600).map { (title: "Tide table \($0)", text: "More notes for day \($0).") })
+        #expect(try test.store.status().articles == 600)
+        try test.store.pool.close()
+        let integrity = try DatabaseQueue(path: path).read { try String.fetchOne($0, sql: "PRAGMA integrity_check") }
+        #expect(integrity == "ok")
+        #expect(try ReaderStore(path: path).status().articles == 600)
+    }
 }
