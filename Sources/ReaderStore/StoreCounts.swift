@@ -35,14 +35,6 @@ enum StoreCounts {
         return (row?["articles"] ?? 0, row?["read"] ?? 0)
     }
 
-    /// The kept counts.
-    static func kept(_ db: Database) throws -> (articles: Int, read: Int) {
-        guard let row = try Row.fetchOne(db, sql: "SELECT articles, read FROM store_counts WHERE id = 1") else {
-            throw StoreError.database("the database has no store_counts row; it was not created by reader")
-        }
-        return (row["articles"], row["read"])
-    }
-
     /// Adds `articles` new articles, `read` of them read.
     static func add(_ db: Database, articles: Int, read: Int = 0) throws {
         guard articles != 0 || read != 0 else { return }
