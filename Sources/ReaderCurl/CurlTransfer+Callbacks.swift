@@ -32,6 +32,12 @@ extension CurlTransfer {
                 failure = .tooLarge(limit: limit)
                 return 0
             }
+            if let length = declaredLength(head) {
+                // Room for the whole body at once: grown by doubling instead, a body of a
+                // megabyte passes through buffers of 1.5 MB and more, each copied into the next.
+                // Bounded, as a server can announce a length it never sends.
+                collected.reserveCapacity(min(length, limit, Self.maxReservedBody))
+            }
             phase = .collecting
         case .stream:
             let channel = BodyChannel(transfer: self, capacity: loop.settings.streamBufferBytes)
@@ -51,10 +57,20 @@ extension CurlTransfer {
     /// Whether an unencoded body announces more than `limit` bytes (an encoded one may
     /// decode to anything, so it is judged as it arrives).
     private func exceedsDeclaredLength(_ head: ReceivedHead, _ limit: Int) -> Bool {
-        guard hop.method != .head, head.headers["Content-Encoding"] == nil,
-              let length = Int(head.headers["Content-Length"] ?? "") else { return false }
+        guard let length = declaredLength(head) else { return false }
         return length > limit
     }
+
+    /// The length of the body as it will be delivered, when the head says: an unencoded
+    /// body's `Content-Length` (not a HEAD's, which has no body).
+    private func declaredLength(_ head: ReceivedHead) -> Int? {
+        guard hop.method != .head, head.headers["Content-Encoding"] == nil,
+              let length = Int(head.headers["Content-Length"] ?? ""), length >= 0 else { return nil }
+        return length
+    }
+
+    /// The most a collected body's buffer is given ahead of its bytes.
+    static let maxReservedBody = 16 << 20
 
     func didReceiveBody(_ bytes: UnsafeRawBufferPointer) -> Int {
         switch phase {

@@ -85,7 +85,7 @@ public enum FeedDocument {
                 let trimmed = start == 0 ? bytes : Array(bytes[start...])
                 let utf8 = FeedEncoding.utf8XML(trimmed, httpCharset: FeedEncoding.charset(ofContentType: contentType))
                 let read = try XMLFeedParser.read(
-                    data: Data(XMLRepair.repaired(utf8)), file: url, documentURL: url, sourceKey: sourceKey
+                    bytes: utf8, file: url, documentURL: url, sourceKey: sourceKey
                 ) { entries.append($0) }
                 return ParsedFeed(format: read.format, source: read.source, entries: entries, skipped: read.skipped)
             case .jsonFeed, .bundle:

@@ -63,8 +63,14 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
         return try run(XMLParser(stream: repaired), file: path, documentURL: baseURL, sourceKey: nil, each: each)
     }
 
-    /// Parses a feed held in memory (already UTF-8, or in the encoding its prolog declares,
-    /// and repaired by ``XMLRepair``).
+    /// Parses a feed held in memory (already UTF-8, or in the encoding its prolog declares).
+    ///
+    /// The bytes are repaired (``XMLRepair``) twice, a chunk at a time, rather than once
+    /// into a copy of the document: a first pass checks what the parser will read (the
+    /// prolog, ``XMLSafety``, and ``EmptyProcessingInstruction``) and keeps nothing, and the
+    /// parser reads the second through ``RepairingInputStream``. A refresh parses two feeds
+    /// at once while it writes a third, so each copy of a document not made is memory a
+    /// refresh does not peak at; a repair pass costs a small part of the parse.
     ///
     /// - Parameters:
     ///   - file: How errors name the feed: its URL, usually.
@@ -73,20 +79,36 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
     ///   - sourceKey: When given, the key of the articles' source, in place of the one the
     ///     feed's own links would give (a subscription keeps its key when its URL moves).
     static func read(
-        data: Data, file: String, documentURL: String?, sourceKey: String?, each: (ArticleDraft) throws -> Void
+        bytes: [UInt8], file: String, documentURL: String?, sourceKey: String?, each: (ArticleDraft) throws -> Void
     ) throws -> FeedReadResult {
-        if let reason = XMLSafety.problem(inPrologOf: data.prefix(XMLSafety.prologLimit)) {
+        let mode = XMLRepair.mode(forPrefix: bytes)
+        var repair = XMLRepair(mode: mode)
+        var prolog: [UInt8] = []
+        var finder = EmptyProcessingInstruction()
+        var offset = 0
+        repeat {
+            let end = min(bytes.count, offset + Self.checkChunk)
+            let repaired = repair.process(bytes[offset..<end], final: end == bytes.count)
+            if prolog.count < XMLSafety.prologLimit {
+                prolog += repaired.prefix(XMLSafety.prologLimit - prolog.count)
+            }
+            finder.scan(repaired)
+            offset = end
+        } while offset < bytes.count && !finder.found
+        if let reason = XMLSafety.problem(inPrologOf: prolog) {
             throw FeedImportError(file: file, line: 1, reason: reason)
         }
-        if EmptyProcessingInstruction.isIn(data) {
+        if finder.found {
             throw FeedImportError(file: file, reason: EmptyProcessingInstruction.reason)
         }
         // Through a stream, as files are: `XMLParser(data:)` hands libxml2 the whole document
         // at once, which it refuses past 10 MB ("huge input lookup").
-        return try run(
-            XMLParser(stream: InputStream(data: data)), file: file, documentURL: documentURL, sourceKey: sourceKey, each: each
-        )
+        let stream = RepairingInputStream(base: ByteInputStream(bytes), mode: mode)
+        return try run(XMLParser(stream: stream), file: file, documentURL: documentURL, sourceKey: sourceKey, each: each)
     }
+
+    /// How much of a document held in memory the checking pass repairs at a time.
+    private static let checkChunk = 128 * 1024
 
     private static func run(
         _ parser: XMLParser, file: String, documentURL: String?, sourceKey: String?, each: (ArticleDraft) throws -> Void

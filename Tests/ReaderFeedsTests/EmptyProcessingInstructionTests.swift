@@ -36,6 +36,20 @@ import Testing
         }
     }
 
+    /// A fetched body is checked 128 KiB at a time, repaired, before the parser reads it
+    /// (XMLFeedParser.read(bytes:)); an instruction across two pieces, or hidden by a
+    /// control character the repair drops, is found.
+    @Test(arguments: ["<?abc?>", "<?ab\u{1}c?>"]) func refusesOneAcrossTwoPiecesOfAFetchedBody(instruction: String) {
+        let head = "<rss version=\"2.0\"><channel><title>t</title><item><title>a</title><description>"
+        let padding = String(repeating: "x", count: 128 * 1024 - head.utf8.count - 25)
+        let feed = head + padding + "</description></item>" + instruction + "</channel></rss>"
+        let cut = feed.utf8.index(feed.utf8.startIndex, offsetBy: 128 * 1024)
+        #expect(feed.utf8[..<cut].suffix(25).elementsEqual("</description></item><?ab".utf8))
+        #expect(throws: FeedImportError(file: "https://pi.example/feed", reason: Self.reason)) {
+            try FeedDocument.parse(Array(feed.utf8), url: "https://pi.example/feed")
+        }
+    }
+
     /// The repair pass drops control characters before the parser reads, so one between the
     /// name and `?>` in a file must not hide the instruction from the check.
     @Test func refusesOneThatAControlCharacterWouldHide() throws {

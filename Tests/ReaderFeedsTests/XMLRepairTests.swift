@@ -36,6 +36,30 @@ import Testing
         try expectRepairedEntries(feed.entries)
     }
 
+    /// A fetched body is repaired as the parser reads it, 128 KiB at a time, not into a
+    /// copy first: a document of several pieces, flaws at every distance from a boundary,
+    /// reads the same from memory as from a file.
+    @Test func readsALargeFlawedDocumentInMemoryAsFromAFile() throws {
+        var bytes = Array("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\"><channel><title>Big &amp; flawed</title>".utf8)
+        for item in 0..<2000 {
+            bytes += Array("<item><guid>g\(item)</guid><title>Fish & chips &nbsp;\(item)</title><description>".utf8)
+            bytes += Array(String(repeating: "p", count: item % 257).utf8)
+            bytes += Array(" caf".utf8) + [0xE9] + Array(" &eacute; \u{1}end &bogus;</description></item>".utf8)
+        }
+        bytes += Array("</channel></rss>".utf8)
+        #expect(bytes.count > 3 * 128 * 1024)
+        let path = try Fixture.temporary("large-flawed.xml", bytes)
+        var fromFile: [ArticleDraft] = []
+        try FeedFile.read(path: path, format: .rss) { fromFile.append($0) }
+        let fromMemory = try FeedDocument.parse(bytes, url: "https://flawed.example/feed").entries
+        #expect(fromMemory.count == 2000)
+        #expect(fromMemory.map(\.title) == fromFile.map(\.title))
+        #expect(fromMemory.map(\.text) == fromFile.map(\.text))
+        let last = try #require(fromMemory.last)
+        #expect(last.title.hasPrefix("Fish & chips") && last.title.hasSuffix("1999"))
+        #expect(last.text.hasSuffix(" caf\u{FFFD} é end &bogus;"))
+    }
+
     @Test func repairsTheSameWhateverTheChunks() throws {
         let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: Fixture.path("repairs.xml"))))
         let whole = XMLRepair.repaired(bytes)
