@@ -17,9 +17,12 @@ struct BenchOptions {
     var queries = 1_000
     /// The search benchmark's database, kept: used as it is when it exists, else built there.
     var database: String?
+    /// The raw floors the import benchmark runs; the FTS5 one, which its ratio divides by,
+    /// always among them.
+    var floors = RawFloor.Variant.allCases
 
     static let usage = """
-        usage: reader-bench [import|search|all] [--articles N,N] [--seed S] [--queries Q] [--workdir DIR] [--database PATH]
+        usage: reader-bench [import|search|all] [--articles N,N] [--seed S] [--queries Q] [--floors F,F] [--workdir DIR] [--database PATH]
                reader-bench http [--megabytes M] [--requests N] [--rounds R]
                reader-bench sync [--articles N] [--edits E] [--seed S] [--workdir DIR]
                reader-bench greader-sync [--articles N] [--seed S] [--workdir DIR]
@@ -54,6 +57,9 @@ struct BenchOptions {
           --articles N,N   article counts (default 10000,100000)
           --seed S         generator seed (default 42)
           --queries Q      search queries to time (default 1000)
+          --floors F,F     the import's raw floors: plain, fts, fts-batched, store-schema,
+                           store-schema-batched (default all; fts, the ratio's, is always run).
+                           At a million articles the five take about 50 minutes.
           --workdir DIR    where files go (default a temporary folder, removed at the end);
                            generated files are removed either way
           --database PATH  search's database, kept: used as it is when the file exists (it
@@ -88,6 +94,17 @@ struct BenchOptions {
                 let text = try value()
                 guard let queries = Int(text), queries > 0 else { throw BenchError("--queries takes a positive count, not \(text)") }
                 self.queries = queries
+            case "--floors":
+                let text = try value()
+                var chosen: [RawFloor.Variant] = [.fts]
+                for name in text.split(separator: ",") {
+                    guard let variant = RawFloor.Variant.allCases.first(where: { $0.name == name }) else {
+                        let names = RawFloor.Variant.allCases.map(\.name).joined(separator: ", ")
+                        throw BenchError("--floors takes names from \(names), not \(name)")
+                    }
+                    if !chosen.contains(variant) { chosen.append(variant) }
+                }
+                floors = RawFloor.Variant.allCases.filter(chosen.contains)
             case "--workdir":
                 workdir = try value()
             case "--database":

@@ -35,7 +35,7 @@ enum ImportBench {
                     "(\(Report.fixed(parseSeconds, 2)) s, \(Report.fixed(Double(bytes) / 1_048_576 / parseSeconds, 1)) MB/s)")
 
         var floors: [RawFloor.Variant: Double] = [:]
-        for variant in RawFloor.Variant.allCases {
+        for variant in options.floors {
             let path = workdir + "/raw-\(count).sqlite"
             defer { removeDatabase(at: path) }
             sync()

@@ -27,6 +27,17 @@ enum RawFloor {
         /// what the store could reach.
         case storeSchemaBatched
 
+        /// Its name for `--floors`.
+        var name: String {
+            switch self {
+            case .plain: "plain"
+            case .fts: "fts"
+            case .ftsBatched: "fts-batched"
+            case .storeSchema: "store-schema"
+            case .storeSchemaBatched: "store-schema-batched"
+            }
+        }
+
         var label: String {
             switch self {
             case .plain: "raw floor, no FTS"
