@@ -65,12 +65,12 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
 
     /// Parses a feed held in memory (already UTF-8, or in the encoding its prolog declares).
     ///
-    /// The bytes are repaired (``XMLRepair``) twice, a chunk at a time, rather than once
-    /// into a copy of the document: a first pass checks what the parser will read (the
-    /// prolog, ``XMLSafety``, and ``EmptyProcessingInstruction``) and keeps nothing, and the
-    /// parser reads the second through ``RepairingInputStream``. A refresh parses two feeds
-    /// at once while it writes a third, so each copy of a document not made is memory a
-    /// refresh does not peak at; a repair pass costs a small part of the parse.
+    /// The parser reads the bytes in place, repaired (``XMLRepair``) a chunk at a time as it
+    /// goes, through ``RepairingInputStream``: no copy of the document is made. A refresh
+    /// parses two feeds at once while it writes a third, so each copy not made is memory a
+    /// refresh does not peak at. The checks read what the parser will: the prolog
+    /// (``XMLSafety``) repaired, as a file's is, and the whole document for
+    /// ``EmptyProcessingInstruction`` as it is, which that check is made to do.
     ///
     /// - Parameters:
     ///   - file: How errors name the feed: its URL, usually.
@@ -82,23 +82,15 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
         bytes: [UInt8], file: String, documentURL: String?, sourceKey: String?, each: (ArticleDraft) throws -> Void
     ) throws -> FeedReadResult {
         let mode = XMLRepair.mode(forPrefix: bytes)
+        // Repair holds back at most an entity name's worth at the end of a piece, so the
+        // first `prologLimit` bytes of a piece twice as long are what the parser reads.
         var repair = XMLRepair(mode: mode)
-        var prolog: [UInt8] = []
-        var finder = EmptyProcessingInstruction()
-        var offset = 0
-        repeat {
-            let end = min(bytes.count, offset + Self.checkChunk)
-            let repaired = repair.process(bytes[offset..<end], final: end == bytes.count)
-            if prolog.count < XMLSafety.prologLimit {
-                prolog += repaired.prefix(XMLSafety.prologLimit - prolog.count)
-            }
-            finder.scan(repaired)
-            offset = end
-        } while offset < bytes.count && !finder.found
+        let head = bytes.prefix(2 * XMLSafety.prologLimit)
+        let prolog = repair.process(head, final: head.count == bytes.count).prefix(XMLSafety.prologLimit)
         if let reason = XMLSafety.problem(inPrologOf: prolog) {
             throw FeedImportError(file: file, line: 1, reason: reason)
         }
-        if finder.found {
+        if EmptyProcessingInstruction.isIn(bytes) {
             throw FeedImportError(file: file, reason: EmptyProcessingInstruction.reason)
         }
         // Through a stream, as files are: `XMLParser(data:)` hands libxml2 the whole document
@@ -106,9 +98,6 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
         let stream = RepairingInputStream(base: ByteInputStream(bytes), mode: mode)
         return try run(XMLParser(stream: stream), file: file, documentURL: documentURL, sourceKey: sourceKey, each: each)
     }
-
-    /// How much of a document held in memory the checking pass repairs at a time.
-    private static let checkChunk = 128 * 1024
 
     private static func run(
         _ parser: XMLParser, file: String, documentURL: String?, sourceKey: String?, each: (ArticleDraft) throws -> Void

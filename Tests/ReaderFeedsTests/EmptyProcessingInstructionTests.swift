@@ -36,9 +36,8 @@ import Testing
         }
     }
 
-    /// A fetched body is checked 128 KiB at a time, repaired, before the parser reads it
-    /// (XMLFeedParser.read(bytes:)); an instruction across two pieces, or hidden by a
-    /// control character the repair drops, is found.
+    /// The parser reads a fetched body repaired 128 KiB at a time, as a file; one across two
+    /// of those pieces, or hidden by a control character the repair drops, is refused before.
     @Test(arguments: ["<?abc?>", "<?ab\u{1}c?>"]) func refusesOneAcrossTwoPiecesOfAFetchedBody(instruction: String) {
         let head = "<rss version=\"2.0\"><channel><title>t</title><item><title>a</title><description>"
         let padding = String(repeating: "x", count: 128 * 1024 - head.utf8.count - 25)
