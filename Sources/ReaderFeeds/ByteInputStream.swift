@@ -2,9 +2,9 @@ import Foundation
 
 /// An `InputStream` over bytes already in memory, read in place.
 ///
-/// `InputStream(data:)` copies its `Data` into an `NSData` of its own, and the `Data` was
-/// itself a copy of the fetched body: two more copies of every feed being parsed, beside the
-/// body and the repaired bytes. This one reads the array it is given, which stays shared.
+/// `InputStream(data:)` copies its `Data` into an `NSData` of its own, and a `Data` made from
+/// a fetched body is itself a copy: two copies of every feed being parsed. This one reads the
+/// array it is given, which stays shared with the body.
 final class ByteInputStream: InputStream {
     private let bytes: [UInt8]
     private var offset = 0
