@@ -37,8 +37,9 @@ struct ArticleWriter {
     private let findPruned: Statement
     /// Whether any article was pruned here at all: a refresh into a store that never
     /// pruned skips the look-up for every new article. Only a pruning, a transaction of its
-    /// own, adds to `pruned_articles`, so the answer holds for this writer's transaction.
-    private let anyPruned: Bool
+    /// own, adds to `pruned_articles`, so the answer holds for this writer's transaction
+    /// (a writer that commits in parts asks again for each, `beginPart()`).
+    private var anyPruned: Bool
 
     init(db: Database, now: String) throws {
         self.db = db
@@ -62,7 +63,24 @@ struct ArticleWriter {
             """)
         index = try db.cachedStatement(sql: "INSERT INTO articles_fts (rowid, title, author, summary, text) VALUES (?, ?, ?, ?, ?)")
         findPruned = try db.cachedStatement(sql: "SELECT content_hash, first_seen_at FROM pruned_articles WHERE article_id = ?")
-        anyPruned = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM pruned_articles)") ?? false
+        anyPruned = try Self.anyPruned(db)
+    }
+
+    private static func anyPruned(_ db: Database) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM pruned_articles)") ?? false
+    }
+
+    /// For a writer whose work is committed in parts: call at the start of each part after
+    /// the first, since another process may have written between two parts.
+    mutating func beginPart() throws {
+        anyPruned = try Self.anyPruned(db)
+    }
+
+    /// What the writer changed since it began or since this was last called, and starts
+    /// counting afresh: a writer that commits in parts tells the observers of each part.
+    mutating func takeChange() -> StoreChange {
+        defer { change = StoreChange(origin: .import) }
+        return change
     }
 
     /// Saves `draft`, or skips it when a draft with its id was saved before in this transaction.

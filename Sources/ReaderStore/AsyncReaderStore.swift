@@ -124,10 +124,24 @@ public struct AsyncReaderStore: Sendable {
 
     // MARK: Articles
 
-    /// Imports a feed or bundle file in one transaction; see ``ReaderStore/importFile(at:format:baseURL:)``.
+    /// Imports a feed or bundle file, a large one in parts; see ``ReaderStore/importFile(at:format:baseURL:)``.
     @discardableResult
     public func importFile(at path: String, format: FeedFormat? = nil, baseURL: String? = nil) async throws -> ImportReport {
+        try await importFile(at: path, format: format, baseURL: baseURL, parts: .standard)
+    }
+
+    /// `importFile(at:format:baseURL:)` with the sizes that decide the parts given.
+    func importFile(at path: String, format: FeedFormat?, baseURL: String?, parts: ImportParts) async throws -> ImportReport {
         let store = store
+        if parts.splits(path) {
+            do {
+                return try await store.pool.writeWithoutTransaction { db in
+                    try store.importing(path, format: format, baseURL: baseURL, in: parts, db) { store.notify($0, origin: .import) }
+                }
+            } catch {
+                throw StoreError.wrap(error, path: store.path)
+            }
+        }
         let (report, change) = try await store.asyncWrite { db in try store.importing(path, format: format, baseURL: baseURL, db) }
         store.notify(change, origin: .import)
         return report

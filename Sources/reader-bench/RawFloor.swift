@@ -60,7 +60,7 @@ enum RawFloor {
     static func run(_ variant: Variant, count: Int, generator: ArticleGenerator, path: String) throws -> Double {
         if variant.isStoreSchema { _ = try ReaderStore(path: path) }
         let db = try RawDatabase(path: path)
-        try db.execute("PRAGMA journal_mode = WAL; " + ReaderStore.connectionPragmas)
+        try db.execute("PRAGMA journal_mode = WAL; " + ReaderStore.connectionPragmas + "; " + ReaderStore.writerPragmas)
         let now = Timestamp.format(Date())
         let source = ArticleGenerator.source
         if variant.isStoreSchema {

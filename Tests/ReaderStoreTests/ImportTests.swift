@@ -70,6 +70,57 @@ import Testing
         #expect(try test.store.search("bread").isEmpty)
     }
 
+    /// Parts of 4 articles for any file, so that a small file is imported as a large one is.
+    static let inParts = ImportParts(fileBytes: 0, articles: 4)
+
+    static func harbour(_ count: Int) -> [(guid: String, title: String, body: String)] {
+        (1...count).map { ("\($0)", "Berth \($0)", "Moored at berth \($0).") }
+    }
+
+    @Test func aLargeFileIsWrittenInPartsEachHeardAsItCommits() async throws {
+        let test = try TestStore()
+        // Eleven entries, the last repeating the third: parts of 4, 4 and 3 entries.
+        let path = try test.file("harbour.xml", Self.rss(items: Self.harbour(10) + [("3", "Berth 3 again", "Twice.")]))
+        var changes = test.store.changes().makeAsyncIterator()
+        let report = try test.store.importFile(at: path, format: nil, baseURL: nil, parts: Self.inParts)
+        #expect([report.new, report.updated, report.unchanged, report.duplicates] as [Int] == [10, 0, 0, 1])
+        var heard: [Int] = []
+        for _ in 0..<3 { heard.append(try #require(await changes.next()).articleIDs.count) }
+        #expect(heard == [4, 4, 2])
+        #expect(try test.count("SELECT count(*) FROM articles") == 10)
+        #expect(try test.count("SELECT count(*) FROM sources WHERE title = 'Quay Weekly'") == 1)
+        #expect(try test.store.search("moored", limit: 20).count == 10)
+        #expect(try test.store.search("twice").isEmpty)
+        try await test.store.pool.write { db in
+            try db.execute(sql: "INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)")
+        }
+        let again = try await test.store.async.importFile(at: path, format: nil, baseURL: nil, parts: Self.inParts)
+        #expect([again.new, again.updated, again.unchanged, again.duplicates] as [Int] == [0, 0, 10, 1])
+    }
+
+    @Test func aMalformedLargeFileImportsNothingThoughItWouldBeWrittenInParts() async throws {
+        let test = try TestStore()
+        let broken = try test.file("broken.xml", String(Self.rss(items: Self.harbour(10)).dropLast(30)))
+        #expect(throws: FeedImportError.self) {
+            try test.store.importFile(at: broken, format: nil, baseURL: nil, parts: Self.inParts)
+        }
+        await #expect(throws: FeedImportError.self) {
+            try await test.store.async.importFile(at: broken, format: nil, baseURL: nil, parts: Self.inParts)
+        }
+        #expect(try test.count("SELECT count(*) FROM articles") == 0)
+        #expect(try test.count("SELECT count(*) FROM sources") == 0)
+        #expect(try test.count("SELECT count(*) FROM articles_fts") == 0)
+    }
+
+    @Test func onlyAFileLargerThanThePartLimitIsImportedInParts() throws {
+        let test = try TestStore()
+        let path = try test.file("harbour.xml", Self.rss(items: Self.harbour(2)))
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber).intValue
+        #expect(!ImportParts(fileBytes: size, articles: 4).splits(path))
+        #expect(ImportParts(fileBytes: size - 1, articles: 4).splits(path))
+        #expect(!ImportParts.standard.splits(test.folder.appendingPathComponent("missing.xml").path))
+    }
+
     /// New articles are indexed in batches; the index must hold exactly the stored text
     /// across batch edges, in-file duplicates, updates and rollbacks.
     @Test func searchIndexStaysExactAcrossBatches() throws {

@@ -54,6 +54,14 @@ import Testing
         #expect(checkpoint == 8192)
     }
 
+    @Test func theWriterReadsThroughASmallerPageCacheThanTheReaders() throws {
+        let test = try TestStore()
+        let writer = try test.store.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA cache_size") }
+        let reader = try test.store.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA cache_size") }
+        #expect(writer == -2000)
+        #expect(reader == -8000)
+    }
+
     @Test func databaseUsesWALAndForeignKeys() throws {
         let test = try TestStore()
         let (journal, foreignKeys, integrity) = try test.store.pool.read { db in
