@@ -3,8 +3,8 @@ import ReaderModels
 import ReaderStore
 
 /// The same rows the store imports, inserted through the SQLite C API with one prepared
-/// statement in one transaction, WAL and `synchronous = NORMAL` and the store's 8 MB page
-/// cache: what the hardware and SQLite can do, with nothing of ours in the way.
+/// statement in one transaction, WAL and `synchronous = NORMAL` and the page cache of the
+/// store's writer (2 MB): what the hardware and SQLite can do, with nothing of ours in the way.
 ///
 /// Every column value, the article id and content hash included, is made before the clock
 /// starts for the row; only binding, stepping, FTS batches and the commit are timed.
