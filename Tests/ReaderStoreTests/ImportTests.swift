@@ -112,6 +112,22 @@ import Testing
         #expect(try test.count("SELECT count(*) FROM articles_fts") == 0)
     }
 
+    @Test func aChannelTitleAfterTheItemsNamesTheSourceWrittenInAnEarlierPart() throws {
+        let test = try TestStore()
+        let items = Self.harbour(6).map { "<item><guid>\($0.guid)</guid><title>\($0.title)</title><description>\($0.body)</description></item>" }
+        let path = try test.file("late-title.xml", """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <rss version="2.0"><channel><link>https://harbour.example/</link>
+            \(items.joined(separator: "\n"))
+            <title>Harbour Notices</title>
+            </channel></rss>
+            """)
+        let report = try test.store.importFile(at: path, format: nil, baseURL: nil, parts: Self.inParts)
+        #expect(report.new == 6)
+        #expect(try test.count("SELECT count(*) FROM sources") == 1)
+        #expect(try test.count("SELECT count(*) FROM sources WHERE title = 'Harbour Notices'") == 1)
+    }
+
     @Test func onlyAFileLargerThanThePartLimitIsImportedInParts() throws {
         let test = try TestStore()
         let path = try test.file("harbour.xml", Self.rss(items: Self.harbour(2)))
