@@ -71,9 +71,13 @@ extension ReaderStore {
         try db.beginTransaction(.immediate)
         var writer = try ArticleWriter(db: db, now: nowText())
         var inPart = 0
+        var changesBefore = db.totalChangesCount
         func commit() throws {
-            try Self.reportUnreportedTables(db)
+            // As `write` does: a part that changed nothing (a file imported again) wakes
+            // no observation of the tables SQLite does not report.
+            if db.totalChangesCount != changesBefore { try Self.reportUnreportedTables(db) }
             try db.commit()
+            changesBefore = db.totalChangesCount
             notify(writer.takeChange())
         }
         do {
