@@ -17,6 +17,11 @@ import Synchronization
 enum FeedsBench {
     static let command = "feeds"
 
+    /// Issue 16's goals, for the 50 × 200 corpus: the first refresh, search index included,
+    /// twice as fast as newsboat's 3.0 s without one, and its peak RSS within newsboat's 40 MB.
+    static let firstRefreshGoalSeconds = 1.5
+    static let peakGoalBytes = 40 * 1_048_576
+
     static let usage = """
         usage: reader-bench feeds [--feeds N] [--entries N] [--parse-entries N] [--seed S]
 
@@ -151,7 +156,7 @@ enum FeedsBench {
         Report.line(
             "feeds", articles, "reader refresh, first run", Report.fixed(first.seconds, 2) + " s",
             "\(options.feeds) feeds, \(Report.megabytes(total)); refresh itself \(Report.fixed(first.summary["seconds"] as? Double ?? 0, 2)) s",
-            goal: Goal(text: "< 2.5 s", met: first.seconds < 2.5)
+            goal: Goal(text: "≤ \(Report.fixed(firstRefreshGoalSeconds, 1)) s", met: first.seconds <= firstRefreshGoalSeconds)
         )
         SizeBench.explain()
         try SizeBench.report("feeds", count: articles, database: database, workdir: workdir)
@@ -173,7 +178,7 @@ enum FeedsBench {
         Report.line(
             "feeds", articles, "peak RSS of reader refresh", Report.megabytes(peak),
             "first run \(Report.megabytes(first.peakBytes)), no change \(Report.megabytes(second.peakBytes))",
-            goal: Goal(text: "< 64 MB", met: peak < 64 << 20)
+            goal: Goal(text: "< \(Report.megabytes(peakGoalBytes))", met: peak < peakGoalBytes)
         )
     }
 

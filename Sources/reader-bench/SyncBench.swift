@@ -12,7 +12,8 @@ enum SyncBench {
     /// Issue 16: the whole first sync, search index included, within 1.3x of the floor,
     /// newest first as it is.
     static let ratioGoal = 1.3
-    static let peakGoalBytes = 64 * 1_048_576
+    /// Issue 16: newsboat's 40 MB, whatever the number of articles.
+    static let peakGoalBytes = 40 * 1_048_576
     static let noopGoalSeconds = 0.050
 
     static func run(_ arguments: [String]) throws {

@@ -35,13 +35,16 @@ struct Reader: AsyncParsableCommand {
         // One malloc arena (glibc): a refresh allocates on three threads, and a third arena
         // held 8-10 MB more at peak for the same work; one arena measured no slower.
         _ = reader_limit_malloc_arenas(1)
-        // SQLite keeps its memory, page caches included, near 3 MB for the whole process
-        // (a soft limit: it recycles cached pages rather than allocate more). A first
-        // refresh of 50 feeds peaked at 55.5 MB instead of 61.4, an import of 20,000
+        // Blocks of 128 KB and more in mappings of their own, returned when freed (see the shim).
+        _ = reader_fix_malloc_mmap_threshold(128 << 10)
+        // SQLite keeps its memory, page caches included, near 1.5 MB for the whole process
+        // (a soft limit: it recycles cached pages rather than allocate more). At 3 MB a
+        // first refresh of 50 feeds peaked at 55.5 MB instead of 61.4, an import of 20,000
         // articles at 38.7 MB instead of 44.5 (SQLite's own peak 4.8 MB instead of 10.8),
-        // in about the same time. The process's setting, so the CLI's, not the store's:
-        // an app sets its own.
-        _ = sqlite3_soft_heap_limit64(3_000_000)
+        // in about the same time; 1.5 MB took another 0.6-1.1 MB off that refresh and
+        // 1 MB off a first sync (issue 16), again in the same time. The process's
+        // setting, so the CLI's, not the store's: an app sets its own.
+        _ = sqlite3_soft_heap_limit64(1_500_000)
         do {
             var command = try parseAsRoot(Self.movingLeadingGlobalOptions(Array(CommandLine.arguments.dropFirst())))
             if var command = command as? any AsyncParsableCommand {
