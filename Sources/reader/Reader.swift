@@ -41,9 +41,10 @@ struct Reader: AsyncParsableCommand {
         // (a soft limit: it recycles cached pages rather than allocate more). At 3 MB a
         // first refresh of 50 feeds peaked at 55.5 MB instead of 61.4, an import of 20,000
         // articles at 38.7 MB instead of 44.5 (SQLite's own peak 4.8 MB instead of 10.8),
-        // in about the same time; 1.5 MB took another 0.6-1.1 MB off that refresh and
-        // 1 MB off a first sync (issue 16), again in the same time. The process's
-        // setting, so the CLI's, not the store's: an app sets its own.
+        // in about the same time. 1.5 MB took another 0.6-1.1 MB off that refresh and
+        // 1 MB off a first sync of 20,000 articles in the same time; with the threshold
+        // above, a first sync of 100,000 ran up to 5% slower (README, issue 16). The
+        // process's setting, so the CLI's, not the store's: an app sets its own.
         _ = sqlite3_soft_heap_limit64(1_500_000)
         do {
             var command = try parseAsRoot(Self.movingLeadingGlobalOptions(Array(CommandLine.arguments.dropFirst())))
