@@ -156,7 +156,9 @@ enum FeedsBench {
         Report.line(
             "feeds", articles, "reader refresh, first run", Report.fixed(first.seconds, 2) + " s",
             "\(options.feeds) feeds, \(Report.megabytes(total)); refresh itself \(Report.fixed(first.summary["seconds"] as? Double ?? 0, 2)) s",
-            goal: Goal(text: "≤ \(Report.fixed(firstRefreshGoalSeconds, 1)) s", met: first.seconds <= firstRefreshGoalSeconds)
+            // The time goal is the 50 × 200 corpus's: another size prints its time alone.
+            goal: (options.feeds, options.entries) == (50, 200)
+                ? Goal(text: "≤ \(Report.fixed(firstRefreshGoalSeconds, 1)) s", met: first.seconds <= firstRefreshGoalSeconds) : nil
         )
         SizeBench.explain()
         try SizeBench.report("feeds", count: articles, database: database, workdir: workdir)
