@@ -44,8 +44,8 @@ struct Reader: AsyncParsableCommand {
         // in about the same time. 1.5 MB took another 0.6-1.1 MB off that refresh and
         // 1 MB off a first sync of 20,000 articles in the same time; with the threshold
         // above, a first sync of 100,000 was no slower within the machine's noise, at
-        // most 7% by the mean of four runs (README, issue 16). The
-        // process's setting, so the CLI's, not the store's: an app sets its own.
+        // most 7% by the mean of four runs (README, issue 16). The process's setting, so
+        // the CLI's, not the store's: an app sets its own.
         _ = sqlite3_soft_heap_limit64(1_500_000)
         do {
             var command = try parseAsRoot(Self.movingLeadingGlobalOptions(Array(CommandLine.arguments.dropFirst())))
