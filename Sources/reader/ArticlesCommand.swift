@@ -10,7 +10,9 @@ struct ArticlesCommand: ParsableCommand {
     )
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List articles, newest first.")
+        static let configuration = CommandConfiguration(
+            commandName: "list", abstract: "List articles, newest first."
+        )
 
         @OptionGroup var store: StoreOptions
         @OptionGroup var output: OutputOptions
@@ -41,7 +43,9 @@ struct ArticlesCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show an article with its notes.")
+        static let configuration = CommandConfiguration(
+            commandName: "show", abstract: "Show an article with its notes."
+        )
 
         @OptionGroup var store: StoreOptions
         @OptionGroup var output: OutputOptions

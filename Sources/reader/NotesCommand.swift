@@ -11,7 +11,9 @@ struct NotesCommand: ParsableCommand {
     )
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a note to an article; prints the new note's id.")
+        static let configuration = CommandConfiguration(
+            commandName: "add", abstract: "Add a note to an article; prints the new note's id."
+        )
 
         @OptionGroup var store: StoreOptions
         @Argument(help: "The article's id (or a unique prefix).") var articleID: String
@@ -26,7 +28,9 @@ struct NotesCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List notes, oldest first.")
+        static let configuration = CommandConfiguration(
+            commandName: "list", abstract: "List notes, oldest first."
+        )
 
         @OptionGroup var store: StoreOptions
         @OptionGroup var output: OutputOptions
@@ -46,7 +50,9 @@ struct NotesCommand: ParsableCommand {
     }
 
     struct Edit: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Replace a note's text.")
+        static let configuration = CommandConfiguration(
+            commandName: "edit", abstract: "Replace a note's text."
+        )
 
         @OptionGroup var store: StoreOptions
         @Argument(help: "The note's id (or a unique prefix).") var noteID: String
@@ -61,6 +67,7 @@ struct NotesCommand: ParsableCommand {
 
     struct Resolve: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "resolve",
             abstract: "Settle a conflicted note with the text it should keep.",
             discussion: "`reader conflicts` lists conflicted notes with both versions of their text."
         )
@@ -93,7 +100,9 @@ struct NotesCommand: ParsableCommand {
     }
 
     struct Export: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Export notes as Markdown or JSON.")
+        static let configuration = CommandConfiguration(
+            commandName: "export", abstract: "Export notes as Markdown or JSON."
+        )
 
         enum Format: String, ExpressibleByArgument, CaseIterable { case markdown, json }
 
