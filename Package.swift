@@ -170,11 +170,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(
-            name: "ReaderCLITests",
-            dependencies: ["reader", "LoopbackHTTP", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            swiftSettings: strict
-        ),
+        .testTarget(name: "ReaderCLITests", dependencies: ["reader", "LoopbackHTTP"], swiftSettings: strict),
         // Reads the package graph (`swift package dump-package`): the client libraries
         // reach no CCurl.
         .testTarget(name: "PackageGraphTests", dependencies: ["LoopbackHTTP"], swiftSettings: strict),
