@@ -61,6 +61,9 @@ public struct NativeSyncBackend: SyncBackend {
         return try await pull(query)
     }
 
+    /// A `/v1` page is a read of the server alone.
+    public var pullsAhead: Bool { true }
+
     private func pull(_ query: [URLQueryItem]) async throws(SyncError) -> SyncPullAnswer {
         var components = URLComponents(url: endpoint("v1/changes"), resolvingAgainstBaseURL: false)
         components?.queryItems = query

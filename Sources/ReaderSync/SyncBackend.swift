@@ -41,9 +41,18 @@ public protocol SyncBackend: Sendable {
     /// the engine takes as such; that is what this requirement does unless a backend
     /// implements it.
     func pullNewestFirst(before cursor: String?, limit: Int) async throws(SyncError) -> SyncPullAnswer
+
+    /// Whether a pull's answer depends only on its arguments and the service, never on the
+    /// device's store: the engine then asks for the next page while it applies the one
+    /// before. False unless a backend says so.
+    var pullsAhead: Bool { get }
 }
 
 extension SyncBackend {
+    /// A backend that reads the store to build its answer (the Google Reader API's does)
+    /// must see each page applied before it is asked for the next.
+    public var pullsAhead: Bool { false }
+
     /// No newest-first pages: the first page of an oldest-first pull.
     public func pullNewestFirst(before cursor: String?, limit: Int) async throws(SyncError) -> SyncPullAnswer {
         try await pull(after: nil, limit: limit)

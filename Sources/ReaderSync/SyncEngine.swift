@@ -134,17 +134,27 @@ public actor SyncEngine {
     /// resync) pulls newest first until it holds everything below the head the first page
     /// named, then oldest first from that head (docs/SYNC.md, "The first sync"); each page
     /// is applied with its place in one transaction, so a pull killed at any point resumes.
+    /// The next page is asked for while one is applied, when the backend allows it
+    /// (``PullAhead``).
     private func pull(into report: inout SyncReport) async throws(SyncError) {
         var cursor: String?, backfill: SyncBackfill?
         do {
             let settings = try await store.async.syncSettings()
             (cursor, backfill) = (settings.cursor, settings.backfill)
         } catch { throw .wrap(error) }
+        var ahead: PullAhead?
+        defer { ahead?.cancel() }
         while true {
             if Task.isCancelled { throw .cancelled }
-            let answer = cursor == nil
-                ? try await backend.pullNewestFirst(before: backfill?.below, limit: pageSize)
-                : try await backend.pull(after: cursor, limit: pageSize)
+            let request = cursor == nil ? PullRequest.newestFirst(before: backfill?.below) : .after(cursor)
+            let answer: SyncPullAnswer
+            if let asked = ahead, asked.request == request {
+                answer = try await asked.answer()
+            } else {
+                ahead?.cancel()
+                answer = try await request.send(to: backend, limit: pageSize)
+            }
+            ahead = nil
             let page: ChangePage
             switch answer {
             case .cursorExpired:
@@ -158,6 +168,9 @@ public actor SyncEngine {
                 page = answer
             }
             do { try page.check() } catch { throw .protocolViolation("a pulled page breaks the contract: \(error)") }
+            if backend.pullsAhead, let next = request.next(after: page) {
+                ahead = PullAhead(next, backend: backend, limit: pageSize)
+            }
             if cursor == nil, let head = page.head {
                 try await applyNewestFirst(page, head: head, backfill: &backfill, cursor: &cursor, report: &report)
                 continue

@@ -34,6 +34,10 @@ import Testing
             try await inner.pull(after: cursor, limit: limit)
         }
 
+        /// As the native backend: the page after a stop is asked for while the one before
+        /// is applied, so the stop also shows that an answer asked ahead is never half-used.
+        var pullsAhead: Bool { inner.pullsAhead }
+
         func pullNewestFirst(before cursor: String?, limit: Int) async throws(SyncError) -> SyncPullAnswer {
             guard newestFirst else { return try await inner.pull(after: nil, limit: limit) }
             let go = left.withLock { left in
