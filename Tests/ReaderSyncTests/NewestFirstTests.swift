@@ -22,9 +22,10 @@ import Testing
         let newestFirst: Bool
         private let left: Mutex<Int>
 
-        init(_ server: TestServer, token: String, stopAfter pages: Int = .max, newestFirst: Bool = true) {
+        init(_ server: TestServer, token: String, stopAfter pages: Int = .max, newestFirst: Bool = true, ahead: Bool = true) {
             inner = NativeSyncBackend(client: try! CurlHTTPClient(), configuration: SyncConfiguration(serverURL: server.url, token: token))
             self.newestFirst = newestFirst
+            pullsAhead = ahead && inner.pullsAhead
             left = Mutex(pages)
         }
 
@@ -34,9 +35,10 @@ import Testing
             try await inner.pull(after: cursor, limit: limit)
         }
 
-        /// As the native backend: the page after a stop is asked for while the one before
-        /// is applied, so the stop also shows that an answer asked ahead is never half-used.
-        var pullsAhead: Bool { inner.pullsAhead }
+        /// As the native backend unless told otherwise: the page after a stop is asked for
+        /// while the one before is applied, so the stop also shows that an answer asked ahead
+        /// is never half-used.
+        let pullsAhead: Bool
 
         func pullNewestFirst(before cursor: String?, limit: Int) async throws(SyncError) -> SyncPullAnswer {
             guard newestFirst else { return try await inner.pull(after: nil, limit: limit) }
