@@ -1,4 +1,3 @@
-import ContractSupport
 import Foundation
 import GRDB
 import ReaderCurl
