@@ -200,7 +200,8 @@ import Testing
     }
 
     /// Starts `reader ARGS`, waits until its first newest-first page is stored, takes the
-    /// database's write lock so it cannot store another, and SIGKILLs it. Whether the
+    /// database's write lock (once the page being stored, if any, is committed) so it cannot
+    /// store another, and SIGKILLs it. Whether the
     /// device was still mid-way when the lock was taken.
     private static func killAfterFirstPage(_ arguments: [String], db: String) throws -> Bool {
         let process = try ChildProcess(TestServer.binary("reader"), arguments)
@@ -214,13 +215,22 @@ import Testing
         }
         let queue = try DatabaseQueue(path: db)
         var midWay = false
-        try queue.inTransaction(.immediate) { db in
-            midWay = try String.fetchOne(db, sql: "SELECT backfill_head FROM sync_state") != nil
-            process.signal(SIGKILL)
-            _ = process.wait()
-            return .rollback
+        // The child may be storing its next page at this moment. Ask again at once until that
+        // transaction ends: SQLite's busy timeout sleeps between tries, long enough for the
+        // child to store several more pages first.
+        while true {
+            do {
+                try queue.inTransaction(.immediate) { db in
+                    midWay = try String.fetchOne(db, sql: "SELECT backfill_head FROM sync_state") != nil
+                    process.signal(SIGKILL)
+                    _ = process.wait()
+                    return .rollback
+                }
+                return midWay
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && Date() < deadline {
+                continue
+            }
         }
-        return midWay
     }
 
     @Test func theRouteServesNewestFirstPagesAndRefusesWhatItCannotRead() async throws {
