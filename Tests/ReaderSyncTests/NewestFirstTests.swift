@@ -201,8 +201,8 @@ import Testing
 
     /// Starts `reader ARGS`, waits until its first newest-first page is stored, takes the
     /// database's write lock (once the page being stored, if any, is committed) so it cannot
-    /// store another, and SIGKILLs it. Whether the
-    /// device was still mid-way when the lock was taken.
+    /// store another, and SIGKILLs it. Whether the device was still mid-way when the lock
+    /// was taken.
     private static func killAfterFirstPage(_ arguments: [String], db: String) throws -> Bool {
         let process = try ChildProcess(TestServer.binary("reader"), arguments)
         var configuration = Configuration()
