@@ -9,17 +9,18 @@ enum FeedWriter {
         case rss, bundle
     }
 
-    /// Writes articles `0..<count` of `generator` to `path`; returns the file's size in bytes.
-    static func write(_ format: Format, count: Int, generator: ArticleGenerator, to path: String) throws -> Int {
+    /// Writes articles `first..<first + count` of `generator` to `path`; returns the file's
+    /// size in bytes.
+    static func write(_ format: Format, count: Int, first: Int = 0, generator: ArticleGenerator, to path: String) throws -> Int {
         let sink = try FileSink(path: path)
         switch format {
-        case .rss: try writeRSS(count: count, generator: generator, to: sink)
-        case .bundle: try writeBundle(count: count, generator: generator, to: sink)
+        case .rss: try writeRSS(first..<first + count, generator: generator, to: sink)
+        case .bundle: try writeBundle(first..<first + count, generator: generator, to: sink)
         }
         return try sink.close()
     }
 
-    private static func writeRSS(count: Int, generator: ArticleGenerator, to sink: FileSink) throws {
+    private static func writeRSS(_ indices: Range<Int>, generator: ArticleGenerator, to sink: FileSink) throws {
         let source = ArticleGenerator.source
         try sink.write("""
             <?xml version="1.0" encoding="UTF-8"?>
@@ -30,7 +31,7 @@ enum FeedWriter {
             <description>Generated articles for reader-bench</description>
 
             """)
-        for index in 0..<count {
+        for index in indices {
             let article = generator.article(index)
             try sink.write("""
                 <item>
@@ -50,8 +51,8 @@ enum FeedWriter {
 
     /// The plain-text bundle `BundleReader` reads: title, standfirst, byline and source
     /// lines, then paragraphs separated by blank lines.
-    private static func writeBundle(count: Int, generator: ArticleGenerator, to sink: FileSink) throws {
-        for index in 0..<count {
+    private static func writeBundle(_ indices: Range<Int>, generator: ArticleGenerator, to sink: FileSink) throws {
+        for index in indices {
             let article = generator.article(index)
             try sink.write(article.title + "\n" + article.summary + "\nBy " + article.author
                 + "\nSource: " + ArticleGenerator.source.title + "\n\n"

@@ -13,12 +13,15 @@ import Synchronization
 ///   this process, into a fresh database: the first run (every article new, search index
 ///   included) and a run where nothing changed (every feed answers 304). The refresh runs in
 ///   the real `reader` binary, so the figures are what a person waits for, process start
-///   included, and the peak RSS is the refresh's alone.
+///   included, and the peak RSS is the refresh's alone;
+/// - newsboat (`NewsboatPeer`), when installed, refreshing the same feeds from the same
+///   server first, as the peer the first refresh's goal is set by.
 enum FeedsBench {
     static let command = "feeds"
 
     /// Issue 16's goals, for the 50 × 200 corpus: the first refresh, search index included,
-    /// twice as fast as newsboat's 3.0 s without one, and its peak RSS within newsboat's 40 MB.
+    /// twice as fast as newsboat without one (1.5 s where newsboat took 3.0 s; newsboat runs
+    /// in the same benchmark when it is installed), and its peak RSS within newsboat's 40 MB.
     static let firstRefreshGoalSeconds = 1.5
     /// The corpus issue 16 measured the peers on, and the default.
     static let issueCorpus = (feeds: 50, entries: 200)
@@ -33,7 +36,8 @@ enum FeedsBench {
           --seed S           generator seed (default 1)
 
         The refresh runs the `reader` binary beside this one: build it too, with
-        `swift build -c release --product reader`.
+        `swift build -c release --product reader`. newsboat, when it is on PATH, refreshes
+        the same feeds in the same run, and the first refresh is held to half its time.
         """
 
     struct Options {
@@ -136,8 +140,8 @@ enum FeedsBench {
         var bodies: [[UInt8]] = []
         for feed in 0..<options.feeds {
             let path = workdir + "/feed-\(feed).xml"
-            let generator = ArticleGenerator(seed: options.seed &+ UInt64(feed) &* 7919)
-            _ = try FeedWriter.write(.rss, count: options.entries, generator: generator, to: path)
+            // Articles of their own, guids included: newsboat keeps one item per guid, whatever its feed.
+            _ = try FeedWriter.write(.rss, count: options.entries, first: feed * options.entries, generator: generator(feed, options), to: path)
             bodies.append(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
             try? FileManager.default.removeItem(atPath: path)
         }
@@ -150,17 +154,20 @@ enum FeedsBench {
         let database = workdir + "/feeds.sqlite"
         try ChildProcess.run(reader, ["feeds", "import", opml, "--db", database])
         let articles = options.feeds * options.entries
+        let peer = try newsboat(list.map(\.url), articles: articles, workdir: workdir)
 
         let first = try refreshOnce(reader, database: database)
         guard first.summary["fetched"] as? Int == options.feeds, first.summary["new"] as? Int == articles else {
             throw BenchError("the first refresh did not fetch every article: \(first.summary)")
         }
+        var detail = "\(options.feeds) feeds, \(Report.megabytes(total)); refresh itself \(Report.fixed(first.summary["seconds"] as? Double ?? 0, 2)) s"
+        if let peer { detail += "; newsboat \(Report.fixed(peer.first.seconds, 2)) s: ratio \(Report.fixed(first.seconds / peer.first.seconds, 2))x" }
+        let floor = try refreshFloor(options, workdir: workdir)
+        detail += "; raw floor \(Report.fixed(floor, 2)) s: \(Report.fixed(first.seconds / floor, 2))x"
         Report.line(
-            "feeds", articles, "reader refresh, first run", Report.fixed(first.seconds, 2) + " s",
-            "\(options.feeds) feeds, \(Report.megabytes(total)); refresh itself \(Report.fixed(first.summary["seconds"] as? Double ?? 0, 2)) s",
+            "feeds", articles, "reader refresh, first run", Report.fixed(first.seconds, 2) + " s", detail,
             // The time goal is the issue's corpus's: another size prints its time alone.
-            goal: (options.feeds, options.entries) == FeedsBench.issueCorpus
-                ? Goal(text: "≤ \(Report.fixed(firstRefreshGoalSeconds, 1)) s", met: first.seconds <= firstRefreshGoalSeconds) : nil
+            goal: (options.feeds, options.entries) == FeedsBench.issueCorpus ? firstRefreshGoal(first.seconds, newsboat: peer?.first.seconds) : nil
         )
         SizeBench.explain()
         try SizeBench.report("feeds", count: articles, database: database, workdir: workdir)
@@ -170,7 +177,8 @@ enum FeedsBench {
         }
         Report.line(
             "feeds", options.feeds, "reader refresh, no change", Report.fixed(second.seconds, 3) + " s",
-            "every feed 304; refresh itself \(Report.fixed(second.summary["seconds"] as? Double ?? 0, 3)) s",
+            "every feed 304; refresh itself \(Report.fixed(second.summary["seconds"] as? Double ?? 0, 3)) s"
+                + (peer.map { "; newsboat \(Report.fixed($0.second.seconds, 3)) s" } ?? ""),
             goal: Goal(text: "< 0.15 s", met: second.seconds < 0.15)
         )
         Report.line(
@@ -181,9 +189,65 @@ enum FeedsBench {
         let peak = max(first.peakBytes, second.peakBytes)
         Report.line(
             "feeds", articles, "peak RSS of reader refresh", Report.megabytes(peak),
-            "first run \(Report.megabytes(first.peakBytes)), no change \(Report.megabytes(second.peakBytes))",
+            "first run \(Report.megabytes(first.peakBytes)), no change \(Report.megabytes(second.peakBytes))"
+                + (peer.map { "; newsboat \(Report.megabytes($0.first.peakBytes)), \(Report.megabytes($0.second.peakBytes))" } ?? ""),
             goal: Goal(text: "< \(Report.megabytes(peakGoalBytes))", met: peak < peakGoalBytes)
         )
+    }
+
+    /// Feed `feed`'s articles come from a generator of their own.
+    private static func generator(_ feed: Int, _ options: Options) -> ArticleGenerator {
+        ArticleGenerator(seed: options.seed &+ UInt64(feed) &* 7919)
+    }
+
+    /// The first refresh's floor: the same articles inserted by raw SQLite in one
+    /// transaction, with the store's external-content FTS5 index filled 1,000 rows per
+    /// statement (`RawFloor`, variant `ftsBatched`: issue 16's floor filled it by a trigger,
+    /// row by row, which on this machine takes about 1.7 times as long). Its seconds,
+    /// SQLite's alone.
+    private static func refreshFloor(_ options: Options, workdir: String) throws -> Double {
+        let path = workdir + "/refresh-floor.sqlite"
+        removeDatabase(at: path)
+        defer { removeDatabase(at: path) }
+        let generators = (0..<options.feeds).map { generator($0, options) }
+        let seconds = try RawFloor.run(.ftsBatched, count: options.feeds * options.entries, generator: generators[0], path: path) { index in
+            generators[index / options.entries].article(index)
+        }
+        Report.line(
+            "feeds", options.feeds * options.entries, "raw floor, FTS5 per 1,000 rows", Report.fixed(seconds, 2) + " s",
+            "the same articles through the C API in one transaction, the store's FTS5 table (no fetching, no parsing)"
+        )
+        return seconds
+    }
+
+    /// Issue 16's goal for the first refresh: at most half as long as newsboat's, measured
+    /// in the same run (the issue's 1.5 s is half of the 3.0 s newsboat took on the machine
+    /// it was filed on); without newsboat, those 1.5 s.
+    private static func firstRefreshGoal(_ seconds: Double, newsboat: Double?) -> Goal {
+        guard let newsboat else {
+            return Goal(text: "≤ \(Report.fixed(firstRefreshGoalSeconds, 1)) s (newsboat not installed)", met: seconds <= firstRefreshGoalSeconds)
+        }
+        return Goal(text: "≤ 0.5x newsboat's", met: seconds <= newsboat / 2)
+    }
+
+    /// newsboat's first reload of the same feeds and one with nothing changed, reported as
+    /// they are measured; nil, with a note, when newsboat is not installed.
+    private static func newsboat(_ urls: [String], articles: Int, workdir: String) throws -> (first: NewsboatPeer.Run, second: NewsboatPeer.Run)? {
+        guard let peer = try NewsboatPeer.installed(workdir: workdir) else {
+            Report.note("newsboat is not installed: the first refresh is held to 1.5 s instead of half of newsboat's time")
+            return nil
+        }
+        try peer.subscribe(urls)
+        let first = try peer.reload()
+        let stored = try peer.storedItems()
+        guard stored == articles else { throw BenchError("newsboat stored \(stored) items, not \(articles)") }
+        let second = try peer.reload()
+        Report.line(
+            "feeds", articles, "newsboat -x reload, first run", Report.fixed(first.seconds, 2) + " s",
+            "no search index; one feed at a time (its default); peak RSS \(Report.megabytes(first.peakBytes)); "
+                + "cache \(Report.megabytes(peer.cacheBytes())); nothing changed \(Report.fixed(second.seconds, 3)) s"
+        )
+        return (first, second)
     }
 
     /// Runs `reader refresh --json` once: wall-clock seconds from launch to exit (what a

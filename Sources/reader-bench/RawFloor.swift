@@ -56,8 +56,11 @@ enum RawFloor {
     static let batchSize = 1_000
 
     /// Inserts articles `0..<count` into a fresh database at `path`; returns the seconds
-    /// spent in SQLite.
-    static func run(_ variant: Variant, count: Int, generator: ArticleGenerator, path: String) throws -> Double {
+    /// spent in SQLite. `article`, when given, makes article `i` instead of `generator`.
+    static func run(
+        _ variant: Variant, count: Int, generator: ArticleGenerator, path: String,
+        article: ((Int) -> GeneratedArticle)? = nil
+    ) throws -> Double {
         if variant.isStoreSchema { _ = try ReaderStore(path: path) }
         let db = try RawDatabase(path: path)
         try db.execute("PRAGMA journal_mode = WAL; " + ReaderStore.connectionPragmas + "; " + ReaderStore.writerPragmas)
@@ -100,7 +103,7 @@ enum RawFloor {
         try db.execute("BEGIN")
         elapsed += ContinuousClock.now - start
         for index in 0..<count {
-            let draft = generator.article(index).draft(source: source)
+            let draft = (article?(index) ?? generator.article(index)).draft(source: source)
             let published = draft.published.map(Timestamp.format)
             let values: [String?] = [
                 draft.id, source.id, draft.guid, draft.url, draft.title, draft.author, published, nil,
