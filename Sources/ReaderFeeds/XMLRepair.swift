@@ -86,13 +86,24 @@ struct XMLRepair {
             started = true
         }
         while index < count {
-            // The plain run: copied in one go.
+            // The plain run, copied in one go: up to a byte past ASCII, a control character,
+            // or what markup means here. In text that is `&` and `<`. Inside a CDATA section,
+            // comment or instruction only its closing byte counts, and `>` right after those
+            // bytes (`inside` counts them), so the run then starts past a `>` only.
             let start = index
-            while index < count {
-                let byte = bytes[index]
-                if byte >= 0x80 || byte < 0x20 || byte == 0x26 || byte == 0x3C || byte == 0x3E { break }
-                if place != .text && byte == closingByte { break }
-                index += 1
+            if place == .text {
+                while index < count {
+                    let byte = bytes[index]
+                    if byte &- 0x20 > 0x5F || byte == 0x26 || byte == 0x3C { break }
+                    index += 1
+                }
+            } else if closing == 0 || bytes[index] != 0x3E {
+                let closer = closingByte
+                while index < count {
+                    let byte = bytes[index]
+                    if byte &- 0x20 > 0x5F || byte == closer { break }
+                    index += 1
+                }
             }
             if index > start {
                 closing = 0

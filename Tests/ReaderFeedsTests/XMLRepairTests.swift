@@ -80,6 +80,24 @@ import Testing
         #expect(output == "<a><!-- a & b --><![CDATA[x &nbsp; & y]]>&#160;&amp;</a>")
     }
 
+    /// Inside a CDATA section, comment or instruction the repair copies runs up to the
+    /// section's closing bytes, and a `>` closes it only right after them: a `>` or `&` on its
+    /// own, a closing byte too few, or one split from its `>` by a chunk's end change nothing.
+    @Test func findsTheEndOfASectionOnlyAtItsClosingBytes() {
+        let input = Array("<a><![CDATA[1 > 0 & ]> ]]x> ]]]>&nbsp;<!-- - -> -- x --->&nbsp;<?pi a ? > ??>&nbsp;</a>".utf8)
+        let expected = "<a><![CDATA[1 > 0 & ]> ]]x> ]]]>&#160;<!-- - -> -- x --->&#160;<?pi a ? > ??>&#160;</a>"
+        #expect(String(decoding: XMLRepair.repaired(input), as: UTF8.self) == expected)
+        for size in 1...5 {
+            var repair = XMLRepair(mode: .utf8)
+            var output: [UInt8] = []
+            for start in stride(from: 0, to: input.count, by: size) {
+                output += repair.process(input[start..<min(start + size, input.count)], final: false)
+            }
+            output += repair.process([][...], final: true)
+            #expect(String(decoding: output, as: UTF8.self) == expected, "chunks of \(size)")
+        }
+    }
+
     @Test func passesUTF16Through() {
         let input: [UInt8] = [0xFF, 0xFE, 0x3C, 0x00, 0x26, 0x00]
         #expect(XMLRepair.repaired(input) == input)
