@@ -41,21 +41,31 @@ struct HTMLSanitizer {
         while let name = open.popLast() { close(name) }
     }
 
+    /// The bytes that read the same in the HTML and the text: past the space, but `<`, `&`,
+    /// `>` and 0xC2 (which may start a no-break space). A table, so that a run costs one
+    /// look-up a byte.
+    private static let ordinary: [Bool] = (0...255).map { byte in
+        byte > 0x20 && byte != 0x3C && byte != 0x26 && byte != 0x3E && byte != 0xC2
+    }
+
     /// A run of ordinary bytes and single spaces between them, which reads the same in the
     /// HTML and the text; or else one whitespace, `>` or no-break space.
     private mutating func characters() {
-        func isOrdinary(_ byte: UInt8) -> Bool {
-            byte > 0x20 && byte != 0x3C && byte != 0x26 && byte != 0x3E && byte != 0xC2
-        }
         let start = index
-        while index < input.count {
-            let byte = input[index]
-            if isOrdinary(byte) || byte == 0x20 && index > start && index + 1 < input.count && isOrdinary(input[index + 1]) {
-                index += 1
-            } else {
-                break
+        let input = self.input
+        var end = start
+        Self.ordinary.withUnsafeBufferPointer { ordinary in
+            while end < input.count {
+                if ordinary[Int(input[end])] {
+                    end += 1
+                } else if input[end] == 0x20, end > start, end + 1 < input.count, ordinary[Int(input[end + 1])] {
+                    end += 2
+                } else {
+                    break
+                }
             }
         }
+        index = end
         if index > start {
             let run = UnsafeBufferPointer(rebasing: input[start..<index])
             visible(html: run, text: run)
