@@ -88,8 +88,8 @@ struct XMLRepair {
         while index < count {
             // The plain run, copied in one go: up to a byte past ASCII, a control character,
             // or what markup means here. In text that is `&` and `<`. Inside a CDATA section,
-            // comment or instruction only its closing byte counts, and `>` right after those
-            // bytes (`inside` counts them), so the run then starts past a `>` only.
+            // comment or instruction it is the closing byte, and a `>` right after those bytes
+            // (`inside` counts them): no run starts at such a `>`.
             let start = index
             if place == .text {
                 while index < count {
