@@ -56,10 +56,4 @@ struct NewsboatPeer {
         try RawDatabase(path: cachePath, readOnly: true).prepare("SELECT 1 FROM rss_item").run()
     }
 
-    /// The size of newsboat's cache on disk, its journal included.
-    func cacheBytes() -> Int {
-        [cachePath, cachePath + "-journal", cachePath + "-wal"].reduce(0) { total, path in
-            total + ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0)
-        }
-    }
 }

@@ -210,7 +210,7 @@ enum FeedsBench {
         removeDatabase(at: path)
         defer { removeDatabase(at: path) }
         let generators = (0..<options.feeds).map { generator($0, options) }
-        let seconds = try RawFloor.run(.ftsBatched, count: options.feeds * options.entries, generator: generators[0], path: path) { index in
+        let seconds = try RawFloor.run(.ftsBatched, count: options.feeds * options.entries, path: path) { index in
             generators[index / options.entries].article(index)
         }
         Report.line(
@@ -246,7 +246,7 @@ enum FeedsBench {
         Report.line(
             "feeds", articles, "newsboat -x reload, first run", Report.fixed(first.seconds, 2) + " s",
             "no search index; one feed at a time (its default); peak RSS \(Report.megabytes(first.peakBytes)); "
-                + "cache \(Report.megabytes(peer.cacheBytes())); a second reload \(Report.fixed(second.seconds, 3)) s"
+                + "cache \(Report.megabytes(SizeBench.fileBytes(peer.cachePath))); a second reload \(Report.fixed(second.seconds, 3)) s"
         )
         return (first, second)
     }

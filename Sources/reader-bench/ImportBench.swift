@@ -40,7 +40,7 @@ enum ImportBench {
             let path = workdir + "/raw-\(count).sqlite"
             defer { removeDatabase(at: path) }
             sync()
-            let seconds = try RawFloor.run(variant, count: count, generator: generator, path: path)
+            let seconds = try RawFloor.run(variant, count: count, path: path, article: generator.article)
             floors[variant] = seconds
             Report.line("import", count, variant.label, Report.rate(count, seconds, unit: "rows/s"),
                         "(\(Report.fixed(seconds, 2)) s)")

@@ -55,12 +55,9 @@ enum RawFloor {
     /// Rows per FTS5 batch in the batched variants.
     static let batchSize = 1_000
 
-    /// Inserts articles `0..<count` into a fresh database at `path`; returns the seconds
-    /// spent in SQLite. `article`, when given, makes article `i` instead of `generator`.
-    static func run(
-        _ variant: Variant, count: Int, generator: ArticleGenerator, path: String,
-        article: ((Int) -> GeneratedArticle)? = nil
-    ) throws -> Double {
+    /// Inserts articles `0..<count`, article `i` made by `article` (a generator's
+    /// `article(_:)`), into a fresh database at `path`; returns the seconds spent in SQLite.
+    static func run(_ variant: Variant, count: Int, path: String, article: (Int) -> GeneratedArticle) throws -> Double {
         if variant.isStoreSchema { _ = try ReaderStore(path: path) }
         let db = try RawDatabase(path: path)
         try db.execute("PRAGMA journal_mode = WAL; " + ReaderStore.connectionPragmas + "; " + ReaderStore.writerPragmas)
@@ -103,7 +100,7 @@ enum RawFloor {
         try db.execute("BEGIN")
         elapsed += ContinuousClock.now - start
         for index in 0..<count {
-            let draft = (article?(index) ?? generator.article(index)).draft(source: source)
+            let draft = article(index).draft(source: source)
             let published = draft.published.map(Timestamp.format)
             let values: [String?] = [
                 draft.id, source.id, draft.guid, draft.url, draft.title, draft.author, published, nil,

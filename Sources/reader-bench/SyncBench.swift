@@ -56,7 +56,7 @@ enum SyncBench {
 
         let floorPath = workdir.path + "/raw.sqlite"
         sync()
-        let floor = try RawFloor.run(.fts, count: articles, generator: generator, path: floorPath)
+        let floor = try RawFloor.run(.fts, count: articles, path: floorPath, article: generator.article)
         removeDatabase(at: floorPath)
         Report.line("sync", articles, "raw floor with FTS5", Report.rate(articles, floor, unit: "rows/s"), "(\(Report.fixed(floor, 2)) s)")
 
