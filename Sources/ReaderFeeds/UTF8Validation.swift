@@ -2,10 +2,21 @@
 /// fast path for ASCII. Written out because `String(validating:)` needs newer Apple systems
 /// than the package supports.
 enum UTF8Validation {
+    /// Every byte's high bit, in one word.
+    private static let highBits: UInt64 = 0x8080_8080_8080_8080
+
     static func isValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let raw = UnsafeRawPointer(base)
         var index = 0
         let count = bytes.count
         while index < count {
+            // Eight ASCII bytes at a time: a feed is mostly markup and ASCII text, and a byte
+            // at a time cost 8 instructions a byte (a tenth of a 50-feed refresh's parsing).
+            while index + 8 <= count, raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & highBits == 0 {
+                index += 8
+            }
+            guard index < count else { break }
             let lead = bytes[index]
             if lead < 0x80 {
                 index += 1
