@@ -51,9 +51,15 @@ struct NewsboatPeer {
 
     var cachePath: String { folder + "/cache.db" }
 
+    /// Removes newsboat's cache, so that the next reload is a first one.
+    func forgetCache() throws {
+        for path in [cachePath, cachePath + "-journal", cachePath + ".lock"] where FileManager.default.fileExists(atPath: path) {
+            try FileManager.default.removeItem(atPath: path)
+        }
+    }
+
     /// The items newsboat stored.
     func storedItems() throws -> Int {
         try RawDatabase(path: cachePath, readOnly: true).prepare("SELECT 1 FROM rss_item").run()
     }
-
 }

@@ -82,15 +82,15 @@ enum HTTPBenchmark {
             curl.append(try downloadWithCurl(url, size: size))
             streamed.append(try await downloadWithReader(url, size: size, client: client))
         }
-        let curls = median(curl)
-        let ours = median(toFile)
+        let curls = Report.median(curl)
+        let ours = Report.median(toFile)
         let ratio = ours / curls
         Report.line("http", options.megabytes, "download MiB, curl CLI", gigabytes(curls), "curl -o /dev/null, median of \(options.rounds)")
         Report.line("http", options.megabytes, "download MiB, ReaderHTTP", gigabytes(ours), "client.download(to: /dev/null), same URL")
         Report.line("http", options.megabytes, "ReaderHTTP / curl", Report.fixed(ratio * 100, 1) + " %", "",
                     goal: Goal(text: ">= 90 %", met: ratio >= 0.9))
-        Report.line("http", options.megabytes, "stream MiB, ReaderHTTP", gigabytes(median(streamed)),
-                    "client.stream, chunks read by a task (\(Report.fixed(median(streamed) / curls * 100, 1)) % of curl; not a goal)")
+        Report.line("http", options.megabytes, "stream MiB, ReaderHTTP", gigabytes(Report.median(streamed)),
+                    "client.stream, chunks read by a task (\(Report.fixed(Report.median(streamed) / curls * 100, 1)) % of curl; not a goal)")
     }
 
     /// Bytes per second for one download written to /dev/null by the transfer thread.
@@ -152,22 +152,16 @@ enum HTTPBenchmark {
             raw.append(try RawHTTPClient.timeSequential(port: server.port, path: "/small", count: options.requests))
         }
         let newConnections = server.acceptedConnections - connectionsBefore - options.rounds
-        let overhead = median(ours) - median(raw)
-        Report.line("http", options.requests, "small GETs, ReaderHTTP", micros(median(ours)) + "/req",
+        let overhead = Report.median(ours) - Report.median(raw)
+        Report.line("http", options.requests, "small GETs, ReaderHTTP", micros(Report.median(ours)) + "/req",
                     "median of \(options.rounds), sequential; \(newConnections) new connections (reused)")
-        Report.line("http", options.requests, "small GETs, raw socket", micros(median(raw)) + "/req", "same exchange, hand-written client")
-        Report.line("http", options.requests, "small GETs, server work", micros(median(serverTimes)) + "/req", "parse + write, inside the server")
+        Report.line("http", options.requests, "small GETs, raw socket", micros(Report.median(raw)) + "/req", "same exchange, hand-written client")
+        Report.line("http", options.requests, "small GETs, server work", micros(Report.median(serverTimes)) + "/req", "parse + write, inside the server")
         Report.line("http", options.requests, "client overhead", micros(overhead) + "/req", "ReaderHTTP − raw socket",
                     goal: Goal(text: "< 100 µs", met: overhead < 100e-6))
     }
 
     // MARK: Helpers
-
-    private static func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        guard !sorted.isEmpty else { return 0 }
-        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
-    }
 
     private static func gigabytes(_ bytesPerSecond: Double) -> String {
         Report.fixed(bytesPerSecond / 1e9, 2) + " GB/s"

@@ -50,6 +50,22 @@ enum Report {
         String(format: "%.\(digits)f", value)
     }
 
+    /// The middle value, or the mean of the two middle ones; 0 when there are none.
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return 0 }
+        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    }
+
+    /// `1.62 (1.41–1.80)`: the median, then the least and the greatest, of several runs; the
+    /// value alone when there was one run.
+    static func spread(_ values: [Double], _ digits: Int) -> String {
+        guard values.count > 1, let least = values.min(), let greatest = values.max() else {
+            return fixed(values.first ?? 0, digits)
+        }
+        return "\(fixed(median(values), digits)) (\(fixed(least, digits))–\(fixed(greatest, digits)))"
+    }
+
     /// `41.3 MB`, in mebibytes.
     static func megabytes(_ bytes: Int) -> String {
         fixed(Double(bytes) / 1_048_576, 1) + " MB"

@@ -71,7 +71,7 @@ enum StartBench {
                 : "peak RSS \(Report.megabytes(peaks[peaks.count / 2])) (\(Report.megabytes(peaks[0]))–"
                 + "\(Report.megabytes(peaks[peaks.count - 1])), \(peaks.count) runs sampled)"
             Report.line(
-                "start", nil, command.label, Report.fixed(median(result.seconds) * 1000, 1) + " ms",
+                "start", nil, command.label, Report.fixed(Report.median(result.seconds) * 1000, 1) + " ms",
                 "median of \(runs); " + memory
             )
         }
@@ -93,10 +93,5 @@ enum StartBench {
         guard let text = try? ChildProcess.output("/usr/bin/ldd", [binary], samplePeak: false) else { return "" }
         let swift = text.split(separator: "\n").filter { $0.contains("libswiftCore") || $0.contains("libFoundation.so") }
         return swift.isEmpty ? "Swift runtime and Foundation linked statically" : "Swift runtime and Foundation linked dynamically"
-    }
-
-    private static func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        return sorted[sorted.count / 2]
     }
 }
