@@ -4,18 +4,19 @@ import ReaderHTTP
 import ReaderModels
 import Synchronization
 
-/// `reader-bench feeds [--feeds N] [--entries N] [--parse-entries N] [--seed S]`: feed
-/// parsing and refreshing.
+/// `reader-bench feeds [--feeds N] [--entries N] [--parse-entries N] [--rounds N] [--seed S]`:
+/// feed parsing and refreshing.
 ///
 /// - parse throughput of a large RSS 2.0 and a large Atom 1.0 document held in memory, as a
 ///   fetch hands them to `FeedDocument.parse` (sanitising included);
 /// - `reader refresh` of N feeds x M entries (~3 KB bodies) served from a loopback server in
 ///   this process, into a fresh database: the first run (every article new, search index
-///   included) and a run where nothing changed (every feed answers 304). The refresh runs in
-///   the real `reader` binary, so the figures are what a person waits for, process start
-///   included, and the peak RSS is the refresh's alone;
-/// - newsboat (`NewsboatPeer`), when installed, refreshing the same feeds from the same
-///   server first, as the peer the first refresh's goal is set by.
+///   included), in rounds, and then a run where nothing changed (every feed answers 304).
+///   The refresh runs in the real `reader` binary, so the figures are what a person waits
+///   for, process start included, and the peak RSS is the refresh's alone;
+/// - in each round, before our first refresh, newsboat (`NewsboatPeer`), when installed,
+///   refreshing the same feeds from the same server into a fresh cache, as the peer the first
+///   refresh's goal is set by; after it, the raw SQLite floor of the same articles.
 enum FeedsBench {
     static let command = "feeds"
 
@@ -283,9 +284,7 @@ enum FeedsBench {
 
     /// Runs `reader refresh --json` once: wall-clock seconds from launch to exit (what a
     /// person waits for), its peak RSS, the write-ahead log's peak size, and the summary it printed.
-    private static func refreshOnce(
-        _ reader: String, database: String
-    ) throws -> (seconds: Double, peakBytes: Int, walPeakBytes: Int, summary: [String: Any]) {
+    private static func refreshOnce(_ reader: String, database: String) throws -> RefreshRun {
         let wal = WALWatch(path: database + "-wal")
         let started = ContinuousClock.now
         let child = try ChildProcess(reader, ["refresh", "--json", "--db", database], captureStdout: true)
@@ -296,13 +295,22 @@ enum FeedsBench {
         let walPeak = wal.stop()
         guard status == 0 else { throw BenchError("reader refresh failed with status \(status)") }
         let summary = (try? JSONSerialization.jsonObject(with: Data(output.utf8))) as? [String: Any] ?? [:]
-        return (seconds, peak, walPeak, summary)
+        return RefreshRun(seconds: seconds, peakBytes: peak, walPeakBytes: walPeak, summary: summary)
     }
+}
+
+/// One `reader refresh --json`: its wall-clock seconds, peak RSS, the write-ahead log's peak
+/// size, and the summary it printed.
+private struct RefreshRun {
+    var seconds: Double
+    var peakBytes: Int
+    var walPeakBytes: Int
+    var summary: [String: Any]
 }
 
 /// One round of the first refresh: ours, newsboat's (when it is installed) and the floor's.
 private struct FirstRefreshRound {
-    var ours: (seconds: Double, peakBytes: Int, walPeakBytes: Int, summary: [String: Any])
+    var ours: RefreshRun
     var newsboat: NewsboatPeer.Run?
     var floor: Double
 }
