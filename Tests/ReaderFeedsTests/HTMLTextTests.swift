@@ -1,3 +1,4 @@
+import Foundation
 import ReaderFeeds
 import Testing
 
@@ -89,4 +90,31 @@ import Testing
         let entry = try #require(try FeedDocument.parse(Array(feed.utf8), url: "https://feed.example/atom").entries.first)
         #expect(entry.html == "<a>here</a> <img>")
     }
+
+    /// Text without tags or references, in every mix of words, single and repeated
+    /// whitespace, no-break spaces, `>`, lone 0xC2 lead bytes and control characters, reads as
+    /// a plain model says: the HTML is the input with `>` escaped and control characters
+    /// dropped, trimmed; the text collapses each run of whitespace to one space. Runs of
+    /// ordinary bytes are scanned eight at a time, so this holds the word-wide scan to the
+    /// byte-wide rule at every alignment.
+    @Test func textWithoutMarkupMatchesAPlainModelAtEveryAlignment() {
+        let pieces = ["a", "b", "word", "longerword", "é", "—", "¢", " ", " ", " ", "  ", "\t", "\n", "\r\n", "\u{A0}", ">", "\u{01}", "\u{7F}"]
+        var state: UInt64 = 0x5EED
+        for _ in 0..<3000 {
+            var input = ""
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            for _ in 0..<Int(state >> 58) {
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                input += pieces[Int(state >> 33) % pieces.count]
+            }
+            let kept = input.unicodeScalars.filter { $0.value >= 0x20 || "\t\n\r".unicodeScalars.contains($0) }
+            let html = String(String.UnicodeScalarView(kept)).replacingOccurrences(of: ">", with: "&gt;")
+            let text = kept.split(whereSeparator: { " \t\n\r\u{A0}".unicodeScalars.contains($0) })
+                .map { String(String.UnicodeScalarView($0)) }.joined(separator: " ")
+            let result = HTMLText.sanitize(input)
+            #expect(result.html == html.trimmingCharacters(in: .init(charactersIn: " \t\n\r")), "\(Array(input.utf8))")
+            #expect(result.text == text, "\(Array(input.utf8))")
+        }
+    }
 }
+
