@@ -9,6 +9,14 @@ final class ChildProcess {
     private let stdoutRead: Int32?
     private let sampler: PeakSampler?
     private var result: (status: Int32, peakBytes: Int)?
+    /// The child's CPU time (user and system, all its threads) and minor page faults, from
+    /// `wait4` once it has exited; zero before.
+    private(set) var usage = Usage(cpuSeconds: 0, minorFaults: 0)
+
+    struct Usage {
+        var cpuSeconds: Double
+        var minorFaults: Int
+    }
 
     /// Starts `binary` with `arguments`; stdout is captured when `captureStdout` is set,
     /// otherwise it and stderr go to /dev/null. `input`, when given, is written to the
@@ -98,7 +106,10 @@ final class ChildProcess {
     func wait() -> (status: Int32, peakBytes: Int) {
         if let result { return result }
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+        var resources = rusage()
+        while wait4(pid, &status, 0, &resources) < 0, errno == EINTR {}
+        let cpu = [resources.ru_utime, resources.ru_stime].reduce(0.0) { $0 + Double($1.tv_sec) + Double($1.tv_usec) / 1e6 }
+        usage = Usage(cpuSeconds: cpu, minorFaults: resources.ru_minflt)
         let exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : -(status & 0x7f)
         let peak = sampler?.stop() ?? 0
         result = (exit, peak)
