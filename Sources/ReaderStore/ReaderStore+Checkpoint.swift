@@ -9,17 +9,18 @@ extension ReaderStore {
     ///
     /// SQLite's automatic checkpoint runs on the writer's thread after a commit, and copies
     /// the log and waits for the disk (two syncs) while no article is written. Here the
-    /// writer only counts the log's pages after each commit: past `backgroundPages` it
+    /// writer only counts the log's pages after each commit: past `backgroundBytes` it
     /// wakes a checkpointer with a connection of its own, which copies what is committed
     /// while the writer goes on (a passive checkpoint: it never waits for the writer, nor
     /// the writer for it). The log starts again from its beginning at the first write after
     /// a checkpoint has caught up. Should the writer outrun the checkpointer, it checkpoints
-    /// itself at `writerPages`, so the log stays bounded, as it does outside this call.
-    package func checkpointingBeside<T>(
-        backgroundPages: Int32 = 2048, writerPages: Int32 = 8192, _ body: () async throws -> T
-    ) async throws -> T {
+    /// itself at `autocheckpointBytes`, so the log stays bounded, as it does outside this call.
+    package func checkpointingBeside<T>(backgroundBytes: Int = 8 << 20, _ body: () async throws -> T) async throws -> T {
         // Without a connection of its own, the writer checkpoints as it always does.
-        guard let checkpointer = try? WALCheckpointer(path: path, writerPages: writerPages, backgroundPages: backgroundPages) else {
+        guard let pageSize = try? await pool.read({ try Int.fetchOne($0, sql: "PRAGMA page_size") }).map({ max(512, $0) }),
+              let checkpointer = try? WALCheckpointer(
+                  path: path, writerPages: Int32(Self.autocheckpointBytes / pageSize), backgroundPages: Int32(backgroundBytes / pageSize))
+        else {
             return try await body()
         }
         return try await checkpointing(with: checkpointer, body)
@@ -48,10 +49,6 @@ extension ReaderStore {
         await finish(checkpointer)
         return result
     }
-
-    /// The log's size in pages at which the writer checkpoints by itself, as
-    /// `connectionPragmas` sets it.
-    static let autocheckpointPages: Int32 = 8192
 
     /// Gives the writer its own checkpoint back, then ends the thread. Should the hand-back
     /// fail (the store closed meanwhile), the hook keeps the checkpointer (it holds a
@@ -139,7 +136,7 @@ final class WALCheckpointer: @unchecked Sendable {
     /// Gives the writer its automatic checkpoint back (on the writer's queue): after this,
     /// the hook no longer points at this checkpointer, and lets go of it.
     func uninstall(_ db: Database) {
-        sqlite3_wal_autocheckpoint(db.sqliteConnection, ReaderStore.autocheckpointPages)
+        sqlite3_wal_autocheckpoint(db.sqliteConnection, (try? ReaderStore.autocheckpointPages(db)) ?? Int32(ReaderStore.autocheckpointBytes / 4096))
         Unmanaged.passUnretained(self).release()
     }
 

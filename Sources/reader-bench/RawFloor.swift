@@ -60,7 +60,9 @@ enum RawFloor {
     static func run(_ variant: Variant, count: Int, path: String, article: (Int) -> GeneratedArticle) throws -> Double {
         if variant.isStoreSchema { _ = try ReaderStore(path: path) }
         let db = try RawDatabase(path: path)
+        if !variant.isStoreSchema { try db.execute(ReaderStore.newFilePragmas) }
         try db.execute("PRAGMA journal_mode = WAL; " + ReaderStore.connectionPragmas + "; " + ReaderStore.writerPragmas)
+        try db.execute("PRAGMA wal_autocheckpoint = \(ReaderStore.autocheckpointBytes / ReaderStore.newFilePageSize)")
         let now = Timestamp.format(Date())
         let source = ArticleGenerator.source
         if variant.isStoreSchema {

@@ -1,6 +1,7 @@
 import Foundation
 import GRDBSQLite
 import ReaderFeeds
+import ReaderStore
 
 /// The size of a store's database beside its floor: the same articles as raw rows plus an
 /// FTS5 index, built by raw SQLite in the same run from the rows the store holds.
@@ -8,7 +9,8 @@ import ReaderFeeds
 /// The floor keeps each article's body once, as its sanitised HTML (every store column but
 /// `text`, which the HTML gives back), and a contentless FTS5 index (`content=''`: the index
 /// alone, no copy of the text) over title, author, summary and text with the store's
-/// tokenizer and merge setting, filled 1,000 rows per statement as the store fills its own.
+/// tokenizer, merge setting and page size, filled 1,000 rows per statement as the store
+/// fills its own.
 /// No other index, no user tables. Sizes are of the file and its WAL after the writer closed
 /// (the floor is checkpointed first), in MiB.
 enum SizeBench {
@@ -49,6 +51,7 @@ enum SizeBench {
     /// how many.
     private static func buildFloor(from source: String, at path: String) throws -> Int {
         let floor = try RawDatabase(path: path)
+        try floor.execute("PRAGMA page_size = \(ReaderStore.newFilePageSize)")
         try floor.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -8000")
         try floor.execute("""
             CREATE TABLE articles (

@@ -37,16 +37,14 @@ struct Reader: AsyncParsableCommand {
         _ = reader_limit_malloc_arenas(1)
         // Blocks of 128 KB and more in mappings of their own, returned when freed (see the shim).
         _ = reader_fix_malloc_mmap_threshold(128 << 10)
-        // SQLite keeps its memory, page caches included, near 1.5 MB for the whole process
-        // (a soft limit: it recycles cached pages rather than allocate more). At 3 MB a
-        // first refresh of 50 feeds peaked at 55.5 MB instead of 61.4, an import of 20,000
-        // articles at 38.7 MB instead of 44.5 (SQLite's own peak 4.8 MB instead of 10.8),
-        // in about the same time. 1.5 MB took another 0.6-1.1 MB off that refresh and
-        // 1 MB off a first sync of 20,000 articles in the same time; with the threshold
-        // above, a first sync of 100,000 was no slower within the machine's noise, at
-        // most 7% by the mean of four runs (README, issue 16). The process's setting, so
-        // the CLI's, not the store's: an app sets its own.
-        _ = sqlite3_soft_heap_limit64(1_500_000)
+        // SQLite keeps its memory, page caches included, near 3 MB for the whole process
+        // (a soft limit: it recycles cached pages rather than allocate more). Unlimited, a
+        // first refresh of 50 feeds peaked at 61.4 MB, at 3 MB 55.5 MB; an import of 20,000
+        // articles 44.5 MB unlimited, 38.7 MB at 3 MB (4 KB pages then). With the 16 KB
+        // pages of a new database (`ReaderStore.newFilePragmas`) 1.5 MB holds too few pages:
+        // alternated with 3 MB, that refresh took 10-20% more CPU (README, issue 16). The
+        // process's setting, so the CLI's, not the store's: an app sets its own.
+        _ = sqlite3_soft_heap_limit64(3_000_000)
         do {
             var command = try parseAsRoot(Self.movingLeadingGlobalOptions(Array(CommandLine.arguments.dropFirst())))
             if var command = command as? any AsyncParsableCommand {

@@ -1,5 +1,7 @@
 import Foundation
 import GRDB
+import LoopbackHTTP
+import ReaderModels
 @testable import ReaderStore
 import Testing
 
@@ -42,16 +44,38 @@ import Testing
         #expect(applied == ["v1-content", "v1-user-state", "v1-outbox-and-sync", "v1-search", "v2-batched-article-index", "v3-sync", "v3-feeds", "v4-search-merges", "v5-application-id", "v6-retention", "v7-sync-api", "v8-text-once", "v9-sync-backfill", "v10-retention-index", "v11-status-counts"])
     }
 
-    @Test func searchIndexMergesEightSegmentsAtATimeAndTheWALWaitsFor8192Pages() throws {
+    @Test func aNewDatabaseHas16KBPagesItsSearchIndexMergesEightSegmentsAtATimeAndTheWALWaitsFor32MB() throws {
         let test = try TestStore()
-        let (automerge, checkpoint) = try test.store.pool.write { db in
+        let (automerge, pageSize, checkpoint) = try test.store.pool.write { db in
             (
                 try Int.fetchOne(db, sql: "SELECT v FROM articles_fts_config WHERE k = 'automerge'"),
+                try Int.fetchOne(db, sql: "PRAGMA page_size"),
                 try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint")
             )
         }
         #expect(automerge == 8)
+        #expect(pageSize == 16_384)
+        #expect(checkpoint == 2048)
+    }
+
+    /// A file made before databases had 16 KB pages keeps its 4 KB pages (SQLite cannot
+    /// change them in WAL mode), and its log is bounded at the same 32 MB: 8,192 of them.
+    @Test func aDatabaseWith4KBPagesKeepsThemAndItsWALWaitsFor32MB() throws {
+        let folder = TestFolder.url("store")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let path = folder.appendingPathComponent("reader.sqlite").path
+        try DatabaseQueue(path: path).writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA page_size = 4096; PRAGMA journal_mode = WAL")
+            try db.execute(sql: "PRAGMA application_id = \(Int32(bitPattern: StoreFile.applicationID))")
+        }
+        let store = try ReaderStore(path: path, environment: TestStore.environment(start: Date(), idPrefix: ""))
+        let (pageSize, checkpoint) = try store.pool.write { db in
+            (try Int.fetchOne(db, sql: "PRAGMA page_size"), try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint"))
+        }
+        #expect(pageSize == 4096)
         #expect(checkpoint == 8192)
+        try store.importArticles([ArticleDraft(source: SourceDraft(key: "https://a.example/", title: "A", kind: .rss), guid: "1", title: "Still here", html: "<p>Body</p>", text: "Body")])
+        #expect(try store.search("still").count == 1)
     }
 
     @Test func theWriterReadsThroughASmallerPageCacheThanTheReaders() throws {
