@@ -17,7 +17,7 @@ extension ReaderStore {
     /// itself at `autocheckpointBytes`, so the log stays bounded, as it does outside this call.
     package func checkpointingBeside<T>(backgroundBytes: Int = 8 << 20, _ body: () async throws -> T) async throws -> T {
         // Without a connection of its own, the writer checkpoints as it always does.
-        guard let pageSize = try? await pool.read({ try Int.fetchOne($0, sql: "PRAGMA page_size") }).map({ max(512, $0) }),
+        guard let pageSize = try? await pool.read({ try Self.pageSize($0) }),
               let checkpointer = try? WALCheckpointer(
                   path: path, writerPages: Int32(Self.autocheckpointBytes / pageSize), backgroundPages: Int32(backgroundBytes / pageSize))
         else {

@@ -118,10 +118,15 @@ public final class ReaderStore: Sendable {
     /// store closes.
     package static let autocheckpointBytes = 32 << 20
 
-    /// `autocheckpointBytes` in pages of the database `db` is connected to (4 KB pages in a
-    /// file made by an earlier version, `newFilePageSize` in a new one).
+    /// The page size of the database `db` is connected to: 4 KB in a file made by an earlier
+    /// version, `newFilePageSize` in a new one.
+    static func pageSize(_ db: Database) throws -> Int {
+        max(512, try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4096)
+    }
+
+    /// `autocheckpointBytes` in pages of the database `db` is connected to.
     static func autocheckpointPages(_ db: Database) throws -> Int32 {
-        try Int32(autocheckpointBytes / max(512, Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4096))
+        Int32(autocheckpointBytes / (try pageSize(db)))
     }
 
     /// What the writer connection is set to besides: a 2 MB page cache. The writer appends
