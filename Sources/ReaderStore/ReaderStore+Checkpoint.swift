@@ -17,7 +17,7 @@ extension ReaderStore {
     /// itself at `autocheckpointBytes`, so the log stays bounded, as it does outside this call.
     package func checkpointingBeside<T>(backgroundBytes: Int = 8 << 20, _ body: () async throws -> T) async throws -> T {
         // Without a connection of its own, the writer checkpoints as it always does.
-        guard let pageSize = try? await pool.read({ try Self.pageSize($0) }),
+        guard let pageSize = try? await pool.read({ Self.pageSize($0) }),
               let checkpointer = try? WALCheckpointer(
                   path: path, writerPages: Int32(Self.autocheckpointBytes / pageSize), backgroundPages: Int32(backgroundBytes / pageSize))
         else {
@@ -136,7 +136,7 @@ final class WALCheckpointer: @unchecked Sendable {
     /// Gives the writer its automatic checkpoint back (on the writer's queue): after this,
     /// the hook no longer points at this checkpointer, and lets go of it.
     func uninstall(_ db: Database) {
-        sqlite3_wal_autocheckpoint(db.sqliteConnection, (try? ReaderStore.autocheckpointPages(db)) ?? Int32(ReaderStore.autocheckpointBytes / 4096))
+        sqlite3_wal_autocheckpoint(db.sqliteConnection, ReaderStore.autocheckpointPages(db))
         Unmanaged.passUnretained(self).release()
     }
 

@@ -72,7 +72,7 @@ public final class ReaderStore: Sendable {
         config.prepareDatabase { db in
             if isNew, !db.configuration.readonly { try db.execute(sql: Self.newFilePragmas) }
             try db.execute(sql: Self.connectionPragmas)
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(try Self.autocheckpointPages(db))")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.autocheckpointPages(db))")
             if !db.configuration.readonly { try db.execute(sql: Self.writerPragmas) }
             db.add(function: ArticleText.function)
             SearchRank.register(db)
@@ -120,13 +120,14 @@ public final class ReaderStore: Sendable {
 
     /// The page size of the database `db` is connected to: 4 KB in a file made by an earlier
     /// version, `newFilePageSize` in a new one.
-    static func pageSize(_ db: Database) throws -> Int {
-        max(512, try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4096)
+    /// SQLite's default, 4 KB, should the PRAGMA fail.
+    static func pageSize(_ db: Database) -> Int {
+        max(512, (try? Int.fetchOne(db, sql: "PRAGMA page_size")) ?? 4096)
     }
 
     /// `autocheckpointBytes` in pages of the database `db` is connected to.
-    static func autocheckpointPages(_ db: Database) throws -> Int32 {
-        Int32(autocheckpointBytes / (try pageSize(db)))
+    static func autocheckpointPages(_ db: Database) -> Int32 {
+        Int32(autocheckpointBytes / pageSize(db))
     }
 
     /// What the writer connection is set to besides: a 2 MB page cache. The writer appends
