@@ -9,8 +9,9 @@ import GRDB
 /// OR are read newest first side by side and stop with the window. `reader-bench search`
 /// measured prefix queries' p99 at a million articles about halved.
 ///
-/// The words come from `temp.articles_vocabulary`, an `fts5vocab` table over the index that
-/// each connection makes for itself (`register(_:)`). A prefix is left to FTS5 when the
+/// The words are read from the index's leaf pages (`IndexWords`), or, should their layout
+/// not be the one known there, from `temp.articles_vocabulary`, an `fts5vocab` table over
+/// the index that each connection makes for itself (`register(_:)`). A prefix is left to FTS5 when the
 /// expansion would not pay or could be wrong:
 /// - a one-letter prefix, or one that starts more than `wordLimit` words;
 /// - a prefix with anything but ASCII letters and digits, whose folding (accents, case,
@@ -37,9 +38,15 @@ enum PrefixExpansion {
         // raised by one ("mark" to "marl").
         var end = Array(prefix.utf8)
         end[end.count - 1] += 1
+        let upper = String(decoding: end, as: UTF8.self)
+        switch try IndexWords.words(db, from: prefix, to: upper, limit: wordLimit) {
+        case .words(let words): return words.isEmpty ? nil : words
+        case .tooMany: return nil
+        case .unreadable: break
+        }
         let words = try String.fetchAll(
             db.cachedStatement(sql: "SELECT term FROM temp.articles_vocabulary WHERE term >= ? AND term < ? LIMIT ?"),
-            arguments: [prefix, String(decoding: end, as: UTF8.self), wordLimit + 1]
+            arguments: [prefix, upper, wordLimit + 1]
         )
         return words.isEmpty || words.count > wordLimit ? nil : words
     }

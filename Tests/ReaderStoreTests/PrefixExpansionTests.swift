@@ -116,6 +116,58 @@ import Testing
         #expect(apart.contains { row in abs(row.1 / row.2 - apartRatio) > 1e-6 })
     }
 
+    /// `IndexWords` reads the words off the index's leaf pages instead of asking `fts5vocab`;
+    /// over several segments, lists that span pages, and deleted articles it must give every
+    /// word `fts5vocab` gives, and nothing more than words that match no article.
+    @Test func wordsReadOffTheIndexPagesAreFTS5vocabs() throws {
+        let test = try TestStore()
+        let syllables = ["ma", "mar", "ket", "st", "ate", "ion", "lo", "ver", "qu", "ay", "zed", "ri"]
+        var rng = SystemRandomNumberGenerator()
+        var ids: [String] = []
+        // One transaction a batch: each leaves a segment until FTS5 merges eight of them.
+        for batch in 0..<11 {
+            ids += try test.seed((0..<40).map { index in
+                let words = (0..<30).map { _ in (0..<Int.random(in: 1...3, using: &rng)).map { _ in syllables.randomElement(using: &rng)! }.joined() }
+                // "state" in every article: its list spans pages.
+                return (title: "Batch \(batch) item \(index)", text: (words + ["state", "marker\(batch)x\(index)"]).joined(separator: " "))
+            })
+        }
+        try test.store.pool.write { db in
+            try db.execute(sql: "DELETE FROM articles WHERE id IN (\(ids.prefix(60).map { "'\($0)'" }.joined(separator: ",")))")
+        }
+        try test.store.read { db in
+            let structure = try #require(try Data.fetchOne(db, sql: "SELECT block FROM articles_fts_data WHERE id = 10"))
+            let segments = IndexWords.segments(Array(structure))
+            #expect((segments?.count ?? 0) > 1)
+            for prefix in ["ma", "mar", "mark", "marker1", "st", "sta", "state", "qu", "ri", "ve", "zz", "a", "0", "batch"] {
+                var end = Array(prefix.utf8)
+                end[end.count - 1] += 1
+                let upper = String(decoding: end, as: UTF8.self)
+                let vocabulary = try String.fetchAll(db, sql: "SELECT term FROM temp.articles_vocabulary WHERE term >= ? AND term < ?",
+                                                     arguments: [prefix, upper])
+                guard case .words(let words) = try IndexWords.words(db, from: prefix, to: upper, limit: 100_000) else {
+                    Issue.record("\(prefix): not read off the pages")
+                    continue
+                }
+                #expect(Set(vocabulary).isSubset(of: words), "\(prefix)")
+                #expect(words == words.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }, "\(prefix)")
+                for extra in Set(words).subtracting(vocabulary) {
+                    let matches = try Int.fetchOne(db, sql: "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", arguments: ["\"\(extra)\""])
+                    #expect(matches == 0, "\(prefix): \(extra)")
+                }
+            }
+            #expect(try IndexWords.words(db, from: "ma", to: "mb", limit: 3) == .tooMany)
+        }
+    }
+
+    @Test func pagesThatDoNotParseAreLeftToFTS5vocab() {
+        #expect(IndexWords.segments([0xFF, 0xFF, 0xFF, 0xFF, 1, 1, 1]) == nil)
+        #expect(IndexWords.segments([0, 0, 0, 1, 0x80]) == nil)
+        #expect(IndexWords.pageWords([0, 0, 0, 2]) == nil)
+        #expect(IndexWords.pageWords([0, 0, 0, 5, 9, 4]) == nil)
+        #expect(IndexWords.pageWords([0, 0, 0, 7, 2, 0x61, 0x62, 4]).map { $0.map(Array.init) } == [[0x61, 0x62]])
+    }
+
     @Test func notesKeepFTS5sPrefix() throws {
         let test = try TestStore()
         let ids = try test.seed(Self.articles)
