@@ -21,8 +21,8 @@ import GRDB
 /// - each word of the main index begins with the byte "0".
 ///
 /// Anything else (a newer structure record, a page that does not parse) answers
-/// `.unreadable`, and the caller asks `fts5vocab`. A word whose documents were all deleted may still be on a
-/// page until the next merge: it is returned, and matches nothing.
+/// `.unreadable`, and the caller asks `fts5vocab`. A word whose documents were all deleted
+/// may still be on a page until the next merge: it is returned, and matches nothing.
 enum IndexWords {
     enum Answer: Equatable {
         /// The words, sorted by their bytes.
@@ -75,7 +75,8 @@ enum IndexWords {
         for _ in 0..<levels {
             guard reader.next() != nil, let count = reader.next(), count < 2_001 else { return nil }
             for _ in 0..<count {
-                guard let id = reader.next(), let first = reader.next(), let last = reader.next() else { return nil }
+                guard let id = reader.next(), let first = reader.next(), let last = reader.next(),
+                      first <= last, last < 1 << 31 else { return nil }
                 segments.append(Segment(id: Int64(id), first: Int64(first), last: Int64(last)))
             }
         }

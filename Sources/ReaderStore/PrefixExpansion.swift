@@ -11,8 +11,8 @@ import GRDB
 ///
 /// The words are read from the index's leaf pages (`IndexWords`), or, should their layout
 /// not be the one known there, from `temp.articles_vocabulary`, an `fts5vocab` table over
-/// the index that each connection makes for itself (`register(_:)`). A prefix is left to FTS5 when the
-/// expansion would not pay or could be wrong:
+/// the index that each connection makes for itself (`register(_:)`). A prefix is left to
+/// FTS5 when the expansion would not pay or could be wrong:
 /// - a one-letter prefix, or one that starts more than `wordLimit` words;
 /// - a prefix with anything but ASCII letters and digits, whose folding (accents, case,
 ///   several tokens) the tokenizer would have to be asked for;

@@ -121,13 +121,16 @@ import Testing
     /// word `fts5vocab` gives, and nothing more than words that match no article.
     @Test func wordsReadOffTheIndexPagesAreFTS5vocabs() throws {
         let test = try TestStore()
-        let syllables = ["ma", "mar", "ket", "st", "ate", "ion", "lo", "ver", "qu", "ay", "zed", "ri"]
-        var rng = SystemRandomNumberGenerator()
+        let syllables = ["ma", "mar", "ket", "st", "ate", "ion", "lo", "ver", "qu", "ay", "zed", "ri", "nu"]
         var ids: [String] = []
         // One transaction a batch: each leaves a segment until FTS5 merges eight of them.
         for batch in 0..<11 {
             ids += try test.seed((0..<40).map { index in
-                let words = (0..<30).map { _ in (0..<Int.random(in: 1...3, using: &rng)).map { _ in syllables.randomElement(using: &rng)! }.joined() }
+                // Words of one to three syllables, the same every run, many shared by a prefix.
+                let words = (0..<30).map { k in
+                    let n = batch * 1_000 + index * 31 + k * 7
+                    return (0...(n % 3)).map { syllables[(n / 3 + $0 * 5 + k) % syllables.count] }.joined()
+                }
                 // "state" in every article: its list spans pages.
                 return (title: "Batch \(batch) item \(index)", text: (words + ["state", "marker\(batch)x\(index)"]).joined(separator: " "))
             })
@@ -139,6 +142,7 @@ import Testing
             let structure = try #require(try Data.fetchOne(db, sql: "SELECT block FROM articles_fts_data WHERE id = 10"))
             let segments = IndexWords.segments(Array(structure))
             #expect((segments?.count ?? 0) > 1)
+            var compared = 0
             for prefix in ["ma", "mar", "mark", "marker1", "st", "sta", "state", "qu", "ri", "ve", "zz", "a", "0", "batch"] {
                 var end = Array(prefix.utf8)
                 end[end.count - 1] += 1
@@ -150,12 +154,24 @@ import Testing
                     continue
                 }
                 #expect(Set(vocabulary).isSubset(of: words), "\(prefix)")
+                compared += vocabulary.count
                 #expect(words == words.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }, "\(prefix)")
                 for extra in Set(words).subtracting(vocabulary) {
                     let matches = try Int.fetchOne(db, sql: "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", arguments: ["\"\(extra)\""])
                     #expect(matches == 0, "\(prefix): \(extra)")
                 }
             }
+            #expect(compared > 100)
+            #expect(try IndexWords.words(db, from: "state", to: "statf", limit: 10) == .words(["state"]))
+            guard case .words(let markers) = try IndexWords.words(db, from: "marker1", to: "marker2", limit: 1_000) else {
+                Issue.record("marker1: not read off the pages")
+                return
+            }
+            // marker1x… and marker10x…: the 20 of batch 1 not deleted (the first 60 articles were
+            // batch 0 and half of 1) and the 40 of batch 10; a deleted one may remain until a merge.
+            let live = Set((20..<40).map { "marker1x\($0)" } + (0..<40).map { "marker10x\($0)" })
+            #expect(live.isSubset(of: markers))
+            #expect(markers.count <= 80)
             #expect(try IndexWords.words(db, from: "ma", to: "mb", limit: 3) == .tooMany)
         }
     }
