@@ -60,8 +60,22 @@ public struct AsyncReaderStore: Sendable {
     public func search(
         _ query: String, limit: Int = 20, highlight: (open: String, close: String) = ("**", "**")
     ) async throws -> [SearchHit] {
-        let parsed = try SearchQuery(query)
-        return try await store.asyncRead { db in try ReaderStore.search(db, parsed, limit: limit, highlight: highlight) }
+        try await search(SearchQuery(query), limit: limit, highlight: highlight, splitSpan: SearchPlan.splitSpan)
+    }
+
+    /// `search(_:limit:highlight:)` splitting at `splitSpan` row ids, its halves read at once.
+    func search(
+        _ parsed: SearchQuery, limit: Int, highlight: (open: String, close: String), splitSpan: Int64
+    ) async throws -> [SearchHit] {
+        let start = try await store.asyncRead { db in
+            try ReaderStore.startSearch(db, parsed, limit: limit, highlight: highlight, splitSpan: splitSpan)
+        }
+        guard case .split(let plan, let halves) = start else { return start.hits }
+        let stop = SearchStop()
+        async let newer = store.asyncRead { db in try ReaderStore.newerRanks(db, plan, halves, stop: stop) }
+        async let older = store.asyncRead { db in try ReaderStore.olderRanks(db, plan, halves, stop: stop) }
+        let ranks = try await ReaderStore.best(ReaderStore.window(newer: newer, older: older), limit: limit)
+        return try await store.asyncRead { db in try ReaderStore.hits(db, plan, articleRanks: ranks, limit: limit, highlight: highlight) }
     }
 
     /// The sources articles came from, by title; see ``ReaderStore/sources()``.

@@ -1,5 +1,7 @@
+import Foundation
 import GRDB
 import ReaderModels
+import Synchronization
 
 /// One search result: an article, or a note (which also names its article).
 public struct SearchHit: Hashable, Sendable, Codable {
@@ -27,39 +29,148 @@ extension ReaderStore {
     /// search stays fast whatever the library's size; narrower words reach older articles.
     package static let searchRankWindow = 2000
 
+    /// The span of row ids from which a search that needs several words is split (`SearchPlan`).
+    package static var searchSplitSpan: Int64 { SearchPlan.splitSpan }
+
     /// Full-text search over articles (title, author, summary, text) and notes (text and
     /// quoted passage), best matches first by bm25. See `SearchQuery` for what a query may
     /// hold; no input makes it fail with SQLite's own message.
+    ///
+    /// A query that needs several words in one article, over a large library, is searched
+    /// on two connections at once (see `SearchPlan`).
     public func search(
         _ query: String, limit: Int = 20, highlight: (open: String, close: String) = ("**", "**")
     ) throws -> [SearchHit] {
-        let parsed = try SearchQuery(query)
-        return try read { db in try Self.search(db, parsed, limit: limit, highlight: highlight) }
+        try search(SearchQuery(query), limit: limit, highlight: highlight, splitSpan: SearchPlan.splitSpan)
     }
 
-    /// The read of `search(_:limit:highlight:)`, shared with its async form.
-    static func search(
-        _ db: Database, _ parsed: SearchQuery, limit: Int, highlight: (open: String, close: String)
+    /// `search(_:limit:highlight:)` splitting at `splitSpan` row ids (tests split small libraries).
+    func search(
+        _ parsed: SearchQuery, limit: Int, highlight: (open: String, close: String), splitSpan: Int64
     ) throws -> [SearchHit] {
-        let expansions = try PrefixExpansion.expansions(db, parsed)
-        let limit = max(0, limit)
-        let snippet = Snippet(parsed)
+        let start = try read { db in try Self.startSearch(db, parsed, limit: limit, highlight: highlight, splitSpan: splitSpan) }
+        guard case .split(let plan, let halves) = start else { return start.hits }
+        let stop = SearchStop()
+        let (newer, older) = try Self.concurrently(
+            { try self.read { db in try Self.newerRanks(db, plan, halves, stop: stop) } },
+            { try self.read { db in try Self.olderRanks(db, plan, halves, stop: stop) } }
+        )
+        let ranks = Self.best(Self.window(newer: newer, older: older), limit: limit)
+        return try read { db in try Self.hits(db, plan, articleRanks: ranks, limit: limit, highlight: highlight) }
+    }
+
+    /// What the first read of a search finds: the hits, or the plan of a search to split.
+    enum SearchStart: Sendable {
+        case done([SearchHit])
+        case split(SearchPlan, SearchPlan.Halves)
+
+        /// The hits of a search that was done; none for one to split.
+        var hits: [SearchHit] {
+            if case .done(let hits) = self { return hits }
+            return []
+        }
+    }
+
+    /// The first read of a search: plans it, and runs it unless it is to be split.
+    static func startSearch(
+        _ db: Database, _ parsed: SearchQuery, limit: Int, highlight: (open: String, close: String), splitSpan: Int64
+    ) throws -> SearchStart {
+        let plan = try SearchPlan(db, parsed)
+        if let halves = try plan.halves(db, splitSpan: splitSpan) { return .split(plan, halves) }
         // Rank on the index alone; read the kept rows' text afterwards.
         // reader_rank is bm25 without counting every match of each term first (`SearchRank`).
-        let articleRanks = try Row.fetchAll(db, sql: """
+        let ranks = try Row.fetchAll(db, sql: """
             SELECT rowid, score FROM (
               SELECT rowid, \(SearchRank.functionName)(articles_fts, ?, 10.0, 4.0, 2.0, 1.0) AS score
               FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT ?
             ) ORDER BY score, rowid LIMIT ?
-            """, arguments: [parsed.phraseKinds(expanding: { expansions[$0] }), parsed.fts(expanding: { expansions[$0] }),
-                             Self.searchRankWindow, limit])
+            """, arguments: [plan.kinds, plan.fts, Self.searchRankWindow, max(0, limit)])
+            .map { ArticleRank(rowid: $0["rowid"], score: $0["score"]) }
+        return .done(try hits(db, plan, articleRanks: ranks, limit: limit, highlight: highlight))
+    }
+
+    /// An article's place in a search: its row id and its score (lower is better).
+    struct ArticleRank: Sendable, Equatable {
+        var rowid: Int64
+        var score: Double
+    }
+
+    /// The window's matches among the row ids `within`, newest first, with their scores.
+    static func windowRanks(_ db: Database, _ plan: SearchPlan, within rows: ClosedRange<Int64>) throws -> [ArticleRank] {
+        let matches = try Row.fetchCursor(db, sql: """
+            SELECT rowid, \(SearchRank.functionName)(articles_fts, ?, 10.0, 4.0, 2.0, 1.0) AS score
+            FROM articles_fts WHERE articles_fts MATCH ? AND rowid BETWEEN ? AND ? ORDER BY rowid DESC LIMIT ?
+            """, arguments: [plan.kinds, plan.fts, rows.lowerBound, rows.upperBound, Self.searchRankWindow])
+        var ranks: [ArticleRank] = []
+        while let row = try matches.next() { ranks.append(ArticleRank(rowid: row[0], score: row[1])) }
+        return ranks
+    }
+
+    /// The newer half's window; when it fills the window, `stop` tells the older half it
+    /// is not needed.
+    static func newerRanks(_ db: Database, _ plan: SearchPlan, _ halves: SearchPlan.Halves, stop: SearchStop) throws -> [ArticleRank] {
+        let ranks = try windowRanks(db, plan, within: halves.newer)
+        if ranks.count >= searchRankWindow { stop.stop() }
+        return ranks
+    }
+
+    /// The older half's window, or nothing once the newer half has filled the window: the
+    /// statement is then interrupted (a common pair of words fills it from the newer half
+    /// alone, and the older half's would be work thrown away).
+    static func olderRanks(_ db: Database, _ plan: SearchPlan, _ halves: SearchPlan.Halves, stop: SearchStop) throws -> [ArticleRank] {
+        do {
+            return try stop.interrupting(db) { try windowRanks(db, plan, within: halves.older) }
+        } catch where stop.isStopped {
+            // SQLITE_INTERRUPT, or SQLITE_ERROR when the interrupt lands in the rank
+            // function's own count of a word: either way, nothing of this half is used.
+            return []
+        }
+    }
+
+    /// The window of a split search: the newer half's matches, then as many of the older
+    /// half's newest as the window has room for; what one statement over both would rank.
+    static func window(newer: [ArticleRank], older: [ArticleRank]) -> [ArticleRank] {
+        Array((newer + older).prefix(searchRankWindow))
+    }
+
+    /// The `limit` best of `ranks`, in the order the one-statement search gives them.
+    static func best(_ ranks: [ArticleRank], limit: Int) -> [ArticleRank] {
+        Array(ranks.sorted { ($0.score, $0.rowid) < ($1.score, $1.rowid) }.prefix(max(0, limit)))
+    }
+
+    /// Runs `first` on this thread and `second` on another, at once, and returns both
+    /// answers; throws the first one's error, else the second's, once both are done.
+    static func concurrently<A, B: Sendable>(
+        _ first: () throws -> A, _ second: @escaping @Sendable () throws -> B
+    ) throws -> (A, B) {
+        let other = Mutex<Result<B, any Error>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            let result = Result { try second() }
+            other.withLock { $0 = result }
+            done.signal()
+        }
+        let mine = Result { try first() }
+        done.wait()
+        let theirs = other.withLock { $0 }
+        return try (mine.get(), theirs!.get())
+    }
+
+    /// The hits of a search whose articles are ranked: the notes ranked beside them, the
+    /// best `limit` of both, each with its title and snippet.
+    static func hits(
+        _ db: Database, _ plan: SearchPlan, articleRanks: [ArticleRank], limit: Int, highlight: (open: String, close: String)
+    ) throws -> [SearchHit] {
+        let parsed = plan.parsed
+        let limit = max(0, limit)
+        let snippet = Snippet(parsed)
         let noteRanks = parsed.hasColumnFilter ? [] : try Row.fetchAll(db, sql: """
             SELECT f.rowid, bm25(notes_fts, 1.0, 1.0) AS score
             FROM notes_fts f JOIN notes n ON n.seq = f.rowid
             WHERE notes_fts MATCH ? AND n.deleted = 0 ORDER BY score LIMIT ?
             """, arguments: [parsed.fts, limit])
         var ranked: [(kind: SearchHit.Kind, rowid: Int64, score: Double)] =
-            articleRanks.map { (.article, $0["rowid"], $0["score"]) } + noteRanks.map { (.note, $0["rowid"], $0["score"]) }
+            articleRanks.map { (.article, $0.rowid, $0.score) } + noteRanks.map { (.note, $0["rowid"], $0["score"]) }
         ranked.sort { ($0.score, $0.kind == .note ? 0 : 1, $0.rowid) < ($1.score, $1.kind == .note ? 0 : 1, $1.rowid) }
         ranked = Array(ranked.prefix(limit))
 

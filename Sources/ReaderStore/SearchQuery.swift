@@ -99,6 +99,13 @@ struct SearchQuery: Equatable, Sendable {
         }
     }
 
+    /// True when an article matches only by holding several words: two clauses (two words
+    /// must both be there) or a term of more than one word (`"exact phrase"`, `e-mail`, which
+    /// the tokenizer splits). See `SearchPlan`.
+    var needsSeveralWords: Bool {
+        clauses.count > 1 || clauses.joined().contains { term in term.text.contains { !$0.isLetter && !$0.isNumber } }
+    }
+
     /// One letter per phrase of `fts`, in its order: `p` for a prefix, `w` for a word or
     /// phrase (what `reader_rank` takes to weigh them, see `SearchRank`).
     var phraseKinds: String { phraseKinds(expanding: { _ in nil }) }

@@ -101,6 +101,7 @@ enum SearchBench {
         Report.note("search: 20 hits per query; raw rank = C API, FTS5 MATCH + bm25 (store weights) ORDER BY score LIMIT 20, rowids only")
         Report.note("raw rank+snippet = one statement, ORDER BY rank (bm25 weights set with rank MATCH) so snippets are made for the 20 kept")
         Report.note("raw rank newest 2k = bm25 over only the 2,000 matches added last (ORDER BY rowid DESC LIMIT 2000), then top 20")
+        Report.note("store: a query needing several words in one article (two words, a phrase) over \(Report.grouped(Int(ReaderStore.searchSplitSpan))) row ids or more is searched in two halves at once, one per core; every raw figure is one statement")
     }
 
     private static let rankOnly = """
