@@ -44,6 +44,12 @@ extension ReaderStore {
         try search(SearchQuery(query), limit: limit, highlight: highlight, splitSpan: SearchPlan.splitSpan)
     }
 
+    /// `search(_:limit:)` splitting at `splitSpan` row ids; `.max` never splits, which is how
+    /// `reader-bench` measures one statement beside the split.
+    package func search(_ query: String, limit: Int, splitSpan: Int64) throws -> [SearchHit] {
+        try search(SearchQuery(query), limit: limit, highlight: ("**", "**"), splitSpan: splitSpan)
+    }
+
     /// `search(_:limit:highlight:)` splitting at `splitSpan` row ids (tests split small libraries).
     func search(
         _ parsed: SearchQuery, limit: Int, highlight: (open: String, close: String), splitSpan: Int64
