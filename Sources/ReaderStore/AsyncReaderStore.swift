@@ -75,7 +75,9 @@ public struct AsyncReaderStore: Sendable {
         async let newer = store.asyncRead { db in try ReaderStore.newerRanks(db, plan, halves, stop: stop) }
         async let older = store.asyncRead { db in try ReaderStore.olderRanks(db, plan, halves, stop: stop) }
         let ranks = try await ReaderStore.best(ReaderStore.window(newer: newer, older: older), limit: limit)
-        return try await store.asyncRead { db in try ReaderStore.hits(db, plan, articleRanks: ranks, limit: limit, highlight: highlight) }
+        return try await store.asyncRead { db in
+            try ReaderStore.splitHits(db, plan, articleRanks: ranks, limit: limit, highlight: highlight)
+        }
     }
 
     /// The sources articles came from, by title; see ``ReaderStore/sources()``.

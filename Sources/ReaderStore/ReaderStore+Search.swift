@@ -62,7 +62,7 @@ extension ReaderStore {
             { try self.read { db in try Self.olderRanks(db, plan, halves, stop: stop) } }
         )
         let ranks = Self.best(Self.window(newer: newer, older: older), limit: limit)
-        return try read { db in try Self.hits(db, plan, articleRanks: ranks, limit: limit, highlight: highlight) }
+        return try read { db in try Self.splitHits(db, plan, articleRanks: ranks, limit: limit, highlight: highlight) }
     }
 
     /// What the first read of a search finds: the hits, or the plan of a search to split.
@@ -82,7 +82,12 @@ extension ReaderStore {
         _ db: Database, _ parsed: SearchQuery, limit: Int, highlight: (open: String, close: String), splitSpan: Int64
     ) throws -> SearchStart {
         let plan = try SearchPlan(db, parsed)
-        if let halves = try plan.halves(db, splitSpan: splitSpan) { return .split(plan, halves) }
+        if limit > 0, let halves = try plan.halves(db, splitSpan: splitSpan) { return .split(plan, halves) }
+        return .done(try wholeHits(db, plan, limit: limit, highlight: highlight))
+    }
+
+    /// A search as one statement: its window ranked, then its hits read.
+    static func wholeHits(_ db: Database, _ plan: SearchPlan, limit: Int, highlight: (open: String, close: String)) throws -> [SearchHit] {
         // Rank on the index alone; read the kept rows' text afterwards.
         // reader_rank is bm25 without counting every match of each term first (`SearchRank`).
         let ranks = try Row.fetchAll(db, sql: """
@@ -92,7 +97,20 @@ extension ReaderStore {
             ) ORDER BY score, rowid LIMIT ?
             """, arguments: [plan.kinds, plan.fts, Self.searchRankWindow, max(0, limit)])
             .map { ArticleRank(rowid: $0["rowid"], score: $0["score"]) }
-        return .done(try hits(db, plan, articleRanks: ranks, limit: limit, highlight: highlight))
+        return try hits(db, plan, articleRanks: ranks, limit: limit, highlight: highlight)
+    }
+
+    /// The hits of a split search, read in a transaction of their own. Its halves were read in
+    /// others: should an article they ranked have been deleted since (a sync, a prune), the
+    /// search runs again as one statement here, so that it does not come back short.
+    static func splitHits(
+        _ db: Database, _ plan: SearchPlan, articleRanks: [ArticleRank], limit: Int, highlight: (open: String, close: String)
+    ) throws -> [SearchHit] {
+        let stored = try db.cachedStatement(sql: "SELECT 1 FROM articles WHERE seq = ?")
+        for rank in articleRanks where try Bool.fetchOne(stored, arguments: [rank.rowid]) == nil {
+            return try wholeHits(db, plan, limit: limit, highlight: highlight)
+        }
+        return try hits(db, plan, articleRanks: articleRanks, limit: limit, highlight: highlight)
     }
 
     /// An article's place in a search: its row id and its score (lower is better).
@@ -112,12 +130,17 @@ extension ReaderStore {
         return ranks
     }
 
-    /// The newer half's window; when it fills the window, `stop` tells the older half it
-    /// is not needed.
+    /// The newer half's window; when it fills the window, or fails the search, `stop` tells
+    /// the older half it is not needed.
     static func newerRanks(_ db: Database, _ plan: SearchPlan, _ halves: SearchPlan.Halves, stop: SearchStop) throws -> [ArticleRank] {
-        let ranks = try windowRanks(db, plan, within: halves.newer)
-        if ranks.count >= searchRankWindow { stop.stop() }
-        return ranks
+        do {
+            let ranks = try windowRanks(db, plan, within: halves.newer)
+            if ranks.count >= searchRankWindow { stop.stop() }
+            return ranks
+        } catch {
+            stop.stop()
+            throw error
+        }
     }
 
     /// The older half's window, or nothing once the newer half has filled the window: the
@@ -126,9 +149,10 @@ extension ReaderStore {
     static func olderRanks(_ db: Database, _ plan: SearchPlan, _ halves: SearchPlan.Halves, stop: SearchStop) throws -> [ArticleRank] {
         do {
             return try stop.interrupting(db) { try windowRanks(db, plan, within: halves.older) }
-        } catch where stop.isStopped {
-            // SQLITE_INTERRUPT, or SQLITE_ERROR when the interrupt lands in the rank
-            // function's own count of a word: either way, nothing of this half is used.
+        } catch let error as DatabaseError
+                    where stop.isStopped && [.SQLITE_INTERRUPT, .SQLITE_ERROR].contains(error.resultCode) {
+            // SQLITE_ERROR when the interrupt lands in the rank function's own count of a
+            // word. Nothing of this half is used: the newer half filled the window or failed.
             return []
         }
     }
@@ -144,22 +168,26 @@ extension ReaderStore {
         Array(ranks.sorted { ($0.score, $0.rowid) < ($1.score, $1.rowid) }.prefix(max(0, limit)))
     }
 
-    /// Runs `first` on this thread and `second` on another, at once, and returns both
-    /// answers; throws the first one's error, else the second's, once both are done.
-    static func concurrently<A, B: Sendable>(
-        _ first: () throws -> A, _ second: @escaping @Sendable () throws -> B
+    /// Runs `first` and `second` at once, `first` on this thread, and returns both answers;
+    /// throws the first one's error, else the second's, once both are done. With no thread
+    /// free for `second`, this thread runs both in turn (`concurrentPerform`), so it cannot
+    /// wait on work that never starts.
+    static func concurrently<A: Sendable, B: Sendable>(
+        _ first: @Sendable () throws -> A, _ second: @Sendable () throws -> B
     ) throws -> (A, B) {
-        let other = Mutex<Result<B, any Error>?>(nil)
-        let done = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
-            let result = Result { try second() }
-            other.withLock { $0 = result }
-            done.signal()
+        let answers = Mutex<(first: Result<A, any Error>?, second: Result<B, any Error>?)>((nil, nil))
+        DispatchQueue.concurrentPerform(iterations: 2) { index in
+            if index == 0 {
+                let answer = Result { try first() }
+                answers.withLock { $0.first = answer }
+            } else {
+                let answer = Result { try second() }
+                answers.withLock { $0.second = answer }
+            }
         }
-        let mine = Result { try first() }
-        done.wait()
-        let theirs = other.withLock { $0 }
-        return try (mine.get(), theirs!.get())
+        let (mine, theirs) = answers.withLock { ($0.first, $0.second) }
+        guard let mine, let theirs else { preconditionFailure("concurrentPerform ran both iterations") }
+        return try (mine.get(), theirs.get())
     }
 
     /// The hits of a search whose articles are ranked: the notes ranked beside them, the

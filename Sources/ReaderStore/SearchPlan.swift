@@ -10,11 +10,16 @@ import Synchronization
 /// and seldom together, the window of newest matches never fills and the lists are read to
 /// their ends: at a million articles, `"water part"` stepped through 265,000 articles that
 /// hold both for its 918 matches, 43 ms. Such a query over a large library is split at the
-/// middle row id, and each half is searched on its own connection at once, the newer half
-/// on the caller's thread; the window is then what one statement would have ranked. Python
-/// over the same database: the heaviest phrases took 0.55-0.6 of the time on two cores. A
-/// query of one word or one prefix fills its window from its newest articles and is not
-/// split, nor is a small library's.
+/// middle row id, and each half is searched on its own connection at once (`search` runs
+/// the newer half on the caller's thread); the window is then what one statement would have
+/// ranked. Python over the same database: the heaviest phrases took 0.55-0.6 of the time on
+/// two cores. A query of one word or one prefix fills its window from its newest articles
+/// and is not split, nor is a small library's.
+///
+/// The plan, the halves and the hits are read in transactions of their own. A write between
+/// them (a sync, a prune) is seen by the reads after it: an article deleted since the halves
+/// ranked it makes the hits search again as one statement (`splitHits`), and one edited is
+/// shown as it now reads.
 struct SearchPlan: Sendable {
     /// Row ids from which a query that needs several words is split: the width of the range
     /// the articles' row ids span. Below it the heaviest query took a few milliseconds.

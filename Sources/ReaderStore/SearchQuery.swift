@@ -78,7 +78,7 @@ struct SearchQuery: Equatable, Sendable {
             }
             // A term with no letter or digit would match nothing (the tokenizer drops it) and
             // an empty phrase is a syntax error: leave it out.
-            guard text.unicodeScalars.contains(where: { $0.properties.isAlphabetic || $0.properties.numericType != nil }) else {
+            guard text.unicodeScalars.contains(where: Self.isWordScalar) else {
                 pendingOr = false
                 continue
             }
@@ -99,11 +99,22 @@ struct SearchQuery: Equatable, Sendable {
         }
     }
 
-    /// True when an article matches only by holding several words: two clauses (two words
-    /// must both be there) or a term of more than one word (`"exact phrase"`, `e-mail`, which
-    /// the tokenizer splits). See `SearchPlan`.
+    /// True when an article matches only by holding several words, or by holding one and
+    /// not another: two clauses, a clause and an excluded term (`harbour -ferry`), or a term
+    /// the tokenizer makes several words of (`"exact phrase"`, `e-mail`, but not `c++`).
+    /// See `SearchPlan`.
     var needsSeveralWords: Bool {
-        clauses.count > 1 || clauses.joined().contains { term in term.text.contains { !$0.isLetter && !$0.isNumber } }
+        clauses.count + excluded.count > 1 || clauses.joined().contains { Self.wordCount($0.text) > 1 }
+    }
+
+    /// A letter or digit, which the index's tokenizer keeps; anything else separates words.
+    static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+    }
+
+    /// How many words the tokenizer makes of `text`: its runs of letters and digits.
+    static func wordCount(_ text: String) -> Int {
+        text.unicodeScalars.split { !isWordScalar($0) }.count
     }
 
     /// One letter per phrase of `fts`, in its order: `p` for a prefix, `w` for a word or

@@ -8,9 +8,11 @@ import Testing
 @Suite struct SearchSplitTests {
     /// Over 2,500 articles split at every size (a span of 2 row ids), the same hits, scores
     /// and snippets as unsplit, for phrases and word pairs with more matches than the window
-    /// ("harbour morning" is in every article), a few, or none; sync and async alike.
+    /// ("harbour morning" is in every article), a few, or none, and notes ranked among them;
+    /// sync and async alike.
     @Test func aSplitSearchAnswersAsOneStatementDoes() async throws {
         let test = try SearchRankTests.seeded()
+        try Self.addNotes(test)
         let queries = ["\"harbour morning\"", "harbour ferry", "lantern ferry", "\"morning report\" lantern",
                        "\"filler filler\"", "ferry lant*", "title:night harbour", "\"report harbour\"", "harbour -ferry"]
         var splitOnes = 0
@@ -30,10 +32,73 @@ import Testing
                 if query != "\"report harbour\"" { #expect(!whole.isEmpty, "\(query)") }
             }
         }
-        #expect(splitOnes == 8)
-        // "harbour morning" matches all 2,500: the window keeps the newest 2,000.
+        #expect(splitOnes == 9)
+        #expect(try test.store.search(SearchQuery("harbour ferry"), limit: 2_500, highlight: ("", ""), splitSpan: 2)
+            .contains { $0.kind == .note })
+        // "harbour morning" matches all 2,500 articles: the window keeps the newest 2,000, and
+        // the three notes are ranked beside them.
         let all = try test.store.search(SearchQuery("\"harbour morning\""), limit: 2_500, highlight: ("", ""), splitSpan: 2)
-        #expect(all.count == ReaderStore.searchRankWindow)
+        #expect(all.count == ReaderStore.searchRankWindow + 3)
+    }
+
+    /// Over 4,500 articles the newer half alone fills the window for a phrase in every article
+    /// and a word pair in every other one, so the older half is stopped: still the same hits.
+    @Test func aSearchWhoseNewerHalfFillsTheWindowAnswersAsOneStatementDoes() async throws {
+        let test = try TestStore()
+        _ = try test.seed((0..<4_500).map { index in
+            let words = ["quay", "evening", "bulletin", String(index)] + (index % 2 == 0 ? ["tide"] : [])
+            return (title: "Quay note \(index)", text: words.joined(separator: " ") + String(repeating: " pad", count: index % 5))
+        })
+        try Self.addNotes(test, body: "quay evening bulletin tide")
+        let halves = try #require(try await test.store.pool.read { db in
+            try SearchPlan(db, SearchQuery("\"quay evening\"")).halves(db, splitSpan: 2)
+        })
+        #expect(halves.newer.count > ReaderStore.searchRankWindow)
+        for query in ["\"quay evening\"", "quay tide", "\"evening bulletin\" tide"] {
+            let parsed = try SearchQuery(query)
+            for limit in [20, 2_500] {
+                let whole = try test.store.search(parsed, limit: limit, highlight: ("[", "]"), splitSpan: .max)
+                #expect(try test.store.search(parsed, limit: limit, highlight: ("[", "]"), splitSpan: 2) == whole, "\(query)")
+                #expect(try await test.store.async.search(parsed, limit: limit, highlight: ("[", "]"), splitSpan: 2) == whole,
+                        "\(query), async")
+                #expect(whole.count == min(limit, ReaderStore.searchRankWindow + 3), "\(query)")
+            }
+        }
+    }
+
+    /// An article deleted after the halves ranked it, before the hits are read, makes the
+    /// hits search again as one statement: the answer is still `limit` hits, the live ones.
+    @Test func anArticleDeletedBetweenTheReadsIsNotMissedFromTheHits() throws {
+        let test = try SearchRankTests.seeded()
+        let parsed = try SearchQuery("harbour lantern")
+        let (plan, halves) = try test.store.pool.read { db in
+            let plan = try SearchPlan(db, parsed)
+            return try (plan, #require(try plan.halves(db, splitSpan: 2)))
+        }
+        let stop = SearchStop()
+        let ranks = try test.store.pool.read { db in
+            try ReaderStore.best(ReaderStore.window(newer: ReaderStore.newerRanks(db, plan, halves, stop: stop),
+                                                   older: ReaderStore.olderRanks(db, plan, halves, stop: stop)), limit: 10)
+        }
+        #expect(ranks.count == 10)
+        let deleted = try test.store.pool.write { db in
+            let id = try String.fetchOne(db, sql: "SELECT id FROM articles WHERE seq = ?", arguments: [ranks[3].rowid])
+            try db.execute(sql: "DELETE FROM articles WHERE seq = ?", arguments: [ranks[3].rowid])
+            return id
+        }
+        #expect(deleted != nil)
+        let hits = try test.store.pool.read { db in
+            try ReaderStore.splitHits(db, plan, articleRanks: ranks, limit: 10, highlight: ("[", "]"))
+        }
+        #expect(hits.count == 10)
+        #expect(hits == (try test.store.search(parsed, limit: 10, highlight: ("[", "]"), splitSpan: .max)))
+        #expect(!hits.contains { $0.articleID == deleted })
+    }
+
+    /// Notes on the first three articles, so that searches rank notes beside articles.
+    static func addNotes(_ test: TestStore, body: String = "harbour morning ferry lantern report") throws {
+        let ids = try test.store.pool.read { db in try String.fetchAll(db, sql: "SELECT id FROM articles ORDER BY seq LIMIT 3") }
+        for (index, id) in ids.enumerated() { _ = try test.store.addNote(articleID: id, body: body + " \(index)") }
     }
 
     /// The window takes the newer half's matches, then the newest of the older half's.
@@ -80,11 +145,19 @@ import Testing
     /// A small library, or a query of one word or one prefix, is searched as one statement.
     @Test func oneWordsAndSmallLibrariesAreNotSplit() throws {
         let test = try SearchRankTests.seeded()
-        for query in ["harbour", "lant*", "ferry OR lantern", "\"harbour\""] {
+        for query in ["harbour", "lant*", "ferry OR lantern", "\"harbour\"", "c++"] {
             let parsed = try SearchQuery(query)
             #expect(!parsed.needsSeveralWords, "\(query)")
             #expect(try test.store.pool.read { db in try SearchPlan(db, parsed).halves(db, splitSpan: 2) } == nil)
         }
+        for query in ["harbour -ferry", "-ferry harbour*", "e-mail", "\"harbour morning\"", "harbour ferry OR lantern"] {
+            #expect(try SearchQuery(query).needsSeveralWords, "\(query)")
+        }
+        let none = try test.store.pool.read { db in
+            try ReaderStore.startSearch(db, SearchQuery("harbour ferry"), limit: 0, highlight: ("", ""), splitSpan: 2)
+        }
+        #expect(none.hits.isEmpty)
+        if case .split = none { Issue.record("a search for no hits was split") }
         let parsed = try SearchQuery("harbour ferry")
         #expect(try test.store.pool.read { db in try SearchPlan(db, parsed).halves(db, splitSpan: SearchPlan.splitSpan) } == nil)
         let halves = try #require(try test.store.pool.read { db in try SearchPlan(db, parsed).halves(db, splitSpan: 2_500) })
