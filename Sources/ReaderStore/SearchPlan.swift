@@ -5,8 +5,9 @@ import Synchronization
 /// What a search of the articles runs: its FTS5 expression with each prefix expanded
 /// (`PrefixExpansion`), the phrase kinds `reader_rank` weighs it by, and whether to split it.
 ///
-/// A query that needs several words in one article (two words, a phrase) finds its matches
-/// by stepping through each word's list of articles side by side. When the words are common
+/// A query that needs several words in one article (two words, a phrase, a word and an
+/// excluded one) finds its matches by stepping through each word's list of articles side
+/// by side. When the words are common
 /// and seldom together, the window of newest matches never fills and the lists are read to
 /// their ends: at a million articles, `"water part"` stepped through 265,000 articles that
 /// hold both for its 918 matches, 43 ms. Such a query over a large library is split at the

@@ -42,7 +42,8 @@ import Testing
     }
 
     /// Over 4,500 articles the newer half alone fills the window for a phrase in every article
-    /// and a word pair in every other one, so the older half is stopped: still the same hits.
+    /// and a word pair in every other one, so the older half is told to stop (whether or not
+    /// it had finished): still the same hits.
     @Test func aSearchWhoseNewerHalfFillsTheWindowAnswersAsOneStatementDoes() async throws {
         let test = try TestStore()
         _ = try test.seed((0..<4_500).map { index in
