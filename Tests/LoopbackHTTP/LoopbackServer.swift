@@ -119,9 +119,13 @@ public final class LoopbackServer: Sendable {
     public var statistics: Stats { stats.withLock { $0 } }
 
     /// Stops accepting and ends the connections' loops; idempotent.
+    ///
+    /// The socket stops listening here and is closed by the accept loop as it ends. Closed
+    /// here, its number could go to a socket another test opens before the loop's next poll
+    /// or accept, and the loop would take that socket's connections and drop them.
     public func stop() {
         if !stopped.exchange(true, ordering: .acquiringAndReleasing) {
-            close(listener)
+            shutdown(listener, Int32(SHUT_RDWR))
         }
     }
 
@@ -160,6 +164,7 @@ public final class LoopbackServer: Sendable {
     }
 
     private func acceptLoop() {
+        defer { close(listener) }
         while !isStopped {
             var poller = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
             guard poll(&poller, 1, 100) > 0 else { continue }
