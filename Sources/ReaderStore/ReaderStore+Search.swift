@@ -106,10 +106,10 @@ extension ReaderStore {
     static func splitHits(
         _ db: Database, _ plan: SearchPlan, articleRanks: [ArticleRank], limit: Int, highlight: (open: String, close: String)
     ) throws -> [SearchHit] {
-        let stored = try db.cachedStatement(sql: "SELECT 1 FROM articles WHERE seq = ?")
-        for rank in articleRanks where try Bool.fetchOne(stored, arguments: [rank.rowid]) == nil {
-            return try wholeHits(db, plan, limit: limit, highlight: highlight)
-        }
+        let rowids = "[" + articleRanks.map { String($0.rowid) }.joined(separator: ",") + "]"
+        let stored = try Int.fetchOne(db, sql: "SELECT count(*) FROM articles WHERE seq IN (SELECT value FROM json_each(?))",
+                                      arguments: [rowids]) ?? 0
+        guard stored == articleRanks.count else { return try wholeHits(db, plan, limit: limit, highlight: highlight) }
         return try hits(db, plan, articleRanks: articleRanks, limit: limit, highlight: highlight)
     }
 
